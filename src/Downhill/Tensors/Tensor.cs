@@ -1,0 +1,313 @@
+using System.Numerics;
+using System.Text;
+
+namespace Downhill;
+
+/// <summary>
+/// A dense, row-major tensor of <c>float</c> (the default, for speed) or <c>double</c> (for
+/// gradient checks and formula fitting). Operations on tensors that need gradients record
+/// themselves on a dynamic tape (see <see cref="Backward"/>); there is one autodiff engine for
+/// both element types.
+/// </summary>
+public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // Exactly Shape.Size long: kernels may hand out Data without slicing.
+    internal readonly T[] Buffer;
+    private bool requiresGrad;
+
+    internal Tensor(Shape shape, T[] buffer)
+    {
+        System.Diagnostics.Debug.Assert(buffer.Length == shape.Size);
+        Shape = shape;
+        Buffer = buffer;
+    }
+
+    internal Tensor(Shape shape) : this(shape, new T[shape.Size]) { }
+
+    public Shape Shape { get; }
+    public int Rank => Shape.Rank;
+    public int Size => Buffer.Length;
+
+    /// <summary>The elements in row-major order. Writing here bypasses the tape.</summary>
+    public Span<T> Data => Buffer;
+
+    /// <summary>A name for messages and reports (parameters get theirs from their layer).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The gradient accumulated by <see cref="Backward"/>; null until the first backward pass.</summary>
+    public Tensor<T>? Grad { get; set; }
+
+    /// <summary>
+    /// Whether the tape tracks this tensor. Set it on leaves (parameters); a parameter with
+    /// false is frozen and gets no gradient. Results of recorded ops report true.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => requiresGrad;
+        set
+        {
+            if (Creator is not null && !value)
+                Errors.Operation($"RequiresGrad: {Describe()} is the result of {Creator.Op}; only leaves can be frozen. Use Detach() for a copy without history.");
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>The op that produced this tensor on the tape; null for leaves.</summary>
+    internal Node<T>? Creator { get; private set; }
+
+    public bool IsLeaf => Creator is null;
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public T Item()
+    {
+        if (Size != 1) Errors.Shape($"Item: {Describe()} has {Size} elements; Item() needs exactly one.");
+        return Buffer[0];
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public T this[params int[] index]
+    {
+        get => Buffer[Offset(index)];
+        set => Buffer[Offset(index)] = value;
+    }
+
+    private int Offset(int[] index)
+    {
+        if (index.Length != Rank)
+            Errors.Shape($"Index: {index.Length} indices given for shape {Shape} (rank {Rank}).");
+        int offset = 0;
+        for (int i = 0; i < index.Length; i++)
+        {
+            int d = Shape[i];
+            if ((uint)index[i] >= (uint)d)
+                Errors.Shape($"Index: index {index[i]} on axis {i} is out of range for shape {Shape} (0..{d - 1}).");
+            offset = offset * d + index[i];
+        }
+        return offset;
+    }
+
+    public T[] ToArray() => (T[])Buffer.Clone();
+
+    /// <summary>A copy with the same values and no history or gradient.</summary>
+    public Tensor<T> Detach() => new(Shape, (T[])Buffer.Clone()) { Name = Name };
+
+    /// <summary>Same values, new storage, no history. Alias of <see cref="Detach"/> for readability.</summary>
+    public Tensor<T> Clone() => Detach();
+
+    public void ZeroGrad() => Grad = null;
+
+    /// <summary>"weight [784,16]" or "tensor [3]": how messages refer to this tensor.</summary>
+    internal string Describe() => $"{Name ?? "tensor"} {Shape}";
+
+    // ---- Factories -------------------------------------------------------------------------
+
+    public static Tensor<T> Zeros(params int[] shape) => new(new Shape(shape));
+
+    public static Tensor<T> Ones(params int[] shape) => Full(T.One, shape);
+
+    public static Tensor<T> Full(T value, params int[] shape)
+    {
+        var t = new Tensor<T>(new Shape(shape));
+        Array.Fill(t.Buffer, value);
+        return t;
+    }
+
+    public static Tensor<T> Scalar(T value) => new(Shape.Scalar, [value]);
+
+    /// <summary>Copies <paramref name="data"/> into a tensor of the given shape (a vector if none given).</summary>
+    public static Tensor<T> FromArray(T[] data, params int[] shape)
+    {
+        var s = shape.Length == 0 ? new Shape(data.Length) : new Shape(shape);
+        if (s.Size != data.Length)
+            Errors.Shape($"FromArray: {data.Length} values do not fill shape {s} ({s.Size} elements).");
+        return new Tensor<T>(s, (T[])data.Clone());
+    }
+
+    /// <summary>Uses <paramref name="data"/> as storage without copying; the caller gives up ownership.</summary>
+    public static Tensor<T> Wrap(T[] data, params int[] shape)
+    {
+        var s = new Shape(shape);
+        if (s.Size != data.Length)
+            Errors.Shape($"Wrap: {data.Length} values do not fill shape {s} ({s.Size} elements).");
+        return new Tensor<T>(s, data);
+    }
+
+    /// <summary>Normal(mean, std) samples from a seeded generator (Box-Muller), reproducible bit for bit.</summary>
+    public static Tensor<T> Normal(Random rng, double mean, double std, params int[] shape)
+    {
+        var t = new Tensor<T>(new Shape(shape));
+        var b = t.Buffer;
+        for (int i = 0; i < b.Length; i += 2)
+        {
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            double r = Math.Sqrt(-2.0 * Math.Log(u1));
+            b[i] = T.CreateChecked(mean + std * r * Math.Cos(2 * Math.PI * u2));
+            if (i + 1 < b.Length) b[i + 1] = T.CreateChecked(mean + std * r * Math.Sin(2 * Math.PI * u2));
+        }
+        return t;
+    }
+
+    /// <summary>Uniform samples in [low, high) from a seeded generator.</summary>
+    public static Tensor<T> Uniform(Random rng, double low, double high, params int[] shape)
+    {
+        var t = new Tensor<T>(new Shape(shape));
+        for (int i = 0; i < t.Buffer.Length; i++) t.Buffer[i] = T.CreateChecked(low + (high - low) * rng.NextDouble());
+        return t;
+    }
+
+    /// <summary>0, 1, ..., n-1.</summary>
+    public static Tensor<T> Arange(int n)
+    {
+        var t = new Tensor<T>(new Shape(n));
+        for (int i = 0; i < n; i++) t.Buffer[i] = T.CreateChecked(i);
+        return t;
+    }
+
+    /// <summary>Converts to the other precision (no history: a conversion is a new leaf).</summary>
+    public Tensor<TOut> Cast<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
+    {
+        var r = new Tensor<TOut>(Shape);
+        for (int i = 0; i < Buffer.Length; i++) r.Buffer[i] = TOut.CreateTruncating(Buffer[i]);
+        return r;
+    }
+
+    /// <summary>Throws naming <paramref name="what"/> and the first bad position if any value is NaN or infinite.</summary>
+    public void CheckFinite(string what)
+    {
+        for (int i = 0; i < Buffer.Length; i++)
+            if (!T.IsFinite(Buffer[i]))
+                Errors.Argument($"{what}: element {i} of {Describe()} is {Buffer[i]}; every value must be a finite number.");
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("Tensor<").Append(typeof(T).Name).Append('>').Append(Shape).Append(' ');
+        int limit = 20;
+        if (Rank == 0) sb.Append(Buffer[0]);
+        else
+        {
+            sb.Append('[');
+            for (int i = 0; i < Math.Min(limit, Size); i++)
+            {
+                if (i > 0) sb.Append(", ");
+                sb.Append(Buffer[i].ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            if (Size > limit) sb.Append(", ...");
+            sb.Append(']');
+        }
+        if (RequiresGrad) sb.Append(Creator is null ? " (requires grad)" : $" (from {Creator.Op})");
+        return sb.ToString();
+    }
+
+    // ---- Tape ------------------------------------------------------------------------------
+
+    /// <summary>True if a gradient must flow into this tensor: a trainable leaf or a recorded result.</summary>
+    internal bool NeedsGrad => requiresGrad;
+
+    /// <summary>
+    /// Attaches <paramref name="backward"/> to <paramref name="result"/> when grad mode is on and
+    /// some input needs a gradient. The closure receives the output's gradient and adds into the
+    /// inputs' gradients through <see cref="AccumulateGrad"/>.
+    /// </summary>
+    internal static Tensor<T> Record(Tensor<T> result, string op, Action<Tensor<T>> backward, params Tensor<T>[] inputs)
+    {
+        if (!Autograd.IsEnabled) return result;
+        bool any = false;
+        foreach (var x in inputs) any |= x.NeedsGrad;
+        if (!any) return result;
+        result.Creator = new Node<T>(op, inputs, backward);
+        result.requiresGrad = true;
+        return result;
+    }
+
+    /// <summary>Adds <paramref name="g"/> (summed down to this tensor's shape if it was broadcast) into Grad.</summary>
+    internal void AccumulateGrad(Tensor<T> g)
+    {
+        if (!NeedsGrad) return;
+        var reduced = g.Shape == Shape ? g : g.SumTo(Shape);
+        if (Grad is null)
+            Grad = ReferenceEquals(reduced, g) ? g.Detach() : reduced;
+        else
+            System.Numerics.Tensors.TensorPrimitives.Add<T>(Grad.Buffer, reduced.Buffer, Grad.Buffer);
+    }
+
+    /// <summary>
+    /// Reverse-mode autodiff from this scalar: seeds its gradient with 1, runs every recorded
+    /// op's backward closure in reverse topological order, and leaves the result in the
+    /// <see cref="Grad"/> of every leaf that requires it. Gradients accumulate across calls
+    /// until <see cref="ZeroGrad"/>.
+    /// </summary>
+    public void Backward()
+    {
+        if (Size != 1)
+            Errors.Shape($"Backward: {Describe()} has {Size} elements; Backward() starts from a scalar loss (reduce first, e.g. loss.Mean().Backward()).");
+        if (!NeedsGrad)
+            Errors.Operation($"Backward: {Describe()} does not depend on any tensor that requires a gradient (were the parameters frozen, or was it computed under Autograd.NoGrad()?).");
+        if (!T.IsFinite(Buffer[0]))
+            Errors.Operation($"Backward: the loss is {Buffer[0]}; a NaN or infinite loss has no useful gradient. Check the inputs for NaN/inf values, or lower the learning rate if training diverged.");
+
+        var order = TopologicalOrder();
+        var seed = Ones(Shape.ToArray());
+        if (Creator is null) { AccumulateGrad(seed); return; }
+        Grad = seed;
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var t = order[i];
+            var node = t.Creator!;
+            var g = t.Grad;
+            if (g is null) continue;
+            node.Backward(g);
+            t.Grad = null; // intermediate gradients are freed; only leaves keep theirs
+        }
+    }
+
+    private List<Tensor<T>> TopologicalOrder()
+    {
+        // Iterative DFS so long chains (thousands of ops) do not overflow the stack.
+        var order = new List<Tensor<T>>();
+        var visited = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor<T> t, int next)>();
+        stack.Push((this, 0));
+        visited.Add(this);
+        while (stack.Count > 0)
+        {
+            var (t, next) = stack.Pop();
+            var inputs = t.Creator!.Inputs;
+            if (next < inputs.Length)
+            {
+                stack.Push((t, next + 1));
+                var x = inputs[next];
+                if (x.Creator is not null && visited.Add(x)) stack.Push((x, 0));
+            }
+            else order.Add(t);
+        }
+        return order;
+    }
+}
+
+/// <summary>One recorded op: its inputs and the closure that sends the output's gradient back to them.</summary>
+internal sealed class Node<T>(string op, Tensor<T>[] inputs, Action<Tensor<T>> backward)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public string Op { get; } = op;
+    public Tensor<T>[] Inputs { get; } = inputs;
+    public Action<Tensor<T>> Backward { get; } = backward;
+}
+
+/// <summary>Convenience factories that infer the element type from the array.</summary>
+public static class Tensor
+{
+    public static Tensor<T> FromArray<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Tensor<T>.FromArray(data, shape);
+
+    public static Tensor<T> Scalar<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Scalar(value);
+
+    /// <summary>A trainable leaf: a copy of <paramref name="data"/> with RequiresGrad set.</summary>
+    public static Tensor<T> Parameter<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Tensor<T>.FromArray(data, shape);
+        t.RequiresGrad = true;
+        return t;
+    }
+}
