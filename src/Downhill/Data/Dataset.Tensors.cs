@@ -17,7 +17,7 @@ public sealed partial class Dataset
         {
             // A 256-entry table turns the byte-to-T conversion into a lookup.
             var table = new T[256];
-            for (int p = 0; p < 256; p++) table[p] = T.CreateChecked(p * pixelScale);
+            for (int p = 0; p < 256; p++) table[p] = T.CreateChecked(p / pixelDivisor);
             for (int k = 0; k < n; k++)
             {
                 var src = pixels.AsSpan((rows?[k] ?? k) * f, f);

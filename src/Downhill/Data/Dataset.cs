@@ -15,11 +15,11 @@ public sealed partial class Dataset
     // Exactly one of values and pixels is set; both are row-major [Count, FeatureCount].
     private readonly double[]? values;
     private readonly byte[]? pixels;
-    private readonly double pixelScale;
+    private readonly double pixelDivisor;
     // Regression only: row-major [Count, TargetCount].
     private readonly double[]? targets;
 
-    private Dataset(string source, int count, string[] featureNames, double[]? values, byte[]? pixels, double pixelScale,
+    private Dataset(string source, int count, string[] featureNames, double[]? values, byte[]? pixels, double pixelDivisor,
         string[] targetNames, double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids, Scaler? scaler)
     {
         Debug.Assert((values is null) != (pixels is null));
@@ -31,7 +31,7 @@ public sealed partial class Dataset
         FeatureNames = featureNames;
         this.values = values;
         this.pixels = pixels;
-        this.pixelScale = pixelScale;
+        this.pixelDivisor = pixelDivisor;
         TargetNames = targetNames;
         this.targets = targets;
         Labels = labels;
@@ -105,11 +105,11 @@ public sealed partial class Dataset
         double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids) =>
         new(source, count, featureNames, values, null, 0, targetNames, targets, labels, classNames, idName, ids, null);
 
-    /// <summary>An image set: <paramref name="pixels"/> row-major [count, featureNames.Length], each shown as pixel * <paramref name="pixelScale"/>.</summary>
-    internal static Dataset FromImages(string source, string[] featureNames, byte[] pixels, double pixelScale, int[] labels, string[] classNames)
+    /// <summary>An image set: <paramref name="pixels"/> row-major [count, featureNames.Length], each shown as pixel / <paramref name="pixelDivisor"/> (255 for 0..1, 1 for raw values).</summary>
+    internal static Dataset FromImages(string source, string[] featureNames, byte[] pixels, double pixelDivisor, int[] labels, string[] classNames)
     {
         Debug.Assert(pixels.Length == labels.Length * featureNames.Length);
-        return new Dataset(source, labels.Length, featureNames, null, pixels, pixelScale, ["label"], null, labels, classNames, null, null, null);
+        return new Dataset(source, labels.Length, featureNames, null, pixels, pixelDivisor, ["label"], null, labels, classNames, null, null, null);
     }
 
     private static int RowCount(string[] featureNames, double[] features, string source)
@@ -176,7 +176,7 @@ public sealed partial class Dataset
     internal double RawFeature(int row, int feature)
     {
         int i = row * FeatureCount + feature;
-        return values is not null ? values[i] : pixels![i] * pixelScale;
+        return values is not null ? values[i] : pixels![i] / pixelDivisor;
     }
 
     /// <summary>A regression target value in original units.</summary>
@@ -190,7 +190,7 @@ public sealed partial class Dataset
         if (values is not null)
             values.AsSpan(start, FeatureCount).CopyTo(row);
         else
-            for (int j = 0; j < row.Length; j++) row[j] = pixels![start + j] * pixelScale;
+            for (int j = 0; j < row.Length; j++) row[j] = pixels![start + j] / pixelDivisor;
     }
 
     // ---- Rows -------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ public sealed partial class Dataset
             if (newLabels is not null) newLabels[k] = Labels![r];
             if (newIds is not null) newIds[k] = Ids![r];
         }
-        return new Dataset(Source, rows.Length, FeatureNames, newValues, newPixels, pixelScale, TargetNames, newTargets,
+        return new Dataset(Source, rows.Length, FeatureNames, newValues, newPixels, pixelDivisor, TargetNames, newTargets,
             newLabels, ClassNames, IdName, newIds, Scaler);
     }
 
@@ -251,7 +251,7 @@ public sealed partial class Dataset
             if (scaler.TargetOffset is not null && (IsClassification || scaler.TargetOffset.Length != TargetCount))
                 Errors.Data($"{Source}: the scaler scales {scaler.TargetOffset.Length} regression targets but this data has {(IsClassification ? "a class target" : $"{TargetCount} targets")}.");
         }
-        return new Dataset(Source, Count, FeatureNames, values, pixels, pixelScale, TargetNames, targets, Labels, ClassNames, IdName, Ids, scaler);
+        return new Dataset(Source, Count, FeatureNames, values, pixels, pixelDivisor, TargetNames, targets, Labels, ClassNames, IdName, Ids, scaler);
     }
 
     private void CheckRows(int[] rows)
