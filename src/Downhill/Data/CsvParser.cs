@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
@@ -257,8 +258,7 @@ internal sealed class CsvParser
                         }
                         NotANumber(c, field, quotedLines);
                     }
-                    if (!double.IsFinite(v))
-                        Errors.Data($"{At(c, quotedLines)}: \"{Show(field)}\" is not a finite number; remove the row or fill in a value.");
+                    if (!double.IsFinite(v)) NotFinite(c, field, quotedLines);
                     Store(role, c, v);
                 }
                 else if (role == Role.ClassTarget)
@@ -463,12 +463,15 @@ internal sealed class CsvParser
         return text.Length <= 40 ? text : text[..37] + "...";
     }
 
+    [DoesNotReturn]
     private void NotANumber(int column, ReadOnlySpan<byte> field, int quotedLines)
     {
         var text = Encoding.UTF8.GetString(field);
         string at = At(column, quotedLines);
         if (text.Trim().Length == 0)
             Errors.Data($"{at}: the value is empty; every feature{(roles[column] == Role.Target ? " and target" : "")} needs a number (fill it in or drop the row).");
+        if (text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity")
+            NotFinite(column, field, quotedLines);
         if (text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point).");
         string fix = roles[column] == Role.Target
@@ -479,6 +482,11 @@ internal sealed class CsvParser
         Errors.Data($"{at}: \"{Show(field)}\" is not a number ({fix}).");
     }
 
+    [DoesNotReturn]
+    private void NotFinite(int column, ReadOnlySpan<byte> field, int quotedLines) =>
+        Errors.Data($"{At(column, quotedLines)}: \"{Show(field)}\" is not a finite number; remove the row or fill in a value.");
+
+    [DoesNotReturn]
     private void Ragged(int got, int quotedLines) =>
         Errors.Data($"{name} line {line + quotedLines}: expected {header.Length} fields like the header, got {got} (check the delimiter '{(delimiter == '\t' ? "\\t" : ((char)delimiter).ToString())}' and the quoting on this line).");
 
