@@ -117,38 +117,33 @@ internal sealed class Parser
 
     private Expr ParseUnary()
     {
+        if (Peek.Kind != TokenKind.Minus) return ParsePower();
         Enter();
-        Expr result;
-        if (Peek.Kind == TokenKind.Minus)
-        {
-            Next();
-            result = new Expr.Negate(ParseUnary());
-        }
-        else result = ParsePower();
+        Next();
+        var operand = ParseUnary();
         depth--;
-        return result;
+        return new Expr.Negate(operand);
     }
 
     private Expr ParsePower()
     {
         var @base = ParsePrimary();
         if (Peek.Kind != TokenKind.Caret) return @base;
+        Enter();
         Next();
-        return new Expr.Binary(BinaryOperator.Power, @base, ParseExponent());
+        var exponent = ParseExponent();
+        depth--;
+        return new Expr.Binary(BinaryOperator.Power, @base, exponent);
     }
 
     private Expr ParseExponent()
     {
+        if (Peek.Kind != TokenKind.Minus) return ParsePower();
         Enter();
-        Expr result;
-        if (Peek.Kind == TokenKind.Minus)
-        {
-            Next();
-            result = new Expr.Negate(ParseExponent());
-        }
-        else result = ParsePower();
+        Next();
+        var operand = ParseExponent();
         depth--;
-        return result;
+        return new Expr.Negate(operand);
     }
 
     private Expr ParsePrimary()
