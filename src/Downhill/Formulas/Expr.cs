@@ -10,7 +10,7 @@ public enum BinaryOperator { Add, Subtract, Multiply, Divide, Power }
 /// writes the formula back as text with only the parentheses it needs, and parsing that text
 /// gives back an equal tree.
 /// </summary>
-public abstract record Expr
+public abstract partial record Expr
 {
     private Expr() { }
 

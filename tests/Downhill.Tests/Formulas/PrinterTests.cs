@@ -60,38 +60,11 @@ public class PrinterTests
         Assert.Throws<ArgumentException>(() => new Expr.Call(FormulaFunction.Max, new Expr.Number(1)));
     }
 
-    private static readonly string[] Names = ["x", "y", "z_1", "w"];
-
-    private static readonly Dictionary<string, double> Values = new() { ["x"] = 0.7, ["y"] = -1.3, ["z_1"] = 2.5, ["w"] = 10 };
-
-    private static readonly Gen<Expr> Leaf = Gen.OneOf(
-        Gen.Int[0, 100].Select(i => (Expr)new Expr.Number(i)),
-        // Mantissa and decimal exponent, so printing meets both plain and E-notation numbers.
-        Gen.Select(Gen.Double[1, 10], Gen.Int[-30, 30], (m, k) => (Expr)new Expr.Number(m * Math.Pow(10, k))),
-        Gen.Int[0, Names.Length - 1].Select(i => (Expr)new Expr.Variable(Names[i])),
-        Gen.Bool.Select(pi => (Expr)new Expr.Constant(pi ? "pi" : "e")));
-
-    private static Gen<Expr> Tree(int depth)
-    {
-        if (depth == 0) return Leaf;
-        var sub = Tree(depth - 1);
-        int functions = Enum.GetValues<FormulaFunction>().Length;
-        return Gen.OneOf(
-            Leaf,
-            sub.Select(e => (Expr)new Expr.Negate(e)),
-            Gen.Select(Gen.Int[0, 4], sub, sub, (op, l, r) => (Expr)new Expr.Binary((BinaryOperator)op, l, r)),
-            Gen.Select(Gen.Int[0, functions - 1], sub, sub, (f, a, b) =>
-            {
-                var function = (FormulaFunction)f;
-                return (Expr)(FormulaFunctions.Arity(function) == 1 ? new Expr.Call(function, a) : new Expr.Call(function, a, b));
-            }));
-    }
-
     [Fact]
     public void Random_trees_printed_and_parsed_back_are_equal_and_evaluate_the_same()
     {
         // One sample of 2000 trees from a fixed seed: the same trees on every run.
-        Tree(5).Array[2000].Sample(trees =>
+        RandomTrees.Tree(5).Array[2000].Sample(trees =>
         {
             // The generator must reach deep trees, or the test proves little.
             Assert.True(trees.Count(t => t.ToString().Length > 60) > 200);
@@ -101,7 +74,7 @@ public class PrinterTests
                 var parsed = Formula.Parse(text).Right;
                 Assert.True(tree.Equals(parsed), $"'{text}' parsed back as '{parsed}'");
                 // double.Equals treats NaN as equal to NaN: log of a negative must stay NaN.
-                Assert.Equal(tree.Evaluate(Values), parsed.Evaluate(Values));
+                Assert.Equal(tree.Evaluate(RandomTrees.Values), parsed.Evaluate(RandomTrees.Values));
             }
         }, seed: "0N0XIzNsQ0O2", iter: 1);
     }
