@@ -111,9 +111,9 @@ public static class Minimizer
             if (blowUp is not null)
                 return Done(MinimizeOutcome.Diverged, $"diverged at step {k}: {blowUp}; lower the learning rate or start closer to a minimum");
             if (norm < o.Tolerance)
-                return Done(MinimizeOutcome.Converged, $"converged after {k} steps: gradient norm {Format(norm)} < tolerance {Format(o.Tolerance)}, loss {Format(loss)}");
+                return Done(MinimizeOutcome.Converged, $"converged after {Expr.Plural(k, "step")}: gradient norm {Format(norm)} < tolerance {Format(o.Tolerance)}, loss {Format(loss)}");
             if (k == o.MaxSteps)
-                return Done(MinimizeOutcome.StepLimit, $"stopped after {k} steps (the limit) with gradient norm {Format(norm)} >= tolerance {Format(o.Tolerance)}, loss {Format(loss)}");
+                return Done(MinimizeOutcome.StepLimit, $"stopped after {Expr.Plural(k, "step")} (the limit) with gradient norm {Format(norm)} >= tolerance {Format(o.Tolerance)}, loss {Format(loss)}");
 
             using (Autograd.NoGrad()) step();
         }
