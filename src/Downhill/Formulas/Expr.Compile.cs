@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 using Linq = System.Linq.Expressions.Expression;
 
