@@ -15,8 +15,11 @@ namespace Downhill.Analysis;
 public sealed class LeastSquaresStatistics
 {
     private LeastSquaresStatistics(int observations, int parameters, double residualSumOfSquares,
-        double[] covariance, double conditionNumber, int rank)
+        double[] unscaledCovariance, double conditionNumber, int rank)
     {
+        // NOTE: the correlation comes from (JᵀJ)⁻¹ itself, so it stays defined for a perfect fit (σ = 0).
+        double sigmaSquared = observations > parameters ? residualSumOfSquares / (observations - parameters) : double.NaN;
+        double[] covariance = unscaledCovariance.Select(v => v * sigmaSquared).ToArray();
         Observations = observations;
         Parameters = parameters;
         ResidualSumOfSquares = residualSumOfSquares;
@@ -28,9 +31,10 @@ public sealed class LeastSquaresStatistics
         for (int i = 0; i < parameters; i++) StandardErrors[i] = Math.Sqrt(covariance[i * parameters + i]);
         for (int i = 0; i < parameters; i++)
             for (int j = 0; j < parameters; j++)
-                Correlation[i * parameters + j] = i == j && !double.IsNaN(covariance[i * parameters + i])
+                Correlation[i * parameters + j] = i == j && !double.IsNaN(unscaledCovariance[i * parameters + i])
                     ? 1
-                    : covariance[i * parameters + j] / (StandardErrors[i] * StandardErrors[j]);
+                    : unscaledCovariance[i * parameters + j]
+                      / Math.Sqrt(unscaledCovariance[i * parameters + i] * unscaledCovariance[j * parameters + j]);
     }
 
     /// <summary>
@@ -72,7 +76,6 @@ public sealed class LeastSquaresStatistics
             }
         }
 
-        double sigmaSquared = n > p ? residualSumOfSquares / (n - p) : double.NaN;
         var covariance = new double[p * p];
         ReadOnlySpan<int> permutation = qr.Permutation;
         for (int i = 0; i < p; i++)
@@ -83,7 +86,7 @@ public sealed class LeastSquaresStatistics
                 {
                     double s = 0;
                     for (int k = Math.Max(i, j); k < rank; k++) s += rInverse[i * p + k] * rInverse[j * p + k];
-                    value = s * sigmaSquared;
+                    value = s;
                 }
                 covariance[permutation[i] * p + permutation[j]] = value;
             }
