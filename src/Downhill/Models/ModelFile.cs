@@ -52,6 +52,27 @@ public sealed record ModelFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>
+    /// For single-layer models (linear, logistic, softmax): the weights [feature, output] and
+    /// biases in the data's own units, the scaler folded in, so the seed's line reads m = 2,
+    /// b = 30 although it was trained on standardized x. Null for other kinds.
+    /// </summary>
+    public (double[,] Weights, double[] Bias)? WeightsInDataUnits()
+    {
+        if (Kind is not ("linear" or "logistic" or "softmax")) return null;
+        var w = Parameters.First(p => p.Name == "weight");
+        var b = Parameters.First(p => p.Name == "bias");
+        int features = w.Shape[0], outputs = w.Shape[1];
+        var rowMajorByOutput = new double[outputs * features];
+        for (int j = 0; j < features; j++)
+            for (int k = 0; k < outputs; k++) rowMajorByOutput[k * features + j] = w.Values[j * outputs + k];
+        var (weights, bias) = Scaler is null ? (rowMajorByOutput, b.Values) : Scaler.InverseLinear(rowMajorByOutput, b.Values);
+        var result = new double[features, outputs];
+        for (int j = 0; j < features; j++)
+            for (int k = 0; k < outputs; k++) result[j, k] = weights[k * features + j];
+        return (result, bias);
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>

@@ -44,6 +44,12 @@ public sealed record FitSettings
 
     /// <summary>Null: float64 for formulas, float32 for networks.</summary>
     public Precision? Precision { get; init; }
+
+    /// <summary>Save a checkpoint here after every epoch (atomic write).</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Continue from this checkpoint: weights, optimizer and loop state; Epochs counts the total.</summary>
+    public Checkpoint? Resume { get; init; }
 }
 
 /// <summary>What a fit produced: the model file (ready to save), the training record and final metrics.</summary>
@@ -123,10 +129,37 @@ public static class Fitting
 
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
-        var trainer = new Trainer<T>(model, optimizer, settings.Training with { Loss = loss })
+        var training = settings.Training with { Loss = loss };
+        if (settings.Resume is { } resume)
+        {
+            LoadWeights(model, resume.Model);
+            optimizer.ImportState(resume.Optimizer);
+            int done = resume.Trainer.NextEpoch - 1;
+            if (done >= training.Epochs)
+                Errors.Argument($"the checkpoint has already trained {done} epochs; ask for more with --epochs (e.g. --epochs {done + 10}).");
+            training = training with { Epochs = training.Epochs - done };
+        }
+        var trainer = new Trainer<T>(model, optimizer, training)
         {
             Schedule = settings.Schedule?.Invoke(optimizer),
         };
+        if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
+        var precisionOfT = typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64;
+        if (settings.CheckpointPath is { } checkpointPath)
+        {
+            var inner = callbacks ?? new TrainingCallbacks();
+            callbacks = new TrainingCallbacks
+            {
+                Batch = inner.Batch,
+                Epoch = inner.Epoch,
+                EpochEnd = epoch =>
+                {
+                    var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null);
+                    new Checkpoint(snapshot, optimizer.ExportState(), trainer.ExportState()).Save(checkpointPath);
+                    inner.EpochEnd?.Invoke(epoch);
+                },
+            };
+        }
         var result = trainer.Fit(trainData, validationData, callbacks, cancel);
 
         var trainMetrics = Evaluate(trainer, loss, trainData);
@@ -176,6 +209,20 @@ public static class Fitting
         if (split.Parameters.Count == 0)
             Errors.Argument($"formula '{formula.Text}' has no parameters to fit: every name in it is a column of {data.Source}.");
         return new FormulaModel(formula, inputs, split.Parameters, init);
+    }
+
+    private static void LoadWeights<T>(Model<T> model, ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (file.Parameters.Length != model.Parameters.Count)
+            Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {model.Parameters.Count}; resume with the same --model.");
+        for (int i = 0; i < file.Parameters.Length; i++)
+        {
+            var p = model.Parameters[i];
+            var stored = file.Parameters[i];
+            if (stored.Name != p.Name || stored.Values.Length != p.Size)
+                Errors.Argument($"the checkpoint's parameter {stored.Name} {Shape.Format(stored.Shape)} does not match this model's {p.Name} {p.Shape}; resume with the same --model and data.");
+            for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
+        }
     }
 
     private static TrainingData<double> FormulaData(Dataset data, FormulaModel model)
