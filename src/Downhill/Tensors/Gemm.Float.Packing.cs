@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Downhill;
+
+internal static partial class Gemm
+{
+    /// <summary>
+    /// Copies rows [i0, i0+mc) and k-steps [p0, p0+kc) of op(A) into panels of MR rows: panel
+    /// q holds, for each k-step p, the MR values op(A)[i0+q*MR+r, p0+p] side by side, so the
+    /// micro-kernel reads MR consecutive floats per step. Rows past mc are zero, which makes an
+    /// edge tile a full tile whose extra rows are simply not stored.
+    /// </summary>
+    private static unsafe void PackA(float* a, bool transA, int m, int k, int i0, int mc, int p0, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
+        {
+            int rows = Math.Min(MR, mc - ir);
+            int i = i0 + ir;
+            if (transA)
+            {
+                // Stored [k,m]: the MR values of one k-step are already adjacent.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (long)(p0 + p) * m + i;
+                    if (rows == MR) Vector256.Store(Vector256.Load(src), dst + p * MR);
+                    else CopyPadded(src, dst + p * MR, rows, MR);
+                }
+            }
+            else if (rows == MR)
+            {
+                // Stored [m,k]: each row is contiguous along k, so 8x8 blocks are transposed in
+                // registers (one load and one store per 8 values instead of 8 scalar moves).
+                float* src = a + (long)i * k + p0;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                    Transpose8x8(src + p, k, dst + p * MR, MR);
+                for (; p < kc; p++)
+                    for (int r = 0; r < MR; r++)
+                        dst[p * MR + r] = src[(long)r * k + p];
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int r = 0; r < rows; r++) dst[p * MR + r] = a[(long)(i + r) * k + p0 + p];
+                    for (int r = rows; r < MR; r++) dst[p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies k-steps [p0, p0+kc) and columns [j0, j0+nc) of op(B) into panels of NR columns:
+    /// panel q holds, for each k-step p, op(B)[p0+p, j0+q*NR+c] for c in [0, NR); columns past
+    /// nc are zero.
+    /// </summary>
+    private static unsafe void PackB(float* b, bool transB, int k, int n, int p0, int kc, int j0, int nc, float* dst)
+    {
+        for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
+        {
+            int cols = Math.Min(NR, nc - jr);
+            int j = j0 + jr;
+            if (!transB)
+            {
+                // Stored [k,n]: one k-step of the panel is NR adjacent floats.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (long)(p0 + p) * n + j;
+                    if (cols == NR) CopyRow32(src, dst + p * NR);
+                    else CopyPadded(src, dst + p * NR, cols, NR);
+                }
+            }
+            else if (cols == NR)
+            {
+                // Stored [n,k]: column j of op(B) is row j of B, contiguous along k; transpose
+                // 8x8 blocks in registers, four blocks across the panel.
+                float* src = b + (long)j * k + p0;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                    for (int g = 0; g < NR; g += 8)
+                        Transpose8x8(src + (long)g * k + p, k, dst + p * NR + g, NR);
+                for (; p < kc; p++)
+                    for (int col = 0; col < NR; col++)
+                        dst[p * NR + col] = src[(long)col * k + p];
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int col = 0; col < cols; col++) dst[p * NR + col] = b[(long)(j + col) * k + p0 + p];
+                    for (int col = cols; col < NR; col++) dst[p * NR + col] = 0f;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyRow32(float* src, float* dst)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512.Store(Vector512.Load(src), dst);
+            Vector512.Store(Vector512.Load(src + 16), dst + 16);
+        }
+        else
+        {
+            Vector256.Store(Vector256.Load(src), dst);
+            Vector256.Store(Vector256.Load(src + 8), dst + 8);
+            Vector256.Store(Vector256.Load(src + 16), dst + 16);
+            Vector256.Store(Vector256.Load(src + 24), dst + 24);
+        }
+    }
+
+    private static unsafe void CopyPadded(float* src, float* dst, int count, int width)
+    {
+        int i = 0;
+        for (; i < count; i++) dst[i] = src[i];
+        for (; i < width; i++) dst[i] = 0f;
+    }
+
+    /// <summary>
+    /// Reads 8 rows of 8 floats (row r at <c>src + r*srcStride</c>) and writes the 8 columns as
+    /// rows (column c at <c>dst + c*dstStride</c>). The classic AVX sequence: unpack pairs of
+    /// rows, shuffle pairs of pairs, then swap 128-bit halves; 24 shuffles for 64 values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* src, int srcStride, float* dst, int dstStride)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2L * srcStride);
+        var r3 = Avx.LoadVector256(src + 3L * srcStride);
+        var r4 = Avx.LoadVector256(src + 4L * srcStride);
+        var r5 = Avx.LoadVector256(src + 5L * srcStride);
+        var r6 = Avx.LoadVector256(src + 6L * srcStride);
+        var r7 = Avx.LoadVector256(src + 7L * srcStride);
+
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2L * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3L * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4L * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5L * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6L * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7L * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+}
