@@ -12,6 +12,7 @@ internal static partial class Gemm
     /// micro-kernel reads MR consecutive floats per step. Rows past mc are zero, which makes an
     /// edge tile a full tile whose extra rows are simply not stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackA(float* a, bool transA, int m, int k, int i0, int mc, int p0, int kc, float* dst)
     {
         for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
@@ -56,6 +57,7 @@ internal static partial class Gemm
     /// panel q holds, for each k-step p, op(B)[p0+p, j0+q*NR+c] for c in [0, NR); columns past
     /// nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackB(float* b, bool transB, int k, int n, int p0, int kc, int j0, int nc, float* dst)
     {
         for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
