@@ -40,10 +40,17 @@ internal static partial class Gemm
     internal const int NC = 2048;
 
     /// <summary>
-    /// Below this many floating-point operations one thread is faster than waking others: a
-    /// Parallel.For round trip costs about 10-20 us, which is 2-4 MFLOP of single-thread work.
+    /// Cost of packing one element, in multiply-adds: a packed element takes about half a
+    /// cycle, the kernel does 32 multiply-adds a cycle. Used to weigh the packing that every
+    /// thread repeats against the arithmetic it saves.
     /// </summary>
-    internal const long ParallelMinFlops = 4_000_000;
+    private const long PackCostInMacs = 16;
+
+    /// <summary>
+    /// Cost of a Parallel.For fork and join, in multiply-adds: about 10 us of one core at
+    /// 32 multiply-adds a cycle and 3.5 GHz. Splitting has to save more than this.
+    /// </summary>
+    private const long ForkJoinCostInMacs = 1_000_000;
 
     internal static readonly SgemmKernel BestSgemmKernel =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? SgemmKernel.Avx512
@@ -70,48 +77,57 @@ internal static partial class Gemm
             return;
         }
 
-        int threads = Parallelism.Threads;
-        long flops = 2L * m * n * k;
         fixed (float* pa = a, pb = b, pc = c)
         {
             var job = new SgemmJob((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, kernel);
-            if (threads == 1 || flops < ParallelMinFlops)
-            {
+            var split = PlanSplit(m, k, n, Parallelism.Threads);
+            if (split.Parts == 1)
                 job.Run(0, m, 0, n);
-                return;
-            }
-            RunParallel(job, threads);
+            else
+                Parallel.For(0, split.Parts, new ParallelOptions { MaxDegreeOfParallelism = split.Parts }, part =>
+                {
+                    int t0 = (int)((long)split.Tiles * part / split.Parts), t1 = (int)((long)split.Tiles * (part + 1) / split.Parts);
+                    if (split.ByRows) job.Run(t0 * MR, Math.Min(t1 * MR, m), 0, n);
+                    else job.Run(0, m, t0 * NR, Math.Min(t1 * NR, n));
+                });
         }
     }
+
+    /// <summary>How C is dealt to threads: <see cref="Tiles"/> whole tiles of rows or of columns in <see cref="Parts"/> strips.</summary>
+    internal readonly record struct SgemmSplit(int Parts, bool ByRows, int Tiles);
 
     /// <summary>
-    /// Splits C into <c>threads</c> strips of whole tiles along the dimension that balances
-    /// better; on a tie the longer one, so the duplicated packing (each strip packs all of the
-    /// other operand) is of the smaller operand.
+    /// Picks one thread or a split of C into strips of whole tiles by rows or by columns,
+    /// whichever finishes first by a simple cost model: the busiest strip's padded
+    /// multiply-adds plus its packing (a row strip packs all of B, a column strip all of A),
+    /// plus the fork/join cost when more than one thread runs.
     /// </summary>
-    private static void RunParallel(SgemmJob job, int threads)
+    internal static SgemmSplit PlanSplit(int m, int k, int n, int threads)
     {
-        int rowTiles = (job.M + MR - 1) / MR, colTiles = (job.N + NR - 1) / NR;
-        double rowBalance = Balance(rowTiles, threads), colBalance = Balance(colTiles, threads);
-        bool splitRows = rowBalance > colBalance || (rowBalance == colBalance && job.M >= job.N);
-        int tiles = splitRows ? rowTiles : colTiles;
-        int parts = Math.Min(threads, tiles);
-        if (parts == 1)
+        int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
+        long Cost(int rowTilesEach, int colTilesEach)
         {
-            job.Run(0, job.M, 0, job.N);
-            return;
+            long rows = (long)rowTilesEach * MR, cols = (long)colTilesEach * NR;
+            return k * (rows * cols + PackCostInMacs * (rows + cols));
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int t0 = (int)((long)tiles * part / parts), t1 = (int)((long)tiles * (part + 1) / parts);
-            if (splitRows) job.Run(t0 * MR, Math.Min(t1 * MR, job.M), 0, job.N);
-            else job.Run(0, job.M, t0 * NR, Math.Min(t1 * NR, job.N));
-        });
-    }
 
-    /// <summary>Share of the busiest part's time that is useful when <paramref name="tiles"/> are dealt to <paramref name="parts"/>.</summary>
-    private static double Balance(int tiles, int parts) =>
-        (double)tiles / (parts * ((tiles + parts - 1) / parts));
+        var best = new SgemmSplit(1, ByRows: true, rowTiles);
+        long bestCost = Cost(rowTiles, colTiles);
+        for (int parts = 2; parts <= threads; parts++)
+        {
+            if (parts <= rowTiles)
+            {
+                long cost = Cost((rowTiles + parts - 1) / parts, colTiles) + ForkJoinCostInMacs;
+                if (cost < bestCost) (best, bestCost) = (new SgemmSplit(parts, ByRows: true, rowTiles), cost);
+            }
+            if (parts <= colTiles)
+            {
+                long cost = Cost(rowTiles, (colTiles + parts - 1) / parts) + ForkJoinCostInMacs;
+                if (cost < bestCost) (best, bestCost) = (new SgemmSplit(parts, ByRows: false, colTiles), cost);
+            }
+        }
+        return best;
+    }
 
     /// <summary>One GEMM call's operands; <see cref="Run"/> computes any rectangle of C.</summary>
     private readonly record struct SgemmJob(nint A, nint B, nint C, int M, int K, int N,

@@ -127,6 +127,24 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(32, 128, 10, 2, 1)]     // 82 kFLOP: a fork/join would cost more than the work
+    [InlineData(1, 784, 10, 2, 1)]      // one row, one column tile: nothing to split
+    [InlineData(1024, 1024, 1024, 2, 2)]
+    [InlineData(32, 784, 128, 2, 2)]    // the MNIST forward pass: 6.4 MFLOP is worth two threads
+    [InlineData(1024, 1024, 1024, 1, 1)]
+    public void Split_uses_threads_only_when_the_work_pays_for_them(int m, int k, int n, int threads, int expectedParts) =>
+        Assert.Equal(expectedParts, Gemm.PlanSplit(m, k, n, threads).Parts);
+
+    [Fact]
+    public void Split_divides_the_side_whose_strips_repack_less()
+    {
+        // dX = dY W^T at batch 32: 4 row tiles by 25 column tiles. Row strips would each pack
+        // all 128x784 of W; column strips each pack only the 32x128 dY.
+        var split = Gemm.PlanSplit(32, 128, 784, threads: 2);
+        Assert.Equal(new Gemm.SgemmSplit(2, ByRows: false, Tiles: 25), split);
+    }
+
     /// <summary>
     /// The exact product of the stored values, in double (the naive loop), and per element
     /// sum|terms|, the scale of the worst-case rounding error.
