@@ -19,18 +19,18 @@ internal static class GemmQuick
         while (warmUp.ElapsedMilliseconds < 500)
             foreach (var shape in GemmShape.All.Where(s => s.Flops < 1e8))
                 foreach (int threads in new[] { 1, 2 })
-                    Measure(shape, Gemm.BestSgemmKernel, threads, samples: 1, sampleMs: 1);
+                    Measure(shape, Gemm.BestKernel, threads, samples: 1, sampleMs: 1);
 
         Console.WriteLine($"CPU load average before the run: {LoadAverage()}");
         Console.WriteLine($"{"shape",-28} {"m",5} {"k",5} {"n",5} {"portable 1t",12} {"tuned 1t",9} {"1t cpu",7} {"tuned 2t",9}");
         foreach (var shape in GemmShape.All)
         {
-            var portable = Measure(shape, SgemmKernel.Portable, threads: 1);
-            var one = Measure(shape, Gemm.BestSgemmKernel, threads: 1);
-            var two = Measure(shape, Gemm.BestSgemmKernel, threads: 2);
+            var portable = Measure(shape, GemmKernel.Portable, threads: 1);
+            var one = Measure(shape, Gemm.BestKernel, threads: 1);
+            var two = Measure(shape, Gemm.BestKernel, threads: 2);
             Console.WriteLine($"{shape.Name,-28} {shape.M,5} {shape.K,5} {shape.N,5} {portable.Wall,12:F1} {one.Wall,9:F1} {one.Cpu,7:F1} {two.Wall,9:F1}");
         }
-        Console.WriteLine($"GFLOP/s, median of 5; tuned kernel: {Gemm.BestSgemmKernel}; load average after: {LoadAverage()}");
+        Console.WriteLine($"GFLOP/s, median of 5; tuned kernel: {Gemm.BestKernel}; load average after: {LoadAverage()}");
         return 0;
     }
 
@@ -38,7 +38,7 @@ internal static class GemmQuick
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 
     /// <summary>Median GFLOP/s per second of wall-clock time and per second of process CPU time.</summary>
-    private static (double Wall, double Cpu) Measure(GemmShape s, SgemmKernel kernel, int threads, int samples = 5, int sampleMs = 40)
+    private static (double Wall, double Cpu) Measure(GemmShape s, GemmKernel kernel, int threads, int samples = 5, int sampleMs = 40)
     {
         var rng = new Random(1);
         var a = new float[s.M * s.K];
@@ -51,7 +51,7 @@ internal static class GemmQuick
         Parallelism.Threads = threads;
         try
         {
-            void Call() => Gemm.Sgemm(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel);
+            void Call() => Gemm.Packed<float>(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel);
             var watch = Stopwatch.StartNew();
             int calls = 0;
             while (watch.ElapsedMilliseconds < sampleMs || calls < 3) { Call(); calls++; }

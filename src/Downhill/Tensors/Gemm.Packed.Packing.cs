@@ -1,5 +1,5 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Downhill;
@@ -9,11 +9,12 @@ internal static partial class Gemm
     /// <summary>
     /// Copies rows [i0, i0+mc) and k-steps [p0, p0+kc) of op(A) into panels of MR rows: panel
     /// q holds, for each k-step p, the MR values op(A)[i0+q*MR+r, p0+p] side by side, so the
-    /// micro-kernel reads MR consecutive floats per step. Rows past mc are zero, which makes an
+    /// micro-kernel reads MR consecutive values per step. Rows past mc are zero, which makes an
     /// edge tile a full tile whose extra rows are simply not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackA(float* a, bool transA, int m, int k, int i0, int mc, int p0, int kc, float* dst)
+    private static unsafe void PackA<T>(T* a, bool transA, int m, int k, int i0, int mc, int p0, int kc, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
         {
@@ -24,19 +25,21 @@ internal static partial class Gemm
                 // Stored [k,m]: the MR values of one k-step are already adjacent.
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = a + (long)(p0 + p) * m + i;
-                    if (rows == MR) Vector256.Store(Vector256.Load(src), dst + p * MR);
+                    T* src = a + (long)(p0 + p) * m + i;
+                    if (rows == MR) Unsafe.CopyBlockUnaligned(dst + p * MR, src, (uint)(MR * sizeof(T)));
                     else CopyPadded(src, dst + p * MR, rows, MR);
                 }
             }
             else if (rows == MR)
             {
-                // Stored [m,k]: each row is contiguous along k, so 8x8 blocks are transposed in
-                // registers (one load and one store per 8 values instead of 8 scalar moves).
-                float* src = a + (long)i * k + p0;
+                // Stored [m,k]: each row is contiguous along k. For float, 8x8 blocks are
+                // transposed in registers: one load and one store per 8 values instead of 8
+                // scalar moves.
+                T* src = a + (long)i * k + p0;
                 int p = 0;
-                for (; p + 8 <= kc; p += 8)
-                    Transpose8x8(src + p, k, dst + p * MR, MR);
+                if (typeof(T) == typeof(float))
+                    for (; p + 8 <= kc; p += 8)
+                        Transpose8x8((float*)(src + p), k, (float*)(dst + p * MR), MR);
                 for (; p < kc; p++)
                     for (int r = 0; r < MR; r++)
                         dst[p * MR + r] = src[(long)r * k + p];
@@ -46,7 +49,7 @@ internal static partial class Gemm
                 for (int p = 0; p < kc; p++)
                 {
                     for (int r = 0; r < rows; r++) dst[p * MR + r] = a[(long)(i + r) * k + p0 + p];
-                    for (int r = rows; r < MR; r++) dst[p * MR + r] = 0f;
+                    for (int r = rows; r < MR; r++) dst[p * MR + r] = T.Zero;
                 }
             }
         }
@@ -58,68 +61,55 @@ internal static partial class Gemm
     /// nc are zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackB(float* b, bool transB, int k, int n, int p0, int kc, int j0, int nc, float* dst)
+    private static unsafe void PackB<T>(T* b, bool transB, int k, int n, int p0, int kc, int j0, int nc, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
+        int nr = NR<T>();
+        for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
         {
-            int cols = Math.Min(NR, nc - jr);
+            int cols = Math.Min(nr, nc - jr);
             int j = j0 + jr;
             if (!transB)
             {
-                // Stored [k,n]: one k-step of the panel is NR adjacent floats.
+                // Stored [k,n]: one k-step of the panel is NR adjacent values (128 bytes).
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = b + (long)(p0 + p) * n + j;
-                    if (cols == NR) CopyRow32(src, dst + p * NR);
-                    else CopyPadded(src, dst + p * NR, cols, NR);
+                    T* src = b + (long)(p0 + p) * n + j;
+                    if (cols == nr) Unsafe.CopyBlockUnaligned(dst + p * nr, src, (uint)(nr * sizeof(T)));
+                    else CopyPadded(src, dst + p * nr, cols, nr);
                 }
             }
-            else if (cols == NR)
+            else if (cols == nr)
             {
-                // Stored [n,k]: column j of op(B) is row j of B, contiguous along k; transpose
-                // 8x8 blocks in registers, four blocks across the panel.
-                float* src = b + (long)j * k + p0;
+                // Stored [n,k]: column j of op(B) is row j of B, contiguous along k. For float,
+                // 8x8 blocks are transposed in registers, four blocks across the panel.
+                T* src = b + (long)j * k + p0;
                 int p = 0;
-                for (; p + 8 <= kc; p += 8)
-                    for (int g = 0; g < NR; g += 8)
-                        Transpose8x8(src + (long)g * k + p, k, dst + p * NR + g, NR);
+                if (typeof(T) == typeof(float))
+                    for (; p + 8 <= kc; p += 8)
+                        for (int g = 0; g < nr; g += 8)
+                            Transpose8x8((float*)(src + (long)g * k + p), k, (float*)(dst + p * nr + g), nr);
                 for (; p < kc; p++)
-                    for (int col = 0; col < NR; col++)
-                        dst[p * NR + col] = src[(long)col * k + p];
+                    for (int col = 0; col < nr; col++)
+                        dst[p * nr + col] = src[(long)col * k + p];
             }
             else
             {
                 for (int p = 0; p < kc; p++)
                 {
-                    for (int col = 0; col < cols; col++) dst[p * NR + col] = b[(long)(j + col) * k + p0 + p];
-                    for (int col = cols; col < NR; col++) dst[p * NR + col] = 0f;
+                    for (int col = 0; col < cols; col++) dst[p * nr + col] = b[(long)(j + col) * k + p0 + p];
+                    for (int col = cols; col < nr; col++) dst[p * nr + col] = T.Zero;
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void CopyRow32(float* src, float* dst)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512.Store(Vector512.Load(src), dst);
-            Vector512.Store(Vector512.Load(src + 16), dst + 16);
-        }
-        else
-        {
-            Vector256.Store(Vector256.Load(src), dst);
-            Vector256.Store(Vector256.Load(src + 8), dst + 8);
-            Vector256.Store(Vector256.Load(src + 16), dst + 16);
-            Vector256.Store(Vector256.Load(src + 24), dst + 24);
-        }
-    }
-
-    private static unsafe void CopyPadded(float* src, float* dst, int count, int width)
+    private static unsafe void CopyPadded<T>(T* src, T* dst, int count, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         for (; i < count; i++) dst[i] = src[i];
-        for (; i < width; i++) dst[i] = 0f;
+        for (; i < width; i++) dst[i] = T.Zero;
     }
 
     /// <summary>
