@@ -1,15 +1,17 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Downhill.Bench;
 
 /// <summary>
-/// GFLOP/s of the float GEMM per shape from a Stopwatch loop: each sample runs the call for
-/// about 40 ms, the median of 5 samples is printed. Good for a table in under a minute; use
-/// the BenchmarkDotNet class for numbers with error bars. On a shared machine the wall clock
-/// also counts time the thread spent descheduled, so the single-thread runs are also given
-/// per second of the process's CPU time ("1t cpu"), which other processes inflate far less.
+/// GFLOP/s of GEMM per shape from a Stopwatch loop: each sample runs the call for about 40 ms,
+/// the median of 5 samples is printed. Good for a table in under a minute; use the
+/// BenchmarkDotNet class for numbers with error bars. On a shared machine the wall clock also
+/// counts time the thread spent descheduled, so single-thread runs are also given per second
+/// of process CPU time ("cpu"), which other processes inflate far less.
 /// </summary>
-internal static class GemmQuick
+internal static partial class GemmQuick
 {
     public static int Run()
     {
@@ -19,39 +21,51 @@ internal static class GemmQuick
         while (warmUp.ElapsedMilliseconds < 500)
             foreach (var shape in GemmShape.All.Where(s => s.Flops < 1e8))
                 foreach (int threads in new[] { 1, 2 })
-                    Measure(shape, Gemm.BestKernel, threads, samples: 1, sampleMs: 1);
+                    foreach (var kernel in new[] { GemmKernel.Portable, Gemm.BestKernel })
+                    {
+                        Measure<float>(shape, kernel, threads, samples: 1, sampleMs: 1);
+                        Measure<double>(shape, kernel, threads, samples: 1, sampleMs: 1);
+                    }
 
-        Console.WriteLine($"CPU load average before the run: {LoadAverage()}");
-        Console.WriteLine($"{"shape",-28} {"m",5} {"k",5} {"n",5} {"portable 1t",12} {"tuned 1t",9} {"1t cpu",7} {"tuned 2t",9}");
-        foreach (var shape in GemmShape.All)
-        {
-            var portable = Measure(shape, GemmKernel.Portable, threads: 1);
-            var one = Measure(shape, Gemm.BestKernel, threads: 1);
-            var two = Measure(shape, Gemm.BestKernel, threads: 2);
-            Console.WriteLine($"{shape.Name,-28} {shape.M,5} {shape.K,5} {shape.N,5} {portable.Wall,12:F1} {one.Wall,9:F1} {one.Cpu,7:F1} {two.Wall,9:F1}");
-        }
-        Console.WriteLine($"GFLOP/s, median of 5; tuned kernel: {Gemm.BestKernel}; load average after: {LoadAverage()}");
+        Console.WriteLine($"load average before: {LoadAverage()}; tuned kernel: {Gemm.BestKernel}");
+        Table<float>(GemmShape.All);
+        Table<double>(GemmShape.All.Where(s => s.Name is "square 256" or "square 1024" or "fwd 32x784 * 784x128"));
+        Console.WriteLine($"GFLOP/s, median of 5; load average after: {LoadAverage()}");
         return 0;
+    }
+
+    private static void Table<T>(IEnumerable<GemmShape> shapes) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{typeof(T).Name,-28} {"m",5} {"k",5} {"n",5} {"portable 1t cpu",16} {"tuned 1t cpu",13} {"tuned 1t",9} {"tuned 2t",9}");
+        foreach (var shape in shapes)
+        {
+            var portable = Measure<T>(shape, GemmKernel.Portable, threads: 1);
+            var one = Measure<T>(shape, Gemm.BestKernel, threads: 1);
+            var two = Measure<T>(shape, Gemm.BestKernel, threads: 2);
+            Console.WriteLine($"{shape.Name,-28} {shape.M,5} {shape.K,5} {shape.N,5} {portable.Cpu,16:F1} {one.Cpu,13:F1} {one.Wall,9:F1} {two.Wall,9:F1}");
+        }
     }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 
     /// <summary>Median GFLOP/s per second of wall-clock time and per second of process CPU time.</summary>
-    private static (double Wall, double Cpu) Measure(GemmShape s, GemmKernel kernel, int threads, int samples = 5, int sampleMs = 40)
+    private static (double Wall, double Cpu) Measure<T>(GemmShape s, GemmKernel kernel, int threads, int samples = 5, int sampleMs = 40)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(1);
-        var a = new float[s.M * s.K];
-        var b = new float[s.K * s.N];
-        var c = new float[s.M * s.N];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble() - 0.5f;
-        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble() - 0.5f;
+        var a = new T[s.M * s.K];
+        var b = new T[s.K * s.N];
+        var c = new T[s.M * s.N];
+        for (int i = 0; i < a.Length; i++) a[i] = T.CreateChecked(rng.NextDouble() - 0.5);
+        for (int i = 0; i < b.Length; i++) b[i] = T.CreateChecked(rng.NextDouble() - 0.5);
 
         int saved = Parallelism.Threads;
         Parallelism.Threads = threads;
         try
         {
-            void Call() => Gemm.Packed<float>(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel);
+            void Call() => Gemm.Packed<T>(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel);
             var watch = Stopwatch.StartNew();
             int calls = 0;
             while (watch.ElapsedMilliseconds < sampleMs || calls < 3) { Call(); calls++; }
@@ -60,11 +74,11 @@ internal static class GemmQuick
             var cpu = new double[samples];
             for (int t = 0; t < samples; t++)
             {
-                var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+                double cpuStart = CpuSeconds();
                 watch.Restart();
                 for (int i = 0; i < calls; i++) Call();
                 wall[t] = s.Flops * calls / watch.Elapsed.TotalSeconds / 1e9;
-                cpu[t] = s.Flops * calls / (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds / 1e9;
+                cpu[t] = s.Flops * calls / (CpuSeconds() - cpuStart) / 1e9;
             }
             Array.Sort(wall);
             Array.Sort(cpu);
@@ -75,4 +89,26 @@ internal static class GemmQuick
             Parallelism.Threads = saved;
         }
     }
+
+    /// <summary>
+    /// CPU time of this process. On Linux from clock_gettime (nanoseconds), because
+    /// Process.TotalProcessorTime there counts 10 ms ticks, a quarter of a 40 ms sample.
+    /// </summary>
+    private static double CpuSeconds()
+    {
+        const int ClockProcessCpuTimeId = 2;
+        if (OperatingSystem.IsLinux() && ClockGetTime(ClockProcessCpuTimeId, out var ts) == 0)
+            return ts.Seconds + ts.Nanoseconds * 1e-9;
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clockId, out TimeSpec time);
 }
