@@ -29,7 +29,7 @@ internal static partial class GemmQuick
 
         Console.WriteLine($"load average before: {LoadAverage()}; tuned kernel: {Gemm.BestKernel}");
         Table<float>(GemmShape.All);
-        Table<double>(GemmShape.All.Where(s => s.Name is "square 256" or "square 1024" or "fwd 32x784 * 784x128"));
+        Table<double>(GemmShape.All.Where(s => s.Name is "256^3" or "1024^3" or "fwd 32x784x128"));
         Console.WriteLine($"GFLOP/s, median of 5; load average after: {LoadAverage()}");
         return 0;
     }

@@ -10,17 +10,17 @@ import time
 import numpy as np
 
 SHAPES = [  # name, m, k, n, transA, transB
-    ("square 128", 128, 128, 128, False, False),
-    ("square 256", 256, 256, 256, False, False),
-    ("square 512", 512, 512, 512, False, False),
-    ("square 1024", 1024, 1024, 1024, False, False),
-    ("fwd 32x784 * 784x128", 32, 784, 128, False, False),
-    ("fwd 128x784 * 784x128", 128, 784, 128, False, False),
-    ("fwd 32x128 * 128x10", 32, 128, 10, False, False),
-    ("dX 32x128 * (784x128)^T", 32, 128, 784, False, True),
-    ("dW (32x784)^T * 32x128", 784, 32, 128, True, False),
-    ("dX 128x128 * (784x128)^T", 128, 128, 784, False, True),
-    ("dW (128x784)^T * 128x128", 784, 128, 128, True, False),
+    ("128^3", 128, 128, 128, False, False),
+    ("256^3", 256, 256, 256, False, False),
+    ("512^3", 512, 512, 512, False, False),
+    ("1024^3", 1024, 1024, 1024, False, False),
+    ("fwd 32x784x128", 32, 784, 128, False, False),
+    ("fwd 128x784x128", 128, 784, 128, False, False),
+    ("fwd 32x128x10", 32, 128, 10, False, False),
+    ("dX 32x128x784 tB", 32, 128, 784, False, True),
+    ("dW 784x32x128 tA", 784, 32, 128, True, False),
+    ("dX 128x128x784 tB", 128, 128, 784, False, True),
+    ("dW 784x128x128 tA", 784, 128, 128, True, False),
 ]
 
 
