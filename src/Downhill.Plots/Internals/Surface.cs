@@ -1,0 +1,157 @@
+using ScottPlot;
+
+namespace Downhill.Plots;
+
+/// <summary>A checked <see cref="LossGrid"/> drawn as a heat map with contour lines; shared by the
+/// loss-surface and optimizer-race pictures.</summary>
+internal sealed class Surface
+{
+    public required LossGrid Grid { get; init; }
+    public required bool Log { get; init; }
+    public required (int I, int J) Minimum { get; init; }
+    public required CoordinateRect Extent { get; init; }
+    public required ScottPlot.Plottables.Heatmap Heatmap { get; init; }
+
+    public double MinimumLoss => Grid.Loss[Minimum.I, Minimum.J];
+
+    public static Surface Add(Plot plot, LossGrid grid, bool? logScale, bool light, bool contours)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        Check(grid);
+        int nx = grid.FirstValues.Length, ny = grid.SecondValues.Length;
+        var (min, max) = Numbers.FiniteRange(grid.Loss.Cast<double>());
+        bool log = logScale ?? (min > 0 && max / min >= 100);
+        if (log && !(min > 0))
+            Throw.Argument(nameof(logScale),
+                $"a log colour scale needs positive losses, but the smallest in the grid is {Numbers.Format(min)}; draw it with LogScale = false");
+
+        (int I, int J) argmin = (0, 0);
+        double best = double.PositiveInfinity;
+        // Heatmap rows run top to bottom, so the row for the largest second value comes first.
+        var shown = new double[ny, nx];
+        var points = new Coordinates3d[ny, nx];
+        for (int i = 0; i < nx; i++)
+        {
+            for (int j = 0; j < ny; j++)
+            {
+                double loss = grid.Loss[i, j];
+                double value = !double.IsFinite(loss) ? double.NaN : log ? Math.Log10(loss) : loss;
+                shown[ny - 1 - j, i] = value;
+                // NOTE: contouring cannot cross NaN cells; a blown-up cell is as high as the highest one.
+                double contourValue = double.IsNaN(value) ? (log ? Math.Log10(max) : max) : value;
+                points[j, i] = new Coordinates3d(grid.FirstValues[i], grid.SecondValues[j], contourValue);
+                if (loss < best)
+                {
+                    best = loss;
+                    argmin = (i, j);
+                }
+            }
+        }
+
+        var heatmap = plot.Add.Heatmap(shown);
+        var extent = new CoordinateRect(grid.FirstValues[0], grid.FirstValues[^1], grid.SecondValues[0], grid.SecondValues[^1]);
+        heatmap.Extent = extent;
+        heatmap.Colormap = light ? new ScottPlot.Colormaps.GrayscaleReversed() : new ScottPlot.Colormaps.Viridis();
+        heatmap.NaNCellColor = Colors.White;
+        if (light)
+            heatmap.Opacity = 0.35;
+
+        double lowShown = log ? Math.Log10(min) : min, highShown = log ? Math.Log10(max) : max;
+        if (contours && highShown > lowShown)
+            AddContours(plot, points, lowShown, highShown, log, light ? Colors.DimGray : Colors.White);
+
+        double halfX = (grid.FirstValues[1] - grid.FirstValues[0]) / 2, halfY = (grid.SecondValues[1] - grid.SecondValues[0]) / 2;
+        plot.Axes.SetLimits(extent.Left - halfX, extent.Right + halfX, extent.Bottom - halfY, extent.Top + halfY);
+        return new Surface { Grid = grid, Log = log, Minimum = argmin, Extent = extent, Heatmap = heatmap };
+    }
+
+    public void AddColorBar(Plot plot, string lossName)
+    {
+        var bar = plot.Add.ColorBar(Heatmap);
+        bar.Label = Log ? $"{lossName} (log scale)" : lossName;
+        bar.LabelStyle.FontSize = 14;
+        bar.Axis.TickLabelStyle.FontSize = 12;
+        if (Log)
+        {
+            var range = Heatmap.GetRange();
+            LogAxis.Apply(bar.Axis, range.Min, range.Max);
+        }
+    }
+
+    public void MarkMinimum(Plot plot, bool withLabel)
+    {
+        double x = Grid.FirstValues[Minimum.I], y = Grid.SecondValues[Minimum.J];
+        var marker = plot.Add.Marker(x, y, MarkerShape.FilledDiamond, 14, Colors.White);
+        marker.MarkerLineColor = Colors.Black;
+        marker.MarkerLineWidth = 1.5f;
+        if (!withLabel) return;
+        string text = $"grid minimum {Numbers.Format(MinimumLoss)}\n{Grid.FirstName} = {Numbers.Format(x)}, {Grid.SecondName} = {Numbers.Format(y)}";
+        Chart.Label(plot, text, x, y, AlignmentAwayFromEdges(x, y), size: 12).LabelOffsetY = 0;
+    }
+
+    /// <summary>Places a label on the side of a point that faces the middle of the surface, so it stays inside.</summary>
+    public Alignment AlignmentAwayFromEdges(double x, double y)
+    {
+        bool right = x > (Extent.Left + Extent.Right) / 2, top = y > (Extent.Bottom + Extent.Top) / 2;
+        return (top, right) switch
+        {
+            (true, true) => Alignment.UpperRight,
+            (true, false) => Alignment.UpperLeft,
+            (false, true) => Alignment.LowerRight,
+            (false, false) => Alignment.LowerLeft,
+        };
+    }
+
+    static void AddContours(Plot plot, Coordinates3d[,] points, double low, double high, bool log, Color color)
+    {
+        double[] levels = log && high - low >= 2
+            ? Numbers.NiceLevels(low, high, (int)Math.Min(12, Math.Ceiling(high - low) * 2))
+            : Numbers.NiceLevels(low, high, 8);
+        if (levels.Length == 0) return;
+        var lines = new ScottPlot.Plottables.ContourLines { ContourLineLevels = levels };
+        lines.Update(points);
+        lines.LineColor = color.WithAlpha(0.85);
+        lines.LineWidth = 1;
+        lines.LabelStyle.IsVisible = false;
+        plot.Add.Plottable(lines);
+
+        // ScottPlot labels every piece of every line with the raw level; one label per level, on its longest
+        // piece and in loss units, reads better.
+        foreach (var level in lines.Lines.GroupBy(line => line.Z))
+        {
+            var longest = level.MaxBy(line => line.Path.Points.Length).Path.Points;
+            if (longest.Length < 6) continue;
+            var at = longest[longest.Length / 2];
+            string text = Numbers.Format(log ? Math.Pow(10, level.Key) : level.Key);
+            var label = Chart.Label(plot, text, at.X, at.Y, Alignment.MiddleCenter, Colors.Black, 10);
+            label.LabelBackgroundColor = Colors.White.WithAlpha(0.7);
+        }
+    }
+
+    static void Check(LossGrid grid)
+    {
+        int rows = grid.Loss.GetLength(0), columns = grid.Loss.GetLength(1);
+        if (grid.FirstValues.Length != rows || grid.SecondValues.Length != columns)
+            Throw.Argument(nameof(grid),
+                $"loss grid is {rows}x{columns} but there are {grid.FirstValues.Length} values of {grid.FirstName} (rows) and {grid.SecondValues.Length} of {grid.SecondName} (columns); they must match");
+        CheckAxis(grid.FirstName, grid.FirstValues);
+        CheckAxis(grid.SecondName, grid.SecondValues);
+        var (min, _) = Numbers.FiniteRange(grid.Loss.Cast<double>());
+        if (!double.IsFinite(min))
+            Throw.Argument(nameof(grid), "every loss in the grid is NaN or infinite; there is nothing to draw");
+    }
+
+    static void CheckAxis(string name, double[] values)
+    {
+        if (values.Length < 2)
+            Throw.Argument(nameof(LossGrid), $"{name} has {values.Length} grid value(s); a surface needs at least 2");
+        double step = values[1] - values[0];
+        for (int k = 1; k < values.Length; k++)
+        {
+            double gap = values[k] - values[k - 1];
+            if (!(gap > 0) || Math.Abs(gap - step) > 1e-6 * Math.Max(Math.Abs(step), 1e-300) + 1e-12 * Math.Abs(values[k]))
+                Throw.Argument(nameof(LossGrid),
+                    $"{name} values must increase in equal steps; step {k} is {Numbers.Format(gap)} but the first is {Numbers.Format(step)}");
+        }
+    }
+}
