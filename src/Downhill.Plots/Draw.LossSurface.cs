@@ -28,12 +28,11 @@ public static partial class Draw
             grid.FirstName, grid.SecondName);
         var surface = Surface.Add(plot, grid, options.LogScale, light: false, options.ContourLines);
         surface.AddColorBar(plot, options.LossName);
-        surface.MarkMinimum(plot, withLabel: true);
         if (options.Path is { } path)
-        {
             AddPath(plot, path, Colors.OrangeRed, markEnds: true);
-            plot.ShowLegend(Alignment.UpperRight);
-        }
+        surface.MarkMinimum(plot);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.FontSize = 13;
         return Chart.Done(plot);
     }
 
@@ -48,20 +47,15 @@ public static partial class Draw
         options ??= new LossSurfaceOptions();
         var plot = Chart.New(options.Title ?? $"Optimizers on {options.LossName}", grid.FirstName, grid.SecondName);
         var surface = Surface.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
-        surface.MarkMinimum(plot, withLabel: false);
+        surface.MarkMinimum(plot);
         for (int k = 0; k < paths.Count; k++)
             AddPath(plot, paths[k], Chart.PaletteColor(k), markEnds: false);
 
         var first = paths[0];
         if (first.First.Length > 0 && double.IsFinite(first.First[0]) && double.IsFinite(first.Second[0]))
         {
-            var start = plot.Add.Marker(first.First[0], first.Second[0], MarkerShape.FilledCircle, 12, Colors.Black);
-            start.LegendText = "start";
+            Chart.Marker(plot, first.First[0], first.Second[0], MarkerShape.FilledCircle, 12, Colors.Black, Colors.White, "start");
         }
-        var minimum = plot.Add.Marker(grid.FirstValues[surface.Minimum.I], grid.SecondValues[surface.Minimum.J],
-            MarkerShape.FilledDiamond, 0, Colors.White);
-        minimum.LegendText = $"grid minimum ({Numbers.Format(surface.MinimumLoss)})";
-        minimum.MarkerLineColor = Colors.Black;
         plot.ShowLegend(Alignment.UpperRight);
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);
@@ -90,17 +84,18 @@ public static partial class Draw
 
         if (markEnds)
         {
-            var start = plot.Add.Marker(path.First[0], path.Second[0], MarkerShape.FilledCircle, 13, Chart.Start);
-            start.MarkerLineColor = Colors.White;
-            start.MarkerLineWidth = 1.5f;
-            start.LegendText = "start";
+            Chart.Marker(plot, path.First[0], path.Second[0], MarkerShape.FilledCircle, 13, Chart.Start, Colors.White, "start");
         }
-        var end = plot.Add.Marker(path.First[n - 1], path.Second[n - 1],
-            diverged ? MarkerShape.Eks : markEnds ? MarkerShape.FilledSquare : MarkerShape.FilledCircle,
-            diverged ? 16 : 11, markEnds ? Chart.End : color);
-        end.MarkerLineColor = Colors.White;
-        end.MarkerLineWidth = diverged ? 3 : 1.5f;
-        if (markEnds)
-            end.LegendText = diverged ? "last finite point" : "end";
+        if (diverged)
+        {
+            var blowUp = plot.Add.Marker(path.First[n - 1], path.Second[n - 1], MarkerShape.Eks, 18, markEnds ? Chart.End : color);
+            blowUp.MarkerLineWidth = 3.5f;
+            if (markEnds) blowUp.LegendText = "last finite point";
+        }
+        else
+        {
+            Chart.Marker(plot, path.First[n - 1], path.Second[n - 1], markEnds ? MarkerShape.FilledSquare : MarkerShape.FilledCircle,
+                markEnds ? 12 : 11, markEnds ? Chart.End : color, Colors.White, markEnds ? "end" : null);
+        }
     }
 }

@@ -47,5 +47,17 @@ internal static class Chart
         return label;
     }
 
+    /// <summary>A filled marker with a contrasting rim, so it shows on any background and in the legend.</summary>
+    public static ScottPlot.Plottables.Marker Marker(Plot plot, double x, double y, MarkerShape shape, float size,
+        Color fill, Color? outline = null, string? legend = null)
+    {
+        var marker = plot.Add.Marker(x, y, shape, size, fill);
+        marker.MarkerStyle.OutlineColor = outline ?? Colors.Black;
+        marker.MarkerStyle.OutlineWidth = 1.5f;
+        if (legend is not null)
+            marker.LegendText = legend;
+        return marker;
+    }
+
     public static Figure Done(Plot plot) => new(plot);
 }

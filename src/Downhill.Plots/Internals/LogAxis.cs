@@ -13,7 +13,7 @@ internal static class LogAxis
         int low = (int)Math.Floor(minLog10), high = (int)Math.Ceiling(maxLog10);
         // NOTE: below two decades a tick per decade leaves the axis with one label or none, so label
         // 1, 2 and 5 times each power of ten instead.
-        double[] majorMantissas = high - low <= 2 ? [1, 2, 5] : [1];
+        double[] majorMantissas = maxLog10 - minLog10 <= 2 ? [1, 2, 5] : [1];
         int decadeStride = Math.Max(1, (high - low + 7) / 8);
         for (int decade = low; decade <= high; decade++)
         {

@@ -9,10 +9,18 @@ internal static class Numbers
     {
         if (double.IsNaN(value)) return "NaN";
         if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        double magnitude = Math.Abs(value);
-        if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e5))
-            return value.ToString("0.##e+00", CultureInfo.InvariantCulture);
-        return value.ToString("G3", CultureInfo.InvariantCulture);
+        if (value == 0) return "0";
+        int exponent = (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        double mantissa = value / Math.Pow(10, exponent);
+        if (Math.Abs(Math.Round(mantissa, 2)) >= 10)
+        {
+            exponent++;
+            mantissa /= 10;
+        }
+        if (exponent < -3 || exponent >= 5)
+            return mantissa.ToString("0.##", CultureInfo.InvariantCulture) + "e" + exponent.ToString(CultureInfo.InvariantCulture);
+        double rounded = Math.Round(mantissa, 2) * Math.Pow(10, exponent);
+        return rounded.ToString("0.#######", CultureInfo.InvariantCulture);
     }
 
     public static bool IsFinite(double value) => double.IsFinite(value);

@@ -20,10 +20,15 @@ internal sealed class Surface
         Check(grid);
         int nx = grid.FirstValues.Length, ny = grid.SecondValues.Length;
         var (min, max) = Numbers.FiniteRange(grid.Loss.Cast<double>());
-        bool log = logScale ?? (min > 0 && max / min >= 100);
-        if (log && !(min > 0))
+        var (minPositive, _) = Numbers.FiniteRange(grid.Loss.Cast<double>().Where(v => v > 0));
+        bool log = logScale ?? (min >= 0 && max / minPositive >= 100);
+        if (log && (min < 0 || !double.IsFinite(minPositive)))
             Throw.Argument(nameof(logScale),
-                $"a log colour scale needs positive losses, but the smallest in the grid is {Numbers.Format(min)}; draw it with LogScale = false");
+                $"a log colour scale needs losses of 0 or more with some above 0, but the grid runs from {Numbers.Format(min)} to {Numbers.Format(max)}; draw it with LogScale = false");
+        // NOTE: a perfect fit has loss exactly 0, which has no logarithm; it is drawn a decade below the
+        // smallest positive loss, at the bottom of the colour bar.
+        double floor = log && min == 0 ? minPositive / 10 : min;
+        if (log) min = floor;
 
         (int I, int J) argmin = (0, 0);
         double best = double.PositiveInfinity;
@@ -35,7 +40,7 @@ internal sealed class Surface
             for (int j = 0; j < ny; j++)
             {
                 double loss = grid.Loss[i, j];
-                double value = !double.IsFinite(loss) ? double.NaN : log ? Math.Log10(loss) : loss;
+                double value = !double.IsFinite(loss) ? double.NaN : log ? Math.Log10(Math.Max(loss, floor)) : loss;
                 shown[ny - 1 - j, i] = value;
                 // NOTE: contouring cannot cross NaN cells; a blown-up cell is as high as the highest one.
                 double contourValue = double.IsNaN(value) ? (log ? Math.Log10(max) : max) : value;
@@ -78,35 +83,17 @@ internal sealed class Surface
         }
     }
 
-    public void MarkMinimum(Plot plot, bool withLabel)
+    /// <summary>Marks the lowest grid cell with a white diamond; its value and place go in the legend.</summary>
+    public void MarkMinimum(Plot plot)
     {
         double x = Grid.FirstValues[Minimum.I], y = Grid.SecondValues[Minimum.J];
-        var marker = plot.Add.Marker(x, y, MarkerShape.FilledDiamond, 14, Colors.White);
-        marker.MarkerLineColor = Colors.Black;
-        marker.MarkerLineWidth = 1.5f;
-        if (!withLabel) return;
-        string text = $"grid minimum {Numbers.Format(MinimumLoss)}\n{Grid.FirstName} = {Numbers.Format(x)}, {Grid.SecondName} = {Numbers.Format(y)}";
-        Chart.Label(plot, text, x, y, AlignmentAwayFromEdges(x, y), size: 12).LabelOffsetY = 0;
-    }
-
-    /// <summary>Places a label on the side of a point that faces the middle of the surface, so it stays inside.</summary>
-    public Alignment AlignmentAwayFromEdges(double x, double y)
-    {
-        bool right = x > (Extent.Left + Extent.Right) / 2, top = y > (Extent.Bottom + Extent.Top) / 2;
-        return (top, right) switch
-        {
-            (true, true) => Alignment.UpperRight,
-            (true, false) => Alignment.UpperLeft,
-            (false, true) => Alignment.LowerRight,
-            (false, false) => Alignment.LowerLeft,
-        };
+        Chart.Marker(plot, x, y, MarkerShape.FilledDiamond, 15, Colors.White, Colors.Black,
+            $"grid minimum {Numbers.Format(MinimumLoss)} at {Grid.FirstName} = {Numbers.Format(x)}, {Grid.SecondName} = {Numbers.Format(y)}");
     }
 
     static void AddContours(Plot plot, Coordinates3d[,] points, double low, double high, bool log, Color color)
     {
-        double[] levels = log && high - low >= 2
-            ? Numbers.NiceLevels(low, high, (int)Math.Min(12, Math.Ceiling(high - low) * 2))
-            : Numbers.NiceLevels(low, high, 8);
+        double[] levels = log ? LogLevels(low, high) : Numbers.NiceLevels(low, high, 8);
         if (levels.Length == 0) return;
         var lines = new ScottPlot.Plottables.ContourLines { ContourLineLevels = levels };
         lines.Update(points);
@@ -126,6 +113,21 @@ internal sealed class Surface
             var label = Chart.Label(plot, text, at.X, at.Y, Alignment.MiddleCenter, Colors.Black, 10);
             label.LabelBackgroundColor = Colors.White.WithAlpha(0.7);
         }
+    }
+
+    /// <summary>Contour levels for a log colour scale, in log10 units: 1, 2 and 5 times each power of ten over
+    /// up to three decades, one per decade beyond.</summary>
+    static double[] LogLevels(double low, double high)
+    {
+        double[] mantissas = high - low <= 3 ? [1, 2, 5] : [1];
+        var levels = new List<double>();
+        for (int decade = (int)Math.Floor(low); decade <= (int)Math.Ceiling(high); decade++)
+            foreach (double m in mantissas)
+            {
+                double level = decade + Math.Log10(m);
+                if (level > low && level < high) levels.Add(level);
+            }
+        return [.. levels];
     }
 
     static void Check(LossGrid grid)
