@@ -1,0 +1,1 @@
+Console.Error.WriteLine("usage: downhill <command>"); return 1;
