@@ -18,12 +18,22 @@ public class LossSurfaceTests
     [Fact]
     public void Seed_grid_marks_the_true_line_as_the_minimum()
     {
-        // The seed's data lie exactly on y = 2x + 30, so the grid's best cell is m = 2, b = 30 with RMSE 0.
-        var figure = Draw.LossSurface(Samples.SeedGrid(), new LossSurfaceOptions { LossName = "RMSE" });
+        // The seed's data lie exactly on y = 2x + 30, so the grid's best cell is m = 2, b = 30 with RMSE 0;
+        // a log scale must still draw it (0 has no logarithm).
+        var figure = Draw.LossSurface(Samples.SeedGrid(), new LossSurfaceOptions { LossName = "RMSE", LogScale = true });
         PictureAssert.HasText(figure, "grid minimum 0 at m = 2, b = 30");
         PictureAssert.HasText(figure, "RMSE (log scale)");
         PictureAssert.HasText(figure, "m");
         PictureAssert.HasText(figure, "b");
+    }
+
+    [Fact]
+    public void Automatic_scale_is_log_only_when_losses_span_two_decades()
+    {
+        // Seed grid: positive RMSEs run from 3 (m = 2, b = 27) to about 160, under two decades.
+        Assert.Contains("RMSE", PictureAssert.Texts(Draw.LossSurface(Samples.SeedGrid(), new LossSurfaceOptions { LossName = "RMSE" })));
+        // Rosenbrock on [-2, 2] x [-1, 3] spans from below 0.01 to over 2500.
+        Assert.Contains("loss (log scale)", PictureAssert.Texts(Draw.LossSurface(Samples.RosenbrockGrid())));
     }
 
     [Fact]
