@@ -72,6 +72,7 @@ public static partial class Draw
         string label = diverged ? $"{path.Label} (diverged after {Math.Max(0, n - 1)} steps)" : $"{path.Label} ({n - 1} steps)";
         if (n == 0)
         {
+            // Nothing to draw, but the legend still says the run blew up at once: an invisible marker carries it.
             var nothing = plot.Add.Marker(0, 0, MarkerShape.Eks, 0, color);
             nothing.LegendText = label;
             return;

@@ -25,13 +25,22 @@ public sealed class Figure
 
     public byte[] ToPng(ImageSize size)
     {
+        Check(size);
         plot.ScaleFactor = size.ScaleFactor;
         return plot.GetImageBytes(size.Width, size.Height, ScottPlot.ImageFormat.Png);
     }
 
     public string ToSvg(ImageSize size)
     {
+        Check(size);
         plot.ScaleFactor = size.ScaleFactor;
         return plot.GetSvgXml(size.Width, size.Height);
+    }
+
+    // default(ImageSize) is 0x0 and skips the constructor's check.
+    static void Check(ImageSize size)
+    {
+        if (size.Width == 0 || size.Height == 0)
+            Throw.SizeOutOfRange(size.Width, size.Height);
     }
 }

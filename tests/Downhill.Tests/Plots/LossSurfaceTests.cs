@@ -55,6 +55,22 @@ public class LossSurfaceTests
     }
 
     [Fact]
+    public void Grid_cells_that_blew_up_are_left_blank_and_the_rest_is_drawn()
+    {
+        var grid = LossGrid.Sample("m", 0, 4, "b", 0, 40, 40, (m, b) => m > 3.5 ? double.PositiveInfinity : Samples.Rmse(m, b));
+        var figure = Draw.LossSurface(grid);
+        PictureAssert.IsPicture(figure.ToPng(ImageSize.Default), 800, 600);
+        Assert.Contains(PictureAssert.Texts(figure), t => t.StartsWith("grid minimum", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Default_size_is_refused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Draw.LossSurface(Samples.SeedGrid()).ToPng(default));
+        Assert.StartsWith("image size 0x0 is out of range", error.Message);
+    }
+
+    [Fact]
     public void Svg_is_well_formed_with_the_asked_size()
     {
         var figure = Draw.LossSurface(Samples.SeedGrid());
