@@ -10,6 +10,7 @@ public sealed class HtmlReport
     readonly string title;
     readonly StringBuilder body = new();
     bool sectionOpen;
+    int inlineSvgCount;
 
     public HtmlReport(string title)
     {
@@ -81,10 +82,7 @@ public sealed class HtmlReport
         var at = size ?? ImageSize.Default;
         if (!asSvg)
             return AddPng(figure.ToPng(at), caption);
-        string svg = figure.ToSvg(at);
-        // The XML declaration is only allowed at the start of a document, not inside HTML.
-        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        body.Append("<figure>\n").Append(start > 0 ? svg[start..] : svg)
+        body.Append("<figure>\n").Append(InlineSvg(figure.ToSvg(at), at))
             .Append("\n<figcaption>").Append(Escape(caption)).Append("</figcaption>\n</figure>\n");
         return this;
     }
@@ -98,6 +96,22 @@ public sealed class HtmlReport
             .Append(Convert.ToBase64String(png)).Append("\">\n<figcaption>").Append(Escape(caption))
             .Append("</figcaption>\n</figure>\n");
         return this;
+    }
+
+    /// <summary>Makes a standalone SVG document fit inside an HTML page next to other SVGs.</summary>
+    string InlineSvg(string svg, ImageSize size)
+    {
+        // The XML declaration is only allowed at the start of a document, not inside HTML.
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (start > 0) svg = svg[start..];
+        // NOTE: ScottPlot names clip paths and images "cl_4", "img_0" in every SVG; two inline SVGs on one
+        // page would share those ids and the second would show the first one's clips and heat map.
+        string prefix = $"f{++inlineSvgCount}_";
+        svg = svg.Replace("id=\"", $"id=\"{prefix}", StringComparison.Ordinal)
+            .Replace("href=\"#", $"href=\"#{prefix}", StringComparison.Ordinal)
+            .Replace("url(#", $"url(#{prefix}", StringComparison.Ordinal);
+        // A viewBox lets the page scale the picture down to its column instead of cropping it.
+        return "<svg viewBox=\"0 0 " + size.Width + " " + size.Height + "\"" + svg["<svg".Length..];
     }
 
     public string ToHtml()

@@ -54,6 +54,22 @@ public partial class HtmlReportTests
     }
 
     [Fact]
+    public void Inline_svgs_do_not_share_ids()
+    {
+        var grid = Samples.SeedGrid();
+        string html = new HtmlReport("two surfaces")
+            .AddFigure(Draw.LossSurface(grid), "one", asSvg: true)
+            .AddFigure(Draw.LossSurface(grid), "two", asSvg: true)
+            .ToHtml();
+        string[] ids = Regex.Matches(html, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.NotEmpty(ids);
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        foreach (Match reference in Regex.Matches(html, "(?:href=\"#|url\\(#)([^\")]+)"))
+            Assert.Contains(reference.Groups[1].Value, ids);
+        Assert.Equal(2, Regex.Matches(html, "<svg viewBox=\"0 0 800 600\"").Count);
+    }
+
+    [Fact]
     public void Save_writes_the_same_page()
     {
         string folder = Directory.CreateTempSubdirectory("downhill-report-").FullName;
