@@ -36,21 +36,3 @@ public sealed record LossGrid(
         return values;
     }
 }
-
-/// <summary>A route through two parameters, e.g. the (m, b) after every step of gradient descent.
-/// Points after the first non-finite one are dropped (the run blew up there).</summary>
-public sealed record DescentPath(string Label, double[] First, double[] Second);
-
-/// <summary>One value per epoch: a training or validation loss, or a metric such as accuracy.</summary>
-public sealed record EpochCurve(string Label, double[] Epochs, double[] Values);
-
-/// <summary>The losses of one run of a learning-rate sweep. A run counts as diverged when
-/// <paramref name="Diverged"/> is set or any loss is NaN or infinite.</summary>
-public sealed record LearningRateRun(double LearningRate, double[] Epochs, double[] Losses, bool Diverged = false);
-
-/// <summary>One measured number of a benchmark: a workload run by a tool (Downhill, PyTorch, ...).</summary>
-public sealed record BenchmarkResult(string Workload, string Tool, double Value);
-
-/// <summary>A small grayscale image, row by row (<c>Pixels.Length == Width * Height</c>), with values in
-/// 0..1 or 0..255. <paramref name="Actual"/> is the true label when known.</summary>
-public sealed record LabelledImage(float[] Pixels, int Width, int Height, string Predicted, string? Actual = null);
