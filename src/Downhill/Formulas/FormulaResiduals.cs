@@ -85,6 +85,25 @@ public sealed class FormulaResiduals
     }
 
     /// <summary>
+    /// The mean of the squared residuals at <paramref name="parameters"/>: the cost of the
+    /// seeds' error landscape (its square root is the RMSE), cheap enough to fill a grid.
+    /// </summary>
+    public double MeanSquaredError(ReadOnlySpan<double> parameters)
+    {
+        if (parameters.Length != Parameters.Count)
+            Errors.Argument($"FormulaResiduals: {parameters.Length} parameter values given for {Parameters.Count} parameters ({string.Join(", ", Parameters)}).");
+        parameters.CopyTo(parameterBuffer);
+        model(parameterBuffer, columnArrays, modelBuffer);
+        double sum = 0;
+        for (int i = 0; i < Rows; i++)
+        {
+            double r = modelBuffer[i] - target[i];
+            sum += r * r;
+        }
+        return sum / Rows;
+    }
+
+    /// <summary>
     /// The whole Jacobian from one backward pass: each parameter enters as a leaf of shape [n]
     /// filled with its value. Formulas are element-wise, so row i of the model depends only on
     /// element i of each leaf, and the gradient of sum(model) at element i is exactly dr_i/dθ_j.

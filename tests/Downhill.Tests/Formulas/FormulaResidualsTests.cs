@@ -28,6 +28,17 @@ public class FormulaResidualsTests
     }
 
     [Fact]
+    public void Mean_squared_error_on_the_seed_line_matches_a_hand_sum()
+    {
+        // The seeds' line data (y = 2x + 30) from the guess m = 1, b = 1.
+        double[] x = [7, 9, 28, 30, 50, 22, 3, 23, 40], y = [44, 48, 86, 90, 130, 74, 36, 76, 110];
+        var problem = new FormulaResiduals(Formula.Parse("y = m*x + b"), new Dictionary<string, double[]> { ["x"] = x, ["y"] = y });
+        double expected = x.Zip(y, (xi, yi) => Math.Pow(1 * xi + 1 - yi, 2)).Average();
+        Assert.Equal(expected, problem.MeanSquaredError([1.0, 1.0]), 1e-12);
+        Assert.Equal(0, problem.MeanSquaredError([2.0, 30.0]));
+    }
+
+    [Fact]
     public void Residual_only_calls_give_the_same_bits_as_calls_with_the_jacobian()
     {
         var problem = new FormulaResiduals(Formula.Parse("log(y) = b1 - b2*x*exp(-b3*x)"), new Dictionary<string, double[]> { ["x"] = X, ["y"] = Y });
