@@ -12,5 +12,6 @@ var root = new RootCommand(
     PredictCommand.Create(),
     EvaluateCommand.Create(),
     MinimizeCommand.Create(),
+    SolveCommand.Create(),
 };
 return Cli.Run(root, args);

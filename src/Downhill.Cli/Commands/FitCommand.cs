@@ -44,8 +44,17 @@ internal static class FitCommand
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
             var spec = model.Spec(r);
             var dataOptions = data.Read(r);
-            if (spec.Kind == ModelKind.Formula && dataOptions.Targets is null)
-                dataOptions = dataOptions with { TargetKind = TargetKind.Regression };
+            // The model says what the target must hold, so a stray text cell in a numeric column is
+            // reported as that cell, not taken as a class label.
+            dataOptions = dataOptions with
+            {
+                TargetKind = spec.Kind switch
+                {
+                    ModelKind.Linear or ModelKind.Formula => TargetKind.Regression,
+                    ModelKind.Logistic or ModelKind.Softmax => TargetKind.Classification,
+                    _ => TargetKind.Auto,
+                },
+            };
             string dataName = r.GetValue(data.Data)!;
             var dataset = DataSource.Load(dataName, dataOptions);
             var trainingOptions = training.Read(r);

@@ -204,6 +204,13 @@ public static class Fitting
         var targetNames = new HashSet<string>(StringComparer.Ordinal);
         CollectColumns(formula.Target!, columns, targetNames);
         var inputs = split.Columns.Where(c => !targetNames.Contains(c) || Appears(formula.Right, c)).ToArray();
+        if (inputs.Length == 0)
+        {
+            // Every name on the right would be a parameter: almost always a misspelt column.
+            var names = formula.Right.Variables();
+            Errors.Argument($"formula '{formula.Text}': the right side uses no column of {data.Source}, so it would fit one constant; " +
+                $"is one of {string.Join(", ", names)} meant to be a column? The columns are: {string.Join(", ", columns)}.");
+        }
         features = inputs;
         targets = [formula.Target!.ToString()];
         if (split.Parameters.Count == 0)
