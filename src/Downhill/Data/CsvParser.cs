@@ -71,6 +71,7 @@ internal sealed class CsvParser
             if (step == Step.Row) continue;
             if (step == Step.End) break;
             if (step == Step.TextTarget) return null;
+            System.Diagnostics.Debug.Assert(!eof, "NeedMore at the end of input would loop forever");
             Refill();
         }
         if (rows == 0)
@@ -235,10 +236,11 @@ internal sealed class CsvParser
         if (rows == capacity) Grow();
 
         int quotedLines = 0, last = header.Length - 1;
+        ReadOnlySpan<byte> input = b.AsSpan(0, limit);
         for (int c = 0; c <= last; c++)
         {
             var role = roles[c];
-            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(b.AsSpan(0, limit), p, out double fast, out int stop)
+            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(input, p, out double fast, out int stop)
                 && (stop < limit ? b[stop] == delimiter || b[stop] == '\n' || b[stop] == '\r' : eof))
             {
                 Store(role, c, fast);

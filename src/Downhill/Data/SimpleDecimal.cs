@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Downhill.Data;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal static class SimpleDecimal
     /// the index of the first byte after it. False when the bytes there do not start a simple
     /// number (the caller then scans the whole field and uses the full parser).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> s, int start, out double value, out int stop)
     {
         int i = start;
