@@ -165,7 +165,7 @@ public class CsvTests
         var cells = new List<string>();
         for (int i = 0; i < 20_000; i++)
         {
-            int digits = rng.Next(1, 18), fraction = rng.Next(0, digits);
+            int digits = rng.Next(1, 24), fraction = rng.Next(0, digits);
             var s = new StringBuilder(rng.Next(4) == 0 ? "-" : "");
             for (int k = 0; k < digits; k++)
             {
@@ -174,6 +174,8 @@ public class CsvTests
             }
             cells.Add(s.ToString());
         }
+        // Edges of the fast path: empty parts, signs, leading zeros, 2^53 and 2^53 + 1, 22 and 23 decimals.
+        cells.AddRange(["1.", ".5", "-0", "+3", "007", "9007199254740992", "9007199254740993", "0.0000000000000000000001", "0.00000000000000000000001", "1e5"]);
         var d = ReadText("v\n" + string.Join("\n", cells) + "\n");
         var values = d.Features<double>().ToArray();
         for (int i = 0; i < cells.Count; i++)
