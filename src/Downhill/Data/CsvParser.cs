@@ -428,9 +428,13 @@ internal sealed class CsvParser
             else if (roles[c] is Role.Target or Role.ClassTarget) targetNames[slots[c]] = header[c];
         }
         string? idName = options.Id;
-        string[]? rowIds = ids.Length > 0 ? ids[..rows] : null;
+        string[]? rowIds = ids.Length == 0 ? null : ids.Length == rows ? ids : ids[..rows];
         if (!roles.Contains(Role.ClassTarget))
-            return Dataset.FromParts(name, rows, featureNames, values, targetNames, targetCount > 0 ? targets[..(rows * targetCount)] : null, null, null, idName, rowIds);
+        {
+            // The arrays were sized from the line count, so they are usually exact and need no copy.
+            double[]? rowTargets = targetCount == 0 ? null : targets.Length == rows * targetCount ? targets : targets[..(rows * targetCount)];
+            return Dataset.FromParts(name, rows, featureNames, values, targetNames, rowTargets, null, null, idName, rowIds);
+        }
 
         var classes = SortClasses(classIndex.Keys);
         if (classes.Length < 2)
