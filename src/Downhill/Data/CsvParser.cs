@@ -27,7 +27,7 @@ internal sealed class CsvParser
     private byte[] buffer = new byte[BlockSize];
     private int pos, end;
     private bool eof;
-    private long line = 1;
+    private long line = 1, headerLine = 1;
     private byte delimiter;
 
     private string[] header = [];
@@ -97,6 +97,7 @@ internal sealed class CsvParser
             if (b == '\n' || (b == '\r' && (pos + 1 >= end || buffer[pos + 1] != '\n'))) line++;
             pos++;
         }
+        headerLine = line;
         int lineEnd;
         while ((lineEnd = FindRecordEnd()) < 0) Refill();
         delimiter = options.Delimiter is { } d ? CheckDelimiter(d) : Sniff(buffer.AsSpan(pos, lineEnd - pos));
@@ -162,9 +163,9 @@ internal sealed class CsvParser
         for (int c = 0; c < header.Length; c++)
         {
             if (header[c].Length == 0)
-                Errors.Data($"{name} line 1: column {c + 1} has no name; give every column a name in the header row.");
+                Errors.Data($"{name} line {headerLine}: column {c + 1} has no name; give every column a name in the header row.");
             if (!index.TryAdd(header[c], c))
-                Errors.Data($"{name} line 1: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
+                Errors.Data($"{name} line {headerLine}: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
         }
         int Find(string column, string what)
         {
