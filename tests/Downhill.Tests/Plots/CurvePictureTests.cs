@@ -66,6 +66,7 @@ public class CurvePictureTests
         Assert.Contains("lr = 0.1", texts);
         Assert.Contains("lr = 0.5 diverged", texts);
         Assert.Contains("lr = 0.3 diverged", texts);
+        Assert.Contains("last loss before a blow-up", texts);
         Assert.Contains("loss (log scale)", texts);
     }
 
