@@ -71,6 +71,15 @@ public class CurvePictureTests
     }
 
     [Fact]
+    public void Numbered_inputs_count_epochs_from_one()
+    {
+        Assert.Equal([1.0, 2.0, 3.0], EpochCurve.Numbered("training", [0.5, 0.4, 0.3]).Epochs);
+        var run = LearningRateRun.Numbered(0.1, [1, 2], diverged: true);
+        Assert.Equal([1.0, 2.0], run.Epochs);
+        Assert.True(run.Diverged);
+    }
+
+    [Fact]
     public void Range_test_marks_the_suggested_rate()
     {
         double[] rates = Enumerable.Range(0, 60).Select(k => Math.Pow(10, -5 + 5.0 * k / 59)).ToArray();
