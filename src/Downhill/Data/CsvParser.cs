@@ -482,7 +482,7 @@ internal sealed class CsvParser
         if (text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point).");
         string fix = roles[column] == Role.Target
-            ? "a regression target must be numeric; for class labels read it with TargetKind.Classification"
+            ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax"
             : options.Features is null
                 ? "every column other than the target is a feature by default; choose the features, or make a text column the id"
                 : "features must be numbers";

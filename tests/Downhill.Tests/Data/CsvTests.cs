@@ -217,7 +217,7 @@ public class CsvTests
             ErrorOf("x,price\n1,2\n3,abc\n"));
         Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point).",
             ErrorOf("x;price\n1;12,5\n"));
-        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; for class labels read it with TargetKind.Classification).",
+        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax).",
             ErrorOf("x,y\n1,big\n", new DataOptions { Targets = ["y"], TargetKind = TargetKind.Regression }));
         Assert.Equal("data.csv line 2, column \"x\": the value is empty; every feature needs a number (fill it in or drop the row).",
             ErrorOf("x,y\n,1\n"));
