@@ -110,17 +110,27 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+# CPU seconds / (wall seconds x threads) of each timed() call since the last median_of(): well
+# under 1 means the process waited for a core (a loaded machine), so its figure is too low.
+_cpu_shares = []
+
+
 def median_of(runs, measure):
     """Calls measure() `runs` times; returns (median, all values)."""
+    _cpu_shares.clear()
     values = [measure() for _ in range(runs)]
     return statistics.median(values), values
 
 
 def timed(fn):
     """Wall seconds of one call to fn, on the monotonic high-resolution clock."""
+    cpu_start = time.process_time()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
+    _cpu_shares.append((time.process_time() - cpu_start) / (wall * threads))
+    return wall
 
 
 def emit(peer, workload, config, metric, value, runs=None, version="", blas=None, extra=None):
@@ -135,6 +145,8 @@ def emit(peer, workload, config, metric, value, runs=None, version="", blas=None
         "rss_mb": round(peak_rss_mb(), 1),
         "version": version,
     }
+    if _cpu_shares:
+        record["cpu_share"] = round(statistics.median(_cpu_shares), 3)
     if extra:
         record["extra"] = extra
     print(json.dumps(record), flush=True)
