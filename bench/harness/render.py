@@ -6,6 +6,7 @@ the best peer's: the highest peer for "higher is better" metrics, the lowest for
 """
 import argparse
 import json
+import os
 import platform
 import statistics
 from collections import defaultdict
@@ -173,8 +174,15 @@ def main():
     parser.add_argument("--cpu", required=True)
     parser.add_argument("--logical-cpus", type=int, required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the measurements already in <base>.json that this run did not redo")
     args = parser.parse_args()
     records = read_lines(args.lines)
+    if args.merge and os.path.exists(args.base + ".json"):
+        with open(args.base + ".json") as f:
+            previous = json.load(f)["measurements"]
+        redone = {(r["peer"], r["workload"], r["config"], r["metric"]) for r in records}
+        records = [r for r in previous if (r["peer"], r["workload"], r["config"], r["metric"]) not in redone] + records
     notes = []
     if args.notes:
         with open(args.notes) as f:
