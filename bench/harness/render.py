@@ -103,6 +103,8 @@ def markdown(rows, records, meta):
         better = "lower" if metric in LOWER_IS_BETTER else "higher"
         lines.append("| " + " | ".join([workload, f"`{config}`", METRIC_TITLES.get(metric, metric), better]
                                        + cells + [ratio, blas]) + " |")
+    lines += ["", "Ratio: Downhill's value / the best peer's. On \"higher\" rows above 1 means Downhill is "
+              "ahead; on \"lower\" rows (seconds, errors) below 1 means Downhill is ahead."]
     if loaded:
         lines += ["", f"\\* the process got less than {LOADED_CPU_SHARE:.0%} of the cores it asked for "
                   "(CPU time / wall time / threads): the machine was busy and that figure is too low."]
@@ -120,7 +122,7 @@ def markdown(rows, records, meta):
     for (workload, threads), by_side in sorted(rss.items()):
         lines.append(f"| {workload} | {threads} | "
                      + " | ".join(f"{by_side[s]:.0f}" if s in by_side else "" for s in sides) + " |")
-    versions = sorted({f"{TITLES.get(r['peer'], r['peer'])}: {r.get('version', '')}" for r in records})
+    versions = sorted({f"{TITLES.get(r['peer'], r['peer'])}: {r['version']}" for r in records if r.get("version")})
     lines += ["", "## Versions", ""] + [f"- {v}" for v in versions] + [""]
     return "\n".join(lines)
 
