@@ -16,8 +16,9 @@ namespace Downhill.Analysis;
 /// than 10 of 16 digits, so the fit is redone by Householder QR with column pivoting on the
 /// centered data, which loses about half as many and also handles collinear features (their
 /// weights become 0, <see cref="LinearLeastSquaresResult.Rank"/> says how many count).
-/// A second pass computes the residual sums of squares from the residuals, not from the
-/// normal equations, where they would cancel for a good fit.
+/// The residual sum of squares comes from the accumulated sums, Σ(y - ŷ)² = Cyy - 2 wᵀCxy +
+/// wᵀCxx w, when that keeps at least 1e-4 of Cyy (so at most 4 of 16 digits cancel); a closer
+/// fit gets a second pass over the data that sums the residuals themselves.
 /// </para>
 /// </remarks>
 public static class LinearLeastSquares
@@ -105,8 +106,33 @@ public static class LinearLeastSquares
                 biases[o] = b;
             }
 
-        double[] rss = ResidualSumOfSquares(x, p, y, m, weights, biases);
+        double[] rss = solver == LinearSolver.NormalEquations
+            ? RssFromSums(gram, q, rows, mean, p, m, weights)
+            : new double[m];
+        if (rss.Any(v => double.IsNaN(v)) || solver == LinearSolver.HouseholderQr)
+            rss = ResidualSumOfSquares(x, p, y, m, weights, biases);
         return new LinearLeastSquaresResult(rows, p, m, weights, biases, rss, condition, rank, solver);
+    }
+
+    /// <summary>Residual sums of squares from the centered sums; NaN where cancellation would cost over 4 digits.</summary>
+    private static double[] RssFromSums(double[] gram, int q, int rows, double[] mean, int p, int m, double[] weights)
+    {
+        var rss = new double[m];
+        for (int o = 0; o < m; o++)
+        {
+            int yc = p + o;
+            double cyy = gram[yc * q + yc] - rows * mean[yc] * mean[yc];
+            double sum = cyy;
+            for (int i = 0; i < p; i++)
+            {
+                double wi = weights[o * p + i];
+                sum -= 2 * wi * (gram[i * q + yc] - rows * mean[i] * mean[yc]);
+                for (int j = 0; j < p; j++)
+                    sum += wi * weights[o * p + j] * (gram[i * q + j] - rows * mean[i] * mean[j]);
+            }
+            rss[o] = sum >= 1e-4 * cyy ? sum : double.NaN;
+        }
+        return rss;
     }
 
     private static double[] LeadingMean(ReadOnlySpan<double> x, int p, ReadOnlySpan<double> y, int m)
