@@ -81,7 +81,7 @@ public sealed class LeastSquaresStatistics
     public double ResidualSumOfSquares { get; }
 
     /// <summary>σ = sqrt(RSS / (n - p)), the residual standard deviation (NaN when n = p).</summary>
-    public double ResidualStandardDeviation => Math.Sqrt(ResidualSumOfSquares / DegreesOfFreedom);
+    public double ResidualStandardDeviation => DegreesOfFreedom > 0 ? Math.Sqrt(ResidualSumOfSquares / DegreesOfFreedom) : double.NaN;
 
     /// <summary>σ² (JᵀJ)⁻¹, p x p row-major in parameter order.</summary>
     public double[] Covariance { get; }
