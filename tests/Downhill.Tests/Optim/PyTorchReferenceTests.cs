@@ -96,6 +96,8 @@ public class PyTorchReferenceTests
                 "beta2" => s with { Beta2 = D(value) },
                 "amsgrad" => s with { AmsGrad = bool.Parse(value) },
                 "maxIter" => s with { MaxIter = int.Parse(value, CultureInfo.InvariantCulture) },
+                "toleranceGrad" => s with { ToleranceGrad = D(value) },
+                "toleranceChange" => s with { ToleranceChange = D(value) },
                 "historySize" => s with { HistorySize = int.Parse(value, CultureInfo.InvariantCulture) },
                 "lineSearch" => s with { LineSearch = Enum.Parse<LineSearch>(value) },
                 _ => throw new ArgumentException($"unknown setting {key} in trace config \"{config}\""),
