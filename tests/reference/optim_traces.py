@@ -9,6 +9,9 @@ where loss is the value the step saw (the closure's first loss for L-BFGS) and (
 point after the step. A config is "name key=value ..." with the keys of Downhill's
 OptimizerSettings, so the C# test builds the same optimizer through Optimizers.Create.
 
+It also writes schedules.csv: the learning rate that torch.optim.lr_scheduler gives for each
+epoch (columns schedule, epoch, metric, lr; metric only for the plateau schedule), base rate 0.5.
+
 Run from the repository root:  /usr/bin/python3 tests/reference/optim_traces.py
 The C# tests only read the committed CSV files; they never run this script.
 """
@@ -81,8 +84,49 @@ def trace(make):
     return rows
 
 
+S = torch.optim.lr_scheduler
+# Plateau: falls, stalls (within the 1% threshold), falls again, stalls long enough to hit minRate.
+PLATEAU_METRICS = [10, 9, 8.95, 8.95, 8.95, 8.95] + [7] * 14
+SCHEDULES = [
+    ("step stepSize=3 gamma=0.5", lambda o: S.StepLR(o, step_size=3, gamma=0.5)),
+    ("exponential gamma=0.9", lambda o: S.ExponentialLR(o, gamma=0.9)),
+    ("cosine tMax=6 minRate=0.01", lambda o: S.CosineAnnealingLR(o, T_max=6, eta_min=0.01)),
+    ("warmup epochs=4 startFactor=0.25", lambda o: S.LinearLR(o, start_factor=0.25, total_iters=4)),
+    ("warmup epochs=3 startFactor=0.1 then cosine tMax=6 minRate=0.01 at 3",
+     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=3),
+                                  S.CosineAnnealingLR(o, T_max=6, eta_min=0.01)], milestones=[3])),
+    ("plateau factor=0.5 patience=2 cooldown=1 threshold=0.01 minRate=0.05",
+     lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1, threshold=0.01, min_lr=0.05)),
+]
+
+
+def schedule_trace(make, plateau):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.5)
+    scheduler = make(opt)
+    rows = []
+    for epoch in range(len(PLATEAU_METRICS)):
+        if plateau:
+            # The rate after seeing this epoch's metric (what the next epoch uses).
+            scheduler.step(PLATEAU_METRICS[epoch])
+            rows.append((epoch, PLATEAU_METRICS[epoch], opt.param_groups[0]["lr"]))
+        else:
+            rows.append((epoch, "", opt.param_groups[0]["lr"]))
+            opt.step()
+            scheduler.step()
+    return rows
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "schedules.csv")
+    with open(path, "w") as f:
+        f.write(f"# torch {torch.__version__}: learning rate per epoch, base rate 0.5, written by tests/reference/optim_traces.py\n")
+        f.write("schedule,epoch,metric,lr\n")
+        for name, make in SCHEDULES:
+            for epoch, metric, lr in schedule_trace(make, name.startswith("plateau")):
+                f.write(f"{name},{epoch},{metric!r},{float(lr)!r}\n" if metric != "" else f"{name},{epoch},,{float(lr)!r}\n")
+    print("wrote", os.path.normpath(path))
     for name, configs in CONFIGS.items():
         path = os.path.join(OUT, f"{name}.csv")
         with open(path, "w") as f:
