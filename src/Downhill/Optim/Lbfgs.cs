@@ -348,8 +348,8 @@ public sealed class Lbfgs<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
                     Errors.Shape($"{Name}: the gradient of {p.Describe()} has shape {p.Grad.Shape}; it must match the parameter.");
                 p.Grad.Data.CopyTo(flat.AsSpan(offset));
                 // Zeroed gradients keep frozen elements out of d, s and y, so L-BFGS never moves them.
-                if (FrozenMask(i) is { } mask)
-                    for (int j = 0; j < mask.Length; j++) if (mask[j]) flat[offset + j] = T.Zero;
+                if (FrozenElements(i) is { } frozen)
+                    foreach (int j in frozen) flat[offset + j] = T.Zero;
             }
             offset += p.Size;
         }
