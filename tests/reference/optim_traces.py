@@ -3,7 +3,8 @@
 
 Runs each optimizer configuration for a few steps on the Rosenbrock function
 f(x, y) = (1 - x)^2 + 100 (y - x^2)^2 from (-1.5, 2) in float64 and writes, per optimizer,
-tests/Downhill.Tests/Optim/reference/<optimizer>.csv with one row per step:
+tests/Downhill.Tests/Optim/reference/<optimizer>.csv (and <optimizer>.float32.csv, the same
+run in float32) with one row per step:
     config, step, loss, x, y
 where loss is the value the step saw (the closure's first loss for L-BFGS) and (x, y) is the
 point after the step. A config is "name key=value ..." with the keys of Downhill's
@@ -67,8 +68,8 @@ CONFIGS = {
 }
 
 
-def trace(make):
-    p = torch.tensor(START, requires_grad=True)
+def trace(make, dtype=torch.float64):
+    p = torch.tensor(START, dtype=dtype, requires_grad=True)
     opt = make([p])
 
     def closure():
@@ -128,14 +129,15 @@ def main():
                 f.write(f"{name},{epoch},{metric!r},{float(lr)!r}\n" if metric != "" else f"{name},{epoch},,{float(lr)!r}\n")
     print("wrote", os.path.normpath(path))
     for name, configs in CONFIGS.items():
-        path = os.path.join(OUT, f"{name}.csv")
-        with open(path, "w") as f:
-            f.write(f"# torch {torch.__version__}: Rosenbrock from {START}, float64, written by tests/reference/optim_traces.py\n")
-            f.write("config,step,loss,x,y\n")
-            for config, make in configs:
-                for step, loss, x, y in trace(make):
-                    f.write(f"{config},{step},{loss!r},{x!r},{y!r}\n")
-        print("wrote", os.path.normpath(path))
+        for dtype, suffix in ((torch.float64, ""), (torch.float32, ".float32")):
+            path = os.path.join(OUT, f"{name}{suffix}.csv")
+            with open(path, "w") as f:
+                f.write(f"# torch {torch.__version__}: Rosenbrock from {START}, {str(dtype)[6:]}, written by tests/reference/optim_traces.py\n")
+                f.write("config,step,loss,x,y\n")
+                for config, make in configs:
+                    for step, loss, x, y in trace(make, dtype):
+                        f.write(f"{config},{step},{loss!r},{x!r},{y!r}\n")
+            print("wrote", os.path.normpath(path))
 
 
 if __name__ == "__main__":

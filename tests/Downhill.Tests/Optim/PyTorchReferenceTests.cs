@@ -45,6 +45,47 @@ public class PyTorchReferenceTests
         Console.WriteLine($"{file}: largest relative deviation from PyTorch {worst:E2}");
     }
 
+    // float32: the first-order optimizers and L-BFGS without line search agree with PyTorch bit
+    // for bit (measured 0). L-BFGS with the strong Wolfe search does not: PyTorch keeps its
+    // scalars (g·d, y·s, ρ, the line-search bracket) as float32 0-d tensors, promoted to and from
+    // Python doubles op by op, while Downhill keeps every scalar in double. The runs part by a
+    // float ulp at step 2 and the line search amplifies it about 5x per step (measured 5.6e-6
+    // at step 3, 9e-2 at step 10), so those configs are compared over their first 3 steps.
+    private const double FloatTolerance = 1e-5;
+    private const int FloatLineSearchSteps = 3;
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_step_matches_PyTorch_in_float(string file)
+    {
+        var rows = ReadTrace(file + ".float32");
+        Assert.NotEmpty(rows);
+        double worst = 0;
+        foreach (var config in rows.Select(r => r.Config).Distinct())
+        {
+            var (name, settings) = ParseConfig(config);
+            var p = Tensor.Parameter([-1.5f, 2f], 2);
+            var optimizer = Optimizers.Create(name, [p], settings);
+            float Closure()
+            {
+                // Rosenbrock in float, rounded in autograd's order (see Objective.Rosenbrock).
+                p.ZeroGrad();
+                float x = p.Data[0], y = p.Data[1], c = y - x * x, gc = 100f * (2f * c);
+                p.Grad = Tensor.FromArray([-(2f * (gc * x)) - 2f * (1f - x), gc], 2);
+                return (1f - x) * (1f - x) + 100f * (c * c);
+            }
+            bool lineSearch = config.Contains("StrongWolfe", StringComparison.Ordinal);
+            foreach (var row in rows.Where(r => r.Config == config && (!lineSearch || r.Step <= FloatLineSearchSteps)))
+            {
+                double loss = optimizer.Step(Closure);
+                worst = Math.Max(worst, Check(config, row.Step, "loss", row.Loss, loss, FloatTolerance));
+                worst = Math.Max(worst, Check(config, row.Step, "x", row.X, p.Data[0], FloatTolerance));
+                worst = Math.Max(worst, Check(config, row.Step, "y", row.Y, p.Data[1], FloatTolerance));
+            }
+        }
+        Console.WriteLine($"{file} (float32): largest relative deviation from PyTorch {worst:E2}");
+    }
+
     [Fact]
     public void Every_schedule_matches_PyTorch()
     {
@@ -83,12 +124,12 @@ public class PyTorchReferenceTests
         _ => throw new ArgumentException($"unknown schedule \"{name}\" in schedules.csv"),
     };
 
-    private static double Check(string config, int step, string what, double expected, double actual)
+    private static double Check(string config, int step, string what, double expected, double actual, double tolerance = RelativeTolerance)
     {
         double deviation = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), 1);
         if (Environment.GetEnvironmentVariable("DOWNHILL_TRACE") is not null)
             Console.WriteLine($"{config} step {step} {what}: {deviation:E2}");
-        Assert.True(deviation <= RelativeTolerance,
+        Assert.True(deviation <= tolerance,
             $"{config}, step {step}: {what} = {actual:R}, PyTorch {expected:R} (relative deviation {deviation:E2})");
         return deviation;
     }
