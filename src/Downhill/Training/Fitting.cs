@@ -72,11 +72,7 @@ public static class Fitting
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
     {
-        if (data.Count < 2)
-            Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var precision = settings.Precision ?? (settings.Model.Kind == ModelKind.Formula ? Precision.Float64 : Precision.Float32);
-        if (settings.Model.Kind == ModelKind.Formula && precision != Precision.Float64)
-            Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         return precision == Precision.Float32
             ? Run<float>(data, settings, callbacks, cancel)
             : Run<double>(data, settings, callbacks, cancel);
@@ -88,10 +84,19 @@ public static class Fitting
         : classification ? Nn.Loss.CrossEntropy
         : Nn.Loss.Mse;
 
-    private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The model and tensors a fit starts from, exactly as <c>fit</c> builds them (also used by surface, sweep and gradcheck).</summary>
+    public sealed record Prepared<T>(
+        Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
+        string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Chooses the loss and scaling, splits off validation rows and builds the (untrained) model.</summary>
+    public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (data.Count < 2)
+            Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var spec = settings.Model;
+        if (spec.Kind == ModelKind.Formula && typeof(T) != typeof(double))
+            Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         bool classification = data.IsClassification;
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
@@ -106,26 +111,28 @@ public static class Fitting
         train = train.WithScaler(scaler);
         validation = validation?.WithScaler(scaler);
 
-        Model<T> model;
-        TrainingData<T> trainData;
-        TrainingData<T>? validationData;
-        string[] features, targets;
         if (spec.Kind == ModelKind.Formula)
         {
-            var formulaModel = BuildFormula(data, spec, settings.Init, out features, out targets);
-            model = (Model<T>)(object)formulaModel;
-            trainData = (TrainingData<T>)(object)FormulaData(train, formulaModel);
-            validationData = validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel);
+            var formulaModel = BuildFormula(data, spec, settings.Init, out var formulaFeatures, out var formulaTargets);
+            return new Prepared<T>((Model<T>)(object)formulaModel,
+                (TrainingData<T>)(object)FormulaData(train, formulaModel),
+                validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
+                null, loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
         }
-        else
-        {
-            int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
-            model = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
-            trainData = TrainingData<T>.From(train);
-            validationData = validation is null ? null : TrainingData<T>.From(validation);
-            features = data.FeatureNames;
-            targets = data.TargetNames;
-        }
+        int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
+        var network = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
+        return new Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
+            scaler, loss, data.FeatureNames, data.TargetNames, train.Count, validation?.Count ?? 0);
+    }
+
+    private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var spec = settings.Model;
+        bool classification = data.IsClassification;
+        var prepared = Prepare<T>(data, settings);
+        var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
+        var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
 
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
@@ -168,7 +175,7 @@ public static class Fitting
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
             validationMetrics ?? trainMetrics);
         return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            train.Count, validation?.Count ?? 0, trainMetrics, validationMetrics, model.ParameterCount);
+            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount);
     }
 
     private static void CheckModelFitsTask(ModelSpec spec, Loss loss, Dataset data)
@@ -267,23 +274,8 @@ public static class Fitting
     {
         foreach (var spec in freeze)
         {
-            int bracket = spec.IndexOf('[');
-            string name = bracket < 0 ? spec.Trim() : spec[..bracket].Trim();
-            var p = model.Parameter(name);
-            if (bracket < 0) { p.RequiresGrad = false; continue; }
-            if (!spec.EndsWith(']'))
-                Errors.Argument($"--freeze \"{spec}\": write one element as name[i,j], e.g. weight[0,1].");
-            var index = spec[(bracket + 1)..^1].Split(',').Select(s =>
-                int.TryParse(s.Trim(), out int i) ? i : throw new ArgumentException($"--freeze \"{spec}\": '{s}' is not a whole-number index.")).ToArray();
-            if (index.Length != p.Rank)
-                Errors.Argument($"--freeze \"{spec}\": {p.Name} has shape {p.Shape}, so give {p.Rank} indices.");
-            int flat = 0;
-            for (int d = 0; d < index.Length; d++)
-            {
-                if ((uint)index[d] >= (uint)p.Shape[d])
-                    Errors.Argument($"--freeze \"{spec}\": index {index[d]} is out of range for axis {d} of {p.Name} {p.Shape} (0..{p.Shape[d] - 1}).");
-                flat = flat * p.Shape[d] + index[d];
-            }
+            var (p, element) = ParameterElement.Resolve(model, spec, "--freeze");
+            if (element is not int flat) { p.RequiresGrad = false; continue; }
             int k = model.Parameters.ToList().IndexOf(p);
             var mask = optimizer.FrozenMask(k) ?? new bool[p.Size];
             mask[flat] = true;
