@@ -23,7 +23,16 @@ internal static class Errors
 
     [DoesNotReturn]
     public static void Operation(string message) => throw new InvalidOperationException(message);
+
+    [DoesNotReturn]
+    public static void Data(string message) => throw new DataException(message);
 }
 
 /// <summary>Tensors whose shapes do not fit together for an operation.</summary>
 public sealed class ShapeException(string message) : ArgumentException(message);
+
+/// <summary>
+/// A data file or data set that cannot be used as it is: missing, malformed, or not fitting the
+/// request. The message names the file, line, column and value, and how to fix it.
+/// </summary>
+public sealed class DataException(string message) : Exception(message);

@@ -249,6 +249,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
         var order = TopologicalOrder();
         var seed = Ones(Shape.ToArray());
+        // Backward closures are built from the same ops; they must not record (no higher-order grads).
+        using var scope = Autograd.NoGrad();
         if (Creator is null) { AccumulateGrad(seed); return; }
         Grad = seed;
         for (int i = order.Count - 1; i >= 0; i--)

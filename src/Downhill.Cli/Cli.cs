@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Downhill.Formulas;
+
+namespace Downhill.Cli;
+
+/// <summary>Exit codes: 0 success, 1 bad usage or input, 3 diverged.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int BadInput = 1;
+    public const int Diverged = 3;
+}
+
+/// <summary>A mistake in how the command was called; the message says what to change.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+internal static class Cli
+{
+    /// <summary>Runs the parsed command; every expected failure becomes one clear line on stderr and exit code 1.</summary>
+    public static int Run(RootCommand root, string[] args)
+    {
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // Redirected output goes to files and pipes, where wrapping tables at 80 columns only hurts.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+        try
+        {
+            return root.Parse(args).Invoke(config);
+        }
+        catch (Exception e) when (e is UsageException or ArgumentException or DataException or FormulaException
+                                       or InvalidOperationException or IOException or UnauthorizedAccessException
+                                       or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>Fails early, before any work, when an output file's folder does not exist.</summary>
+    public static void CheckOutputPath(string? path, string option)
+    {
+        if (string.IsNullOrEmpty(path)) return;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(dir))
+            throw new UsageException($"{option} {path}: folder {dir} does not exist (create it first or choose another path).");
+    }
+}

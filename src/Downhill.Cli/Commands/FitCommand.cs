@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Downhill.Cli.Options;
+using Downhill.Data;
+using Downhill.Models;
+using Downhill.Optim;
+using Downhill.Training;
+using Spectre.Console;
+
+namespace Downhill.Cli.Commands;
+
+/// <summary><c>downhill fit DATA --target y --model linear ...</c>: learn a model's parameters by gradient descent.</summary>
+internal static class FitCommand
+{
+    public static Command Create()
+    {
+        var shared = new FitSettingsReader("adam");
+        var (data, training) = (shared.Data, shared.Training);
+        var output = new Option<string>("--out") { Description = "Where to save the model (JSON).", DefaultValueFactory = _ => "model.json" };
+        var history = new Option<string?>("--history") { Description = "Write per-epoch history CSV: epoch, train_loss, validation loss and metrics, lr, seconds." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint after every epoch (atomic), to continue later with --resume." };
+        var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint written by --checkpoint (same data and options; --epochs is the total)." };
+        var test = new Option<string?>("--test") { Description = "Evaluate the final model on this second file." };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the final summary." };
+
+        var command = new Command("fit", "Learn a model's parameters from data by gradient descent, show progress, save the model.\n" +
+            "Examples:\n  downhill fit line --target y --model linear --optimizer sgd --lr 0.1 --epochs 50\n" +
+            "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --epochs 500\n" +
+            "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
+        shared.AddTo(command);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet }) command.Add(o);
+
+        command.SetAction(r =>
+        {
+            string outPath = r.GetValue(output)!;
+            Cli.CheckOutputPath(outPath, "--out");
+            Cli.CheckOutputPath(r.GetValue(history), "--history");
+            Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
+            var dataset = shared.LoadData(r);
+            var settings = shared.Read(r) with
+            {
+                CheckpointPath = r.GetValue(checkpoint),
+                Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
+            };
+            var trainingOptions = settings.Training;
+            var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
+            bool isQuiet = r.GetValue(quiet);
+            if (!isQuiet)
+                Console.WriteLine($"data: {dataset.Source}: {dataset.Count} rows, {dataset.FeatureCount} features" +
+                    (dataset.TargetCount > 0 ? $", target {string.Join(", ", dataset.TargetNames)}" : "") +
+                    (dataset.ClassNames is { } c ? $" ({c.Length} classes)" : ""));
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
+                e.Cancel = true;
+                cancel.Cancel();
+                Console.Error.WriteLine("stopping after the current batch; the model and checkpoint will be saved...");
+            };
+            Console.CancelKeyPress += onCancel;
+            FitOutcome outcome;
+            try
+            {
+                outcome = new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(dataset, settings, cb, cancel.Token));
+            }
+            finally { Console.CancelKeyPress -= onCancel; }
+
+            if (r.GetValue(history) is { } historyPath) WriteHistory(historyPath, outcome.Result.History);
+            Summarize(outcome, dataset);
+            if (outcome.Result.Divergence is { } d)
+            {
+                Console.Error.WriteLine($"error: {d.Describe()}");
+                Console.Error.WriteLine(settings.CheckpointPath is null
+                    ? $"{outPath} was not written (the weights had diverged)."
+                    : $"{outPath} was not written; the last good epoch is in the checkpoint {settings.CheckpointPath}.");
+                return ExitCodes.Diverged;
+            }
+            outcome.Model.Save(outPath);
+            Console.WriteLine($"model saved to {outPath}");
+            if (r.GetValue(test) is { } testPath)
+            {
+                var predictor = new Predictor(outcome.Model);
+                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
+                var metrics = predictor.Evaluate(testData);
+                Console.WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static void WriteHistory(string path, IReadOnlyList<EpochRecord> history)
+    {
+        var metricNames = history.SelectMany(h => h.ValidationMetrics.Keys).Distinct().ToArray();
+        bool validation = history.Any(h => h.ValidationLoss is not null);
+        var sb = new StringBuilder("epoch,train_loss");
+        if (validation) sb.Append(",validation_loss");
+        foreach (var m in metricNames) sb.Append(",validation_").Append(m);
+        sb.Append(",lr,seconds\n");
+        foreach (var h in history)
+        {
+            sb.Append(h.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',').Append(R(h.TrainLoss));
+            if (validation) sb.Append(',').Append(h.ValidationLoss is double v ? R(v) : "");
+            foreach (var m in metricNames) sb.Append(',').Append(h.ValidationMetrics.TryGetValue(m, out var value) ? R(value) : "");
+            sb.Append(',').Append(R(h.LearningRate)).Append(',').Append(R(h.Seconds)).Append('\n');
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static void Summarize(FitOutcome o, Dataset data)
+    {
+        var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
+        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {o.Loss.ToString().ToLowerInvariant()}");
+        var r = o.Result;
+        table.AddRow("stopped because", r.StoppedBecause switch
+        {
+            StopReason.Completed => $"all {r.History.Count} epochs ran",
+            StopReason.EarlyStopping => $"early stopping (best epoch {r.BestEpoch}, weights restored)",
+            StopReason.Diverged => "diverged",
+            _ => "cancelled (Ctrl-C)",
+        });
+        table.AddRow("rows", $"{o.TrainRows} train" + (o.ValidationRows > 0 ? $", {o.ValidationRows} validation" : ""));
+        foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}", Progress.Format(v));
+        if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}", Progress.Format(v));
+        table.AddRow("time", $"{r.Seconds:F3} s");
+        table.AddRow("samples/s", r.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        if (o.Model.WeightsInDataUnits() is { } linear && linear.Weights.Length <= 40)
+        {
+            for (int k = 0; k < linear.Bias.Length; k++)
+            {
+                string suffix = linear.Bias.Length > 1 ? $" ({o.Model.Targets.ElementAtOrDefault(k) ?? (o.Model.Classes?[k] ?? k.ToString(CultureInfo.InvariantCulture))})" : "";
+                for (int j = 0; j < o.Model.Features.Length; j++)
+                    table.AddRow($"weight {o.Model.Features[j]}{suffix}", Progress.Format(linear.Weights[j, k]));
+                table.AddRow($"bias{suffix}", Progress.Format(linear.Bias[k]));
+            }
+        }
+        else if (o.Model.Kind == "formula")
+            foreach (var p in o.Model.Parameters) table.AddRow(p.Name, p.Values[0].ToString("G10", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Downhill.Cli.Options;
+using Downhill.Data;
+using Downhill.Models;
+
+namespace Downhill.Cli.Commands;
+
+/// <summary><c>downhill predict model.json DATA --out predictions.csv</c>.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var modelPath = new Argument<string>("MODEL") { Description = "A model file written by 'downhill fit' or 'downhill solve'." };
+        var dataPath = new Argument<string>("DATA") { Description = "A CSV file with the model's feature columns, or a built-in data set." };
+        var output = new Option<string?>("--out") { Description = "Write predictions here (CSV); default: standard output." };
+        var id = new Option<string?>("--id") { Description = "A column to copy into the output first, to tell rows apart." };
+        var probabilities = new Option<bool>("--probabilities") { Description = "Classifiers: add one probability column per class." };
+        var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
+        var command = new Command("predict", "Predict with a saved model: one column per target (the class name for classifiers).\n" +
+            "Example: downhill predict model.json new.csv --out predictions.csv --id name")
+        { modelPath, dataPath, output, id, probabilities, delimiter };
+        command.SetAction(r =>
+        {
+            Cli.CheckOutputPath(r.GetValue(output), "--out");
+            var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
+            string? idColumn = r.GetValue(id);
+            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))));
+            var predictions = predictor.Predict(data);
+            string csv = ToCsv(predictions, idColumn, data.Ids, r.GetValue(probabilities));
+            if (r.GetValue(output) is { } path)
+            {
+                AtomicFile.WriteAllText(path, csv);
+                Console.Error.WriteLine($"{predictions.Rows} predictions written to {path}");
+            }
+            else Console.Write(csv);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static string ToCsv(Predictions p, string? idName, string[]? ids, bool probabilities)
+    {
+        var sb = new StringBuilder();
+        var header = new List<string>();
+        if (idName is not null) header.Add(Quote(idName));
+        header.AddRange(p.Columns.Select(Quote));
+        if (probabilities && p.ClassNames is not null) header.AddRange(p.ClassNames.Select(c => Quote("p_" + c)));
+        sb.AppendJoin(',', header).Append('\n');
+        int n = p.Classes?.Length ?? p.Rows;
+        for (int i = 0; i < n; i++)
+        {
+            var row = new List<string>();
+            if (idName is not null) row.Add(Quote(ids![i]));
+            if (p.Classes is not null)
+            {
+                row.Add(Quote(p.ClassNames![p.Classes[i]]));
+                if (probabilities)
+                    for (int k = 0; k < p.ClassNames.Length; k++)
+                        row.Add(p.Probabilities![i * p.ClassNames.Length + k].ToString("R", CultureInfo.InvariantCulture));
+            }
+            else
+                for (int k = 0; k < p.Columns.Length; k++) row.Add(p.Values[i * p.Columns.Length + k].ToString("R", CultureInfo.InvariantCulture));
+            sb.AppendJoin(',', row).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string Quote(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r', ';']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

@@ -1,0 +1,60 @@
+using Downhill.Training;
+using Spectre.Console;
+
+namespace Downhill.Cli;
+
+/// <summary>
+/// Draws training progress: a live bar (epoch, batch, loss, ETA) on a terminal, one plain line
+/// per epoch when output is redirected, nothing with --quiet.
+/// </summary>
+internal sealed class Progress(bool quiet, int epochs)
+{
+    private readonly bool live = !quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    /// <summary>Runs <paramref name="work"/> with callbacks wired to the chosen display.</summary>
+    public T Run<T>(Func<TrainingCallbacks, T> work, Action<int>? epochEnd = null)
+    {
+        if (!live)
+        {
+            var plain = new TrainingCallbacks
+            {
+                Epoch = e => { if (!quiet) Console.WriteLine(Describe(e)); },
+                EpochEnd = epochEnd,
+            };
+            return work(plain);
+        }
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: epochs);
+                var callbacks = new TrainingCallbacks
+                {
+                    Batch = b =>
+                    {
+                        task.Description = $"epoch {b.Epoch}/{epochs} batch {b.Batch}/{b.BatchesPerEpoch} loss {Format(b.Loss)}";
+                        task.Value = b.Epoch - 1 + b.Batch / (double)b.BatchesPerEpoch;
+                    },
+                    Epoch = e => AnsiConsole.MarkupLine(Markup.Escape(Describe(e))),
+                    EpochEnd = epochEnd,
+                };
+                result = work(callbacks);
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    public static string Describe(EpochRecord e)
+    {
+        var parts = new List<string> { $"epoch {e.Epoch}", $"train_loss {Format(e.TrainLoss)}" };
+        if (e.ValidationLoss is double v) parts.Add($"val_loss {Format(v)}");
+        foreach (var (k, value) in e.ValidationMetrics) parts.Add($"val_{k} {Format(value)}");
+        parts.Add($"lr {Format(e.LearningRate)}");
+        parts.Add($"{e.Seconds:F2}s");
+        return string.Join("  ", parts);
+    }
+
+    public static string Format(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+}

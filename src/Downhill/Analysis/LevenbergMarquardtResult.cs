@@ -1,0 +1,58 @@
+namespace Downhill.Analysis;
+
+/// <summary>The outcome of <see cref="LevenbergMarquardt.Minimize"/>.</summary>
+public sealed class LevenbergMarquardtResult
+{
+    private LeastSquaresStatistics? statistics;
+
+    internal LevenbergMarquardtResult(double[] parameters, double[] residuals, double[] jacobian,
+        double residualSumOfSquares, int iterations, int evaluations, int jacobianEvaluations, LeastSquaresStop stop)
+    {
+        Parameters = parameters;
+        Residuals = residuals;
+        Jacobian = jacobian;
+        ResidualSumOfSquares = residualSumOfSquares;
+        Iterations = iterations;
+        Evaluations = evaluations;
+        JacobianEvaluations = jacobianEvaluations;
+        StoppedBecause = stop;
+    }
+
+    /// <summary>The best parameters found (the start itself if no step was accepted).</summary>
+    public double[] Parameters { get; }
+
+    /// <summary>Residuals at <see cref="Parameters"/>.</summary>
+    public double[] Residuals { get; }
+
+    /// <summary>Jacobian at <see cref="Parameters"/>, n x p row-major (empty when the run could not start).</summary>
+    public double[] Jacobian { get; }
+
+    /// <summary>Sum of the squared residuals at <see cref="Parameters"/>.</summary>
+    public double ResidualSumOfSquares { get; }
+
+    /// <summary>Accepted steps.</summary>
+    public int Iterations { get; }
+
+    /// <summary>Residual evaluations, rejected trial steps included.</summary>
+    public int Evaluations { get; }
+
+    public int JacobianEvaluations { get; }
+
+    public LeastSquaresStop StoppedBecause { get; }
+
+    public bool Converged => StoppedBecause.IsConverged();
+
+    /// <summary>A sentence for people: why the run stopped and what to do about it.</summary>
+    public string Explanation => StoppedBecause.Describe();
+
+    /// <summary>Standard errors, correlations and conditioning at the solution, from the final Jacobian.</summary>
+    public LeastSquaresStatistics Statistics
+    {
+        get
+        {
+            if (Jacobian.Length == 0)
+                Errors.Operation($"No statistics: the fit did not start ({Explanation})");
+            return statistics ??= LeastSquaresStatistics.FromJacobian(Jacobian, Residuals.Length, Parameters.Length, ResidualSumOfSquares);
+        }
+    }
+}

@@ -1,0 +1,514 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+
+namespace Downhill.Data;
+
+/// <summary>
+/// One pass over UTF-8 CSV bytes (RFC 4180: quoted fields with "" escapes and line breaks,
+/// \n, \r\n or \r line ends) straight into row-major doubles, without a string per cell.
+/// The stream is read in blocks; a record cut by the end of a block is parsed again after the
+/// next read, so every step below may give up with <see cref="Step.NeedMore"/> and is safe to
+/// repeat. Measured: see bench/README.csv.md.
+/// </summary>
+internal sealed class CsvParser
+{
+    internal enum Step { Row, NeedMore, End, TextTarget }
+
+    private enum Role : byte { Skip, Feature, Target, ClassTarget, Id }
+
+    private const int BlockSize = 1 << 20;
+
+    private readonly Stream stream;
+    private readonly string name;
+    private readonly DataOptions options;
+    private readonly HashSet<int> classColumns;
+
+    private byte[] buffer = new byte[BlockSize];
+    private int pos, end;
+    private bool eof;
+    private long line = 1, headerLine = 1;
+    private byte delimiter;
+
+    private string[] header = [];
+    private Role[] roles = [];
+    private int[] slots = [];
+    private int featureCount, targetCount, rows, capacity;
+    private double[] values = [];
+    private double[] targets = [];
+    private int[] labels = [];
+    private string[] ids = [];
+    private readonly Dictionary<string, int> classIndex = new(StringComparer.Ordinal);
+    private byte[] scratch = new byte[256];
+
+    /// <param name="classColumns">Columns already known to hold class labels (from an earlier try).</param>
+    public CsvParser(Stream stream, string name, DataOptions options, HashSet<int> classColumns)
+    {
+        this.stream = stream;
+        this.name = name;
+        this.options = options;
+        this.classColumns = classColumns;
+    }
+
+    /// <summary>In <see cref="TargetKind.Auto"/>, the target column that turned out to hold text.</summary>
+    public int TextTargetColumn { get; private set; } = -1;
+
+    /// <summary>The dataset, or null when a target turned out to be text (see <see cref="TextTargetColumn"/>): read again with it as classes.</summary>
+    public Dataset? Parse(long rowCapacity)
+    {
+        Fill();
+        if (end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) pos = 3;
+        ReadHeader();
+        capacity = (int)Math.Clamp(rowCapacity, 1, Array.MaxLength / Math.Max(1, featureCount));
+        values = new double[checked(capacity * featureCount)];
+        targets = new double[checked(capacity * (roles.Contains(Role.Target) ? targetCount : 0))];
+        if (roles.Contains(Role.ClassTarget)) labels = new int[capacity];
+        if (roles.Contains(Role.Id)) ids = new string[capacity];
+
+        while (true)
+        {
+            var step = ParseRow();
+            if (step == Step.Row) continue;
+            if (step == Step.End) break;
+            if (step == Step.TextTarget) return null;
+            System.Diagnostics.Debug.Assert(!eof, "NeedMore at the end of input would loop forever");
+            Refill();
+        }
+        if (rows == 0)
+            Errors.Data($"{name} has a header row but no data rows; add at least one row of values below the header.");
+        return Build();
+    }
+
+    // ---- Header ------------------------------------------------------------------------------
+
+    private void ReadHeader()
+    {
+        // Leading blank lines are skipped; a file of nothing else is empty.
+        while (true)
+        {
+            if (pos >= end)
+            {
+                if (eof) Errors.Data($"{name} is empty; expected a header row of column names and at least one data row.");
+                Refill();
+                continue;
+            }
+            byte b = buffer[pos];
+            if (b != '\n' && b != '\r') break;
+            if (b == '\n' || (b == '\r' && (pos + 1 >= end || buffer[pos + 1] != '\n'))) line++;
+            pos++;
+        }
+        headerLine = line;
+        int lineEnd;
+        while ((lineEnd = FindRecordEnd()) < 0) Refill();
+        delimiter = options.Delimiter is { } d ? CheckDelimiter(d) : Sniff(buffer.AsSpan(pos, lineEnd - pos));
+
+        var names = new List<string>();
+        int p = pos, quotedLines = 0;
+        while (true)
+        {
+            bool complete = ScanField(ref p, out var field, ref quotedLines);
+            System.Diagnostics.Debug.Assert(complete);
+            names.Add(Encoding.UTF8.GetString(field).Trim());
+            if (p < end && buffer[p] == delimiter) { p++; continue; }
+            break;
+        }
+        ConsumeLineEnd(ref p);
+        pos = p;
+        line += 1 + quotedLines;
+        header = [.. names];
+        AssignRoles();
+    }
+
+    /// <summary>The index of the line break ending the record at pos (outside quotes), end at end of input, or -1 when more input is needed.</summary>
+    private int FindRecordEnd()
+    {
+        bool quoted = false;
+        for (int i = pos; i < end; i++)
+        {
+            byte b = buffer[i];
+            if (b == '"') quoted = !quoted;
+            else if (!quoted && (b == '\n' || b == '\r')) return i;
+        }
+        return eof ? end : -1;
+    }
+
+    private byte CheckDelimiter(char d)
+    {
+        if (d is not (',' or ';' or '\t' or '|'))
+            Errors.Data($"{name}: delimiter '{d}' is not supported; use ',', ';', tab or '|'.");
+        return (byte)d;
+    }
+
+    /// <summary>The most frequent of ',', ';' and tab outside quotes in the header row (',' when none appears).</summary>
+    internal static byte Sniff(ReadOnlySpan<byte> headerLine)
+    {
+        int commas = 0, semicolons = 0, tabs = 0;
+        bool quoted = false;
+        foreach (byte b in headerLine)
+        {
+            if (b == '"') quoted = !quoted;
+            else if (quoted) continue;
+            else if (b == ',') commas++;
+            else if (b == ';') semicolons++;
+            else if (b == '\t') tabs++;
+        }
+        if (tabs > commas && tabs > semicolons) return (byte)'\t';
+        if (semicolons > commas) return (byte)';';
+        return (byte)',';
+    }
+
+    private void AssignRoles()
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < header.Length; c++)
+        {
+            if (header[c].Length == 0)
+                Errors.Data($"{name} line {headerLine}: column {c + 1} has no name; give every column a name in the header row.");
+            if (!index.TryAdd(header[c], c))
+                Errors.Data($"{name} line {headerLine}: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
+        }
+        int Find(string column, string what)
+        {
+            if (!index.TryGetValue(column, out int c))
+                Errors.Data($"{name}: no {what} column \"{column}\" (the columns are: {string.Join(", ", header)}).");
+            return c;
+        }
+
+        roles = new Role[header.Length];
+        slots = new int[header.Length];
+        var targetNames = options.Targets ?? [];
+        for (int t = 0; t < targetNames.Count; t++)
+        {
+            int c = Find(targetNames[t], "target");
+            if (roles[c] != Role.Skip) Errors.Data($"{name}: the target \"{header[c]}\" is named twice.");
+            bool isClass = options.TargetKind == TargetKind.Classification || classColumns.Contains(c);
+            roles[c] = isClass ? Role.ClassTarget : Role.Target;
+            slots[c] = t;
+        }
+        targetCount = targetNames.Count;
+        if (roles.Contains(Role.ClassTarget) && targetCount > 1)
+        {
+            var classes = Enumerable.Range(0, header.Length).Where(c => roles[c] == Role.ClassTarget).Select(c => $"\"{header[c]}\"");
+            Errors.Data($"{name}: {string.Join(", ", classes)} hold{(classes.Count() == 1 ? "s" : "")} class labels, and classification takes exactly one target column, but {targetCount} are named ({string.Join(", ", targetNames)}); name only the class column as the target.");
+        }
+        if (options.Id is { } id)
+        {
+            int c = Find(id, "id");
+            if (roles[c] != Role.Skip) Errors.Data($"{name}: column \"{id}\" cannot be both the id and a target.");
+            roles[c] = Role.Id;
+        }
+        if (options.Features is { } features)
+        {
+            for (int f = 0; f < features.Count; f++)
+            {
+                int c = Find(features[f], "feature");
+                if (roles[c] != Role.Skip)
+                    Errors.Data($"{name}: column \"{features[f]}\" is named as a feature but is already {(roles[c] == Role.Feature ? "a feature" : roles[c] == Role.Id ? "the id" : "a target")}; list each column in one role.");
+                roles[c] = Role.Feature;
+                slots[c] = f;
+            }
+            featureCount = features.Count;
+        }
+        else
+        {
+            for (int c = 0; c < header.Length; c++)
+                if (roles[c] == Role.Skip) { roles[c] = Role.Feature; slots[c] = featureCount++; }
+        }
+        if (featureCount == 0)
+            Errors.Data($"{name}: no feature columns are left (the columns are: {string.Join(", ", header)}); a model needs at least one feature.");
+    }
+
+    // ---- Rows --------------------------------------------------------------------------------
+
+    private Step ParseRow()
+    {
+        var b = buffer;
+        int p = pos, limit = end;
+        if (p >= limit) return eof ? Step.End : Step.NeedMore;
+        if (b[p] == '\n' || b[p] == '\r')
+        {
+            // A blank line (at the end of many files) is no row.
+            if (b[p] == '\r' && p + 1 >= limit && !eof) return Step.NeedMore;
+            ConsumeLineEnd(ref p);
+            pos = p;
+            line++;
+            return Step.Row;
+        }
+        if (rows == capacity) Grow();
+
+        int quotedLines = 0, last = header.Length - 1;
+        ReadOnlySpan<byte> input = b.AsSpan(0, limit);
+        for (int c = 0; c <= last; c++)
+        {
+            var role = roles[c];
+            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(input, p, out double fast, out int stop)
+                && (stop < limit ? b[stop] == delimiter || b[stop] == '\n' || b[stop] == '\r' : eof))
+            {
+                Store(role, c, fast);
+                p = stop;
+            }
+            else
+            {
+                if (!ScanField(ref p, out var field, ref quotedLines)) return Step.NeedMore;
+                if (role is Role.Feature or Role.Target)
+                {
+                    if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                    {
+                        if (role == Role.Target && options.TargetKind == TargetKind.Auto && field.Trim(" \t"u8).Length > 0)
+                        {
+                            TextTargetColumn = c;
+                            return Step.TextTarget;
+                        }
+                        NotANumber(c, field, quotedLines);
+                    }
+                    if (!double.IsFinite(v)) NotFinite(c, field, quotedLines);
+                    Store(role, c, v);
+                }
+                else if (role == Role.ClassTarget)
+                {
+                    var text = Encoding.UTF8.GetString(field).Trim();
+                    if (text.Length == 0)
+                        Errors.Data($"{At(c, quotedLines)}: the class label is empty; give every row a class.");
+                    if (!classIndex.TryGetValue(text, out int label))
+                        classIndex.Add(text, label = classIndex.Count);
+                    labels[rows] = label;
+                }
+                else if (role == Role.Id)
+                {
+                    ids[rows] = Encoding.UTF8.GetString(field);
+                }
+            }
+
+            if (p >= limit)
+            {
+                if (c != last) Ragged(c + 1, quotedLines);
+                break;
+            }
+            if (b[p] == delimiter)
+            {
+                if (c == last) Ragged(CountFields(p, c + 1), quotedLines);
+                p++;
+                if (p >= limit && !eof) return Step.NeedMore;
+            }
+            else if (c != last)
+            {
+                Ragged(c + 1, quotedLines);
+            }
+        }
+        if (p < limit && b[p] == '\r' && p + 1 >= limit && !eof) return Step.NeedMore;
+        ConsumeLineEnd(ref p);
+        pos = p;
+        line += 1 + quotedLines;
+        rows++;
+        return Step.Row;
+    }
+
+    private void Store(Role role, int column, double value)
+    {
+        if (role == Role.Feature) values[rows * featureCount + slots[column]] = value;
+        else targets[rows * targetCount + slots[column]] = value;
+    }
+
+    /// <summary>
+    /// Scans one field at <paramref name="p"/>, leaving p on the byte after it (a delimiter, a
+    /// line break, or the end of input). False when the input read so far ends inside the field.
+    /// </summary>
+    private bool ScanField(ref int p, out ReadOnlySpan<byte> field, ref int quotedLines)
+    {
+        var b = buffer;
+        int limit = end;
+        if (p < limit && b[p] == '"')
+        {
+            int open = p, q = p + 1, segment = q, length = 0;
+            bool escaped = false;
+            while (true)
+            {
+                int rel = b.AsSpan(q, limit - q).IndexOf((byte)'"');
+                if (rel < 0)
+                {
+                    if (!eof) { field = default; return false; }
+                    Errors.Data($"{name} line {line + quotedLines}: a quoted field opened here is never closed; add the closing '\"' (a quote inside a field is written \"\").");
+                }
+                q += rel;
+                if (q + 1 >= limit && !eof) { field = default; return false; }
+                if (q + 1 < limit && b[q + 1] == '"')
+                {
+                    // "" inside quotes is one quote character: gather the pieces in scratch.
+                    Append(ref length, b.AsSpan(segment, q + 1 - segment));
+                    q += 2;
+                    segment = q;
+                    escaped = true;
+                    continue;
+                }
+                if (escaped) Append(ref length, b.AsSpan(segment, q - segment));
+                field = escaped ? scratch.AsSpan(0, length) : b.AsSpan(open + 1, q - open - 1);
+                quotedLines += b.AsSpan(open, q - open).Count((byte)'\n');
+                p = q + 1;
+                if (p < limit && b[p] != delimiter && b[p] != '\n' && b[p] != '\r')
+                    Errors.Data($"{name} line {line + quotedLines}: text after a closing quote; a field is either wholly quoted (\"a,b\") or not quoted, and a quote inside a quoted field is written \"\".");
+                return true;
+            }
+        }
+        int start = p;
+        int end2 = b.AsSpan(p, limit - p).IndexOfAny(delimiter, (byte)'\n', (byte)'\r');
+        if (end2 < 0)
+        {
+            if (!eof) { field = default; return false; }
+            p = limit;
+        }
+        else p += end2;
+        field = b.AsSpan(start, p - start);
+        return true;
+    }
+
+    private void Append(ref int length, ReadOnlySpan<byte> piece)
+    {
+        if (length + piece.Length > scratch.Length) Array.Resize(ref scratch, Math.Max(scratch.Length * 2, length + piece.Length));
+        piece.CopyTo(scratch.AsSpan(length));
+        length += piece.Length;
+    }
+
+    private void ConsumeLineEnd(ref int p)
+    {
+        if (p < end && buffer[p] == '\r')
+        {
+            p++;
+            if (p < end && buffer[p] == '\n') p++;
+        }
+        else if (p < end && buffer[p] == '\n') p++;
+    }
+
+    // ---- Buffer ------------------------------------------------------------------------------
+
+    private void Fill()
+    {
+        while (end < buffer.Length && !eof)
+        {
+            int n = stream.Read(buffer, end, buffer.Length - end);
+            if (n == 0) eof = true;
+            end += n;
+        }
+    }
+
+    /// <summary>Keeps the unparsed tail, moved to the front, and reads more after it; grows the buffer for a record longer than it.</summary>
+    private void Refill()
+    {
+        if (eof) return;
+        if (pos == 0 && end == buffer.Length)
+            Array.Resize(ref buffer, buffer.Length * 2);
+        else
+        {
+            Buffer.BlockCopy(buffer, pos, buffer, 0, end - pos);
+            end -= pos;
+            pos = 0;
+        }
+        Fill();
+    }
+
+    private void Grow()
+    {
+        // Only when the row count from the line count was too small (files with bare \r line ends).
+        int newCapacity = (int)Math.Min(Array.MaxLength / Math.Max(1, featureCount), capacity + capacity / 2 + 16);
+        if (newCapacity <= capacity) Errors.Data($"{name}: more than {capacity} rows do not fit in memory as one array.");
+        capacity = newCapacity;
+        Array.Resize(ref values, capacity * featureCount);
+        if (targets.Length > 0) Array.Resize(ref targets, capacity * targetCount);
+        if (labels.Length > 0) Array.Resize(ref labels, capacity);
+        if (ids.Length > 0) Array.Resize(ref ids, capacity);
+    }
+
+    // ---- Result ------------------------------------------------------------------------------
+
+    private Dataset Build()
+    {
+        var featureNames = new string[featureCount];
+        var targetNames = new string[targetCount];
+        for (int c = 0; c < header.Length; c++)
+        {
+            if (roles[c] == Role.Feature) featureNames[slots[c]] = header[c];
+            else if (roles[c] is Role.Target or Role.ClassTarget) targetNames[slots[c]] = header[c];
+        }
+        string? idName = options.Id;
+        string[]? rowIds = ids.Length == 0 ? null : ids.Length == rows ? ids : ids[..rows];
+        if (!roles.Contains(Role.ClassTarget))
+        {
+            // The arrays were sized from the line count, so they are usually exact and need no copy.
+            double[]? rowTargets = targetCount == 0 ? null : targets.Length == rows * targetCount ? targets : targets[..(rows * targetCount)];
+            return Dataset.FromParts(name, rows, featureNames, values, targetNames, rowTargets, null, null, idName, rowIds);
+        }
+
+        var classes = SortClasses(classIndex.Keys);
+        if (classes.Length < 2)
+            Errors.Data($"{name}: the target \"{targetNames[0]}\" has only one class (\"{classes[0]}\"); classification needs at least two classes.");
+        var remap = new int[classes.Length];
+        for (int k = 0; k < classes.Length; k++) remap[classIndex[classes[k]]] = k;
+        var rowLabels = new int[rows];
+        for (int i = 0; i < rows; i++) rowLabels[i] = remap[labels[i]];
+        return Dataset.FromParts(name, rows, featureNames, values, targetNames, null, rowLabels, classes, idName, rowIds);
+    }
+
+    /// <summary>Numeric order when every label is a number ("2" before "10"), else ordinal order.</summary>
+    internal static string[] SortClasses(IEnumerable<string> labels)
+    {
+        var classes = labels.ToArray();
+        var numbers = new double[classes.Length];
+        bool numeric = true;
+        for (int i = 0; i < classes.Length && numeric; i++)
+            numeric = double.TryParse(classes[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]);
+        if (numeric) Array.Sort(numbers, classes);
+        else Array.Sort(classes, StringComparer.Ordinal);
+        return classes;
+    }
+
+    // ---- Messages ----------------------------------------------------------------------------
+
+    private string At(int column, int quotedLines) => $"{name} line {line + quotedLines}, column \"{header[column]}\"";
+
+    private static string Show(ReadOnlySpan<byte> field)
+    {
+        var text = Encoding.UTF8.GetString(field);
+        return text.Length <= 40 ? text : text[..37] + "...";
+    }
+
+    [DoesNotReturn]
+    private void NotANumber(int column, ReadOnlySpan<byte> field, int quotedLines)
+    {
+        var text = Encoding.UTF8.GetString(field);
+        string at = At(column, quotedLines);
+        if (text.Trim().Length == 0)
+            Errors.Data($"{at}: the value is empty; every feature{(roles[column] == Role.Target ? " and target" : "")} needs a number (fill it in or drop the row).");
+        if (text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity")
+            NotFinite(column, field, quotedLines);
+        if (text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point).");
+        string fix = roles[column] == Role.Target
+            ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax"
+            : options.Features is null
+                ? "every column other than the target is a feature by default; choose the features, or make a text column the id"
+                : "features must be numbers";
+        Errors.Data($"{at}: \"{Show(field)}\" is not a number ({fix}).");
+    }
+
+    [DoesNotReturn]
+    private void NotFinite(int column, ReadOnlySpan<byte> field, int quotedLines) =>
+        Errors.Data($"{At(column, quotedLines)}: \"{Show(field)}\" is not a finite number; remove the row or fill in a value.");
+
+    [DoesNotReturn]
+    private void Ragged(int got, int quotedLines) =>
+        Errors.Data($"{name} line {line + quotedLines}: expected {header.Length} fields like the header, got {got} (check the delimiter '{(delimiter == '\t' ? "\\t" : ((char)delimiter).ToString())}' and the quoting on this line).");
+
+    /// <summary>Fields on the rest of the line from <paramref name="p"/> (a delimiter), for the too-many-fields message.</summary>
+    private int CountFields(int p, int counted)
+    {
+        bool quoted = false;
+        for (int i = p; i < end; i++)
+        {
+            byte b = buffer[i];
+            if (b == '"') quoted = !quoted;
+            else if (quoted) continue;
+            else if (b == delimiter) counted++;
+            else if (b == '\n' || b == '\r') break;
+        }
+        return counted;
+    }
+}

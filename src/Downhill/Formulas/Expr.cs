@@ -1,0 +1,181 @@
+using System.Globalization;
+
+namespace Downhill.Formulas;
+
+/// <summary>The binary operators of a formula, in the order of the grammar.</summary>
+public enum BinaryOperator { Add, Subtract, Multiply, Divide, Power }
+
+/// <summary>
+/// A formula's syntax tree: immutable records compared by structure. <see cref="ToString"/>
+/// writes the formula back as text with only the parentheses it needs, and parsing that text
+/// gives back an equal tree.
+/// </summary>
+public abstract partial record Expr
+{
+    private Expr() { }
+
+    /// <summary>A literal number; finite, because it must be written back as text.</summary>
+    public sealed record Number : Expr
+    {
+        public Number(double value)
+        {
+            if (!double.IsFinite(value)) Errors.OutOfRange(nameof(value), value, "a finite number");
+            Value = value;
+        }
+
+        public double Value { get; }
+    }
+
+    /// <summary>A named constant: <c>pi</c> or <c>e</c>.</summary>
+    public sealed record Constant : Expr
+    {
+        public Constant(string name)
+        {
+            if (!TryGetConstant(name, out _)) Errors.Argument($"Constant: '{name}' is not a constant; the constants are pi and e.", nameof(name));
+            Name = name;
+        }
+
+        public string Name { get; }
+
+        public double Value => TryGetConstant(Name, out var value) ? value : double.NaN;
+    }
+
+    /// <summary>A name bound when the formula is evaluated: a parameter or a data column.</summary>
+    public sealed record Variable : Expr
+    {
+        public Variable(string name)
+        {
+            if (!Lexer.IsIdentifier(name))
+                Errors.Argument($"Variable: '{name}' is not a name; a name is a letter or '_' followed by letters, digits or '_'.", nameof(name));
+            if (TryGetConstant(name, out _) || FormulaFunctions.IsFunctionName(name))
+                Errors.Argument($"Variable: '{name}' is a constant or function name and cannot name a variable.", nameof(name));
+            Name = name;
+        }
+
+        public string Name { get; }
+    }
+
+    /// <summary>Unary minus.</summary>
+    public sealed record Negate(Expr Operand) : Expr;
+
+    public sealed record Binary(BinaryOperator Operator, Expr Left, Expr Right) : Expr;
+
+    public sealed record Call : Expr
+    {
+        public Call(FormulaFunction function, params Expr[] arguments)
+        {
+            int arity = FormulaFunctions.Arity(function);
+            if (arguments.Length != arity)
+                Errors.Argument($"Call: {FormulaFunctions.Name(function)} takes {Plural(arity, "argument")}, {FormulaFunctions.Usage(function)}; {arguments.Length} given.", nameof(arguments));
+            Function = function;
+            Arguments = (Expr[])arguments.Clone();
+        }
+
+        public FormulaFunction Function { get; }
+
+        public IReadOnlyList<Expr> Arguments { get; }
+
+        public bool Equals(Call? other) =>
+            other is not null && Function == other.Function && Arguments.SequenceEqual(other.Arguments);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(Function);
+            foreach (var a in Arguments) hash.Add(a);
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>
+    /// Evaluates in double precision by walking the tree. This is the reference meaning of a
+    /// formula (tests compare the tensor evaluation against it); fitting uses the tensor path.
+    /// </summary>
+    public double Evaluate(IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Interpret(this, values);
+    }
+
+    private static double Interpret(Expr e, IReadOnlyDictionary<string, double> values) => e switch
+    {
+        Number n => n.Value,
+        Constant c => c.Value,
+        Variable v => values.TryGetValue(v.Name, out var x) ? x : MissingValue(v.Name, values),
+        Negate u => -Interpret(u.Operand, values),
+        Binary b => Apply(b.Operator, Interpret(b.Left, values), Interpret(b.Right, values)),
+        Call { Arguments.Count: 1 } c => FormulaFunctions.Apply(c.Function, Interpret(c.Arguments[0], values)),
+        Call c => FormulaFunctions.Apply(c.Function, Interpret(c.Arguments[0], values), Interpret(c.Arguments[1], values)),
+        _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
+    };
+
+    internal static double Apply(BinaryOperator op, double a, double b) => op switch
+    {
+        BinaryOperator.Add => a + b,
+        BinaryOperator.Subtract => a - b,
+        BinaryOperator.Multiply => a * b,
+        BinaryOperator.Divide => a / b,
+        BinaryOperator.Power => Math.Pow(a, b),
+        _ => throw new System.Diagnostics.UnreachableException(op.ToString()),
+    };
+
+    private static double MissingValue(string name, IReadOnlyDictionary<string, double> values)
+    {
+        string given = values.Count == 0 ? "none" : string.Join(", ", values.Keys);
+        Errors.Argument($"Evaluate: no value for '{name}'; values were given for: {given}.", nameof(values));
+        return double.NaN;
+    }
+
+    /// <summary>Names of the variables in order of first appearance, each once.</summary>
+    public IReadOnlyList<string> Variables()
+    {
+        var names = new List<string>();
+        CollectVariables(this, names);
+        return names;
+    }
+
+    internal static void CollectVariables(Expr e, List<string> names)
+    {
+        switch (e)
+        {
+            case Variable v:
+                if (!names.Contains(v.Name)) names.Add(v.Name);
+                break;
+            case Negate u:
+                CollectVariables(u.Operand, names);
+                break;
+            case Binary b:
+                CollectVariables(b.Left, names);
+                CollectVariables(b.Right, names);
+                break;
+            case Call c:
+                foreach (var a in c.Arguments) CollectVariables(a, names);
+                break;
+        }
+    }
+
+    /// <summary>Whether the constant <paramref name="name"/> (pi or e) appears anywhere in this tree.</summary>
+    internal bool UsesConstant(string name) => this switch
+    {
+        Constant c => c.Name == name,
+        Negate u => u.Operand.UsesConstant(name),
+        Binary b => b.Left.UsesConstant(name) || b.Right.UsesConstant(name),
+        Call c => c.Arguments.Any(a => a.UsesConstant(name)),
+        _ => false,
+    };
+
+    public sealed override string ToString() => Printer.Print(this);
+
+    internal static bool TryGetConstant(string name, out double value)
+    {
+        switch (name)
+        {
+            case "pi": value = Math.PI; return true;
+            case "e": value = Math.E; return true;
+            default: value = 0; return false;
+        }
+    }
+
+    internal static string Plural(int n, string noun) =>
+        n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
+}

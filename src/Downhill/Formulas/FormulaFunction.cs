@@ -1,0 +1,117 @@
+namespace Downhill.Formulas;
+
+/// <summary>The functions a formula may call. Every one maps onto one tensor op of the autodiff engine.</summary>
+public enum FormulaFunction
+{
+    Exp, Log, Sqrt, Abs, Sin, Cos, Tan, Tanh, Sigmoid, Relu, Softplus,
+    Min, Max, Pow, Atan, Asin, Acos, Sinh, Cosh, Log10,
+}
+
+/// <summary>Names, arities and double-precision meaning of <see cref="FormulaFunction"/>, in one table.</summary>
+internal static class FormulaFunctions
+{
+    private sealed record Info(string Name, int Arity, string Usage);
+
+    private static readonly Info[] Table =
+    [
+        new("exp", 1, "exp(x)"), new("log", 1, "log(x)"), new("sqrt", 1, "sqrt(x)"), new("abs", 1, "abs(x)"),
+        new("sin", 1, "sin(x)"), new("cos", 1, "cos(x)"), new("tan", 1, "tan(x)"), new("tanh", 1, "tanh(x)"),
+        new("sigmoid", 1, "sigmoid(x)"), new("relu", 1, "relu(x)"), new("softplus", 1, "softplus(x)"),
+        new("min", 2, "min(a, b)"), new("max", 2, "max(a, b)"), new("pow", 2, "pow(x, y)"),
+        new("atan", 1, "atan(x)"), new("asin", 1, "asin(x)"), new("acos", 1, "acos(x)"),
+        new("sinh", 1, "sinh(x)"), new("cosh", 1, "cosh(x)"), new("log10", 1, "log10(x)"),
+    ];
+
+    private static readonly Dictionary<string, FormulaFunction> ByName =
+        Enum.GetValues<FormulaFunction>().ToDictionary(f => Table[(int)f].Name, StringComparer.Ordinal);
+
+    // Names people type for a function we have under another name.
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["ln"] = "log", ["arctan"] = "atan", ["arcsin"] = "asin", ["arccos"] = "acos", ["exponent"] = "exp",
+        ["power"] = "pow", ["minimum"] = "min", ["maximum"] = "max", ["logistic"] = "sigmoid",
+    };
+
+    public static IEnumerable<string> Names => Table.Select(i => i.Name);
+
+    public static string Name(FormulaFunction f) => Table[(int)f].Name;
+
+    public static int Arity(FormulaFunction f) => Table[(int)f].Arity;
+
+    /// <summary>How to call it, e.g. "max(a, b)", for messages.</summary>
+    public static string Usage(FormulaFunction f) => Table[(int)f].Usage;
+
+    public static bool TryGet(string name, out FormulaFunction function) => ByName.TryGetValue(name, out function);
+
+    public static bool IsFunctionName(string name) => ByName.ContainsKey(name);
+
+    /// <summary>The known function closest to <paramref name="name"/> (a typo or another spelling), or null.</summary>
+    public static string? Suggest(string name)
+    {
+        if (Aliases.TryGetValue(name.ToLowerInvariant(), out var alias)) return alias;
+        var lower = name.ToLowerInvariant();
+        if (ByName.ContainsKey(lower)) return lower;
+        // Short names need a closer match: 'm' is one edit from nothing useful, 'sine' one from 'sin'.
+        int allowed = name.Length <= 3 ? 1 : 2;
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var candidate in Names)
+        {
+            int d = EditDistance(lower, candidate);
+            if (d < bestDistance) { best = candidate; bestDistance = d; }
+        }
+        return bestDistance <= allowed && bestDistance < name.Length ? best : null;
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions each cost 1.</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitute, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>The function in double precision: the reference the tensor ops are tested against.</summary>
+    public static double Apply(FormulaFunction f, double x, double y = double.NaN) => f switch
+    {
+        FormulaFunction.Exp => Math.Exp(x),
+        FormulaFunction.Log => Math.Log(x),
+        FormulaFunction.Sqrt => Math.Sqrt(x),
+        FormulaFunction.Abs => Math.Abs(x),
+        FormulaFunction.Sin => Math.Sin(x),
+        FormulaFunction.Cos => Math.Cos(x),
+        FormulaFunction.Tan => Math.Tan(x),
+        FormulaFunction.Tanh => Math.Tanh(x),
+        FormulaFunction.Sigmoid => Sigmoid(x),
+        FormulaFunction.Relu => Relu(x),
+        FormulaFunction.Softplus => Softplus(x),
+        FormulaFunction.Min => Math.Min(x, y),
+        FormulaFunction.Max => Math.Max(x, y),
+        FormulaFunction.Pow => Math.Pow(x, y),
+        FormulaFunction.Atan => Math.Atan(x),
+        FormulaFunction.Asin => Math.Asin(x),
+        FormulaFunction.Acos => Math.Acos(x),
+        FormulaFunction.Sinh => Math.Sinh(x),
+        FormulaFunction.Cosh => Math.Cosh(x),
+        FormulaFunction.Log10 => Math.Log10(x),
+        _ => throw new System.Diagnostics.UnreachableException($"function {f} has no double meaning"),
+    };
+
+    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    public static double Relu(double x) => x > 0 ? x : 0.0;
+
+    /// <summary>log(1 + e^x), written so that large |x| neither overflows nor loses the small term.</summary>
+    public static double Softplus(double x) => Math.Max(x, 0.0) + double.LogP1(Math.Exp(-Math.Abs(x)));
+}

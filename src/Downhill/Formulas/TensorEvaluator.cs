@@ -1,0 +1,137 @@
+using System.Numerics;
+
+namespace Downhill.Formulas;
+
+/// <summary>
+/// Turns a formula tree into ordinary tensor ops on the autodiff tape: the gradient of a typed
+/// formula comes from the same <c>Backward()</c> as a neural network's. Parts without variables
+/// are folded to numbers in double first, so <c>x^2</c> becomes <c>x.Pow(2)</c> and <c>2*pi*x</c>
+/// one scalar product.
+/// </summary>
+internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Func<string, Tensor<T>> variable;
+    private readonly string formula;
+    // Each name binds once per evaluation, so a name used twice feeds one leaf and its gradients add up.
+    private readonly Dictionary<string, Tensor<T>> bound = new(StringComparer.Ordinal);
+
+    private TensorEvaluator(Func<string, Tensor<T>> variable, string formula)
+    {
+        this.variable = variable;
+        this.formula = formula;
+    }
+
+    /// <summary>A tensor on the tape, or a constant not yet turned into one.</summary>
+    private readonly record struct Value(Tensor<T>? Tensor, double Constant)
+    {
+        public static Value Of(double constant) => new(null, constant);
+        public static Value Of(Tensor<T> tensor) => new(tensor, 0);
+        public Tensor<T> AsTensor() => Tensor ?? Tensor<T>.Scalar(T.CreateTruncating(Constant));
+    }
+
+    public static Tensor<T> Run(Expr e, Func<string, Tensor<T>> variable, string formula) =>
+        new TensorEvaluator<T>(variable, formula).Eval(e).AsTensor();
+
+    private static T Cast(double x) => T.CreateTruncating(x);
+
+    private Value Eval(Expr e) => e switch
+    {
+        Expr.Number n => Value.Of(n.Value),
+        Expr.Constant c => Value.Of(c.Value),
+        Expr.Variable v => Value.Of(Bind(v.Name)),
+        Expr.Negate u => Negate(Eval(u.Operand)),
+        Expr.Binary b => Binary(b.Operator, Eval(b.Left), Eval(b.Right)),
+        Expr.Call { Arguments.Count: 1 } c => Unary(c.Function, Eval(c.Arguments[0])),
+        Expr.Call c => Binary(c.Function, Eval(c.Arguments[0]), Eval(c.Arguments[1])),
+        _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
+    };
+
+    private Tensor<T> Bind(string name)
+    {
+        if (bound.TryGetValue(name, out var t)) return t;
+        t = variable(name);
+        if (t is null) Errors.Argument($"Evaluate: formula '{formula}' uses '{name}', and the binding gave no tensor (null) for it.");
+        bound.Add(name, t);
+        return t;
+    }
+
+    private static Value Negate(Value a) => a.Tensor is { } t ? Value.Of(-t) : Value.Of(-a.Constant);
+
+    private static Value Binary(BinaryOperator op, Value a, Value b)
+    {
+        if (a.Tensor is null && b.Tensor is null) return Value.Of(Expr.Apply(op, a.Constant, b.Constant));
+        if (b.Tensor is null)
+        {
+            var x = a.Tensor!;
+            T c = Cast(b.Constant);
+            return Value.Of(op switch
+            {
+                BinaryOperator.Add => x + c,
+                BinaryOperator.Subtract => x - c,
+                BinaryOperator.Multiply => x * c,
+                BinaryOperator.Divide => x / c,
+                _ => x.Pow(c),
+            });
+        }
+        if (a.Tensor is null)
+        {
+            T c = Cast(a.Constant);
+            var y = b.Tensor;
+            return Value.Of(op switch
+            {
+                BinaryOperator.Add => c + y,
+                BinaryOperator.Subtract => c - y,
+                BinaryOperator.Multiply => c * y,
+                BinaryOperator.Divide => c / y,
+                _ => a.AsTensor().Pow(y),
+            });
+        }
+        var (l, r) = (a.Tensor, b.Tensor);
+        return Value.Of(op switch
+        {
+            BinaryOperator.Add => l + r,
+            BinaryOperator.Subtract => l - r,
+            BinaryOperator.Multiply => l * r,
+            BinaryOperator.Divide => l / r,
+            _ => l.Pow(r),
+        });
+    }
+
+    private static Value Binary(FormulaFunction f, Value a, Value b)
+    {
+        if (a.Tensor is null && b.Tensor is null) return Value.Of(FormulaFunctions.Apply(f, a.Constant, b.Constant));
+        return f switch
+        {
+            FormulaFunction.Pow => Binary(BinaryOperator.Power, a, b),
+            FormulaFunction.Min => Value.Of(Tensor<T>.Minimum(a.AsTensor(), b.AsTensor())),
+            FormulaFunction.Max => Value.Of(Tensor<T>.Maximum(a.AsTensor(), b.AsTensor())),
+            _ => throw new System.Diagnostics.UnreachableException($"{f} is not a two-argument function"),
+        };
+    }
+
+    private static Value Unary(FormulaFunction f, Value a)
+    {
+        if (a.Tensor is not { } x) return Value.Of(FormulaFunctions.Apply(f, a.Constant));
+        return Value.Of(f switch
+        {
+            FormulaFunction.Exp => x.Exp(),
+            FormulaFunction.Log => x.Log(),
+            FormulaFunction.Sqrt => x.Sqrt(),
+            FormulaFunction.Abs => x.Abs(),
+            FormulaFunction.Sin => x.Sin(),
+            FormulaFunction.Cos => x.Cos(),
+            FormulaFunction.Tan => x.Tan(),
+            FormulaFunction.Tanh => x.Tanh(),
+            FormulaFunction.Sigmoid => x.Sigmoid(),
+            FormulaFunction.Relu => x.Relu(),
+            FormulaFunction.Softplus => x.Softplus(),
+            FormulaFunction.Atan => x.Atan(),
+            FormulaFunction.Asin => x.Asin(),
+            FormulaFunction.Acos => x.Acos(),
+            FormulaFunction.Sinh => x.Sinh(),
+            FormulaFunction.Cosh => x.Cosh(),
+            FormulaFunction.Log10 => x.Log10(),
+            _ => throw new System.Diagnostics.UnreachableException($"{f} is not a one-argument function"),
+        });
+    }
+}

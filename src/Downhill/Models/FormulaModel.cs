@@ -1,0 +1,78 @@
+using Downhill.Formulas;
+
+namespace Downhill.Models;
+
+/// <summary>
+/// A typed formula as a model: identifiers naming data columns are inputs, the others are
+/// scalar parameters (start values from <c>init</c>, default 1). The formula is evaluated on
+/// the autodiff tape over whole columns, so fitting it is the same gradient descent as any
+/// network. Computes in double: its parameters keep the meaning the user wrote.
+/// </summary>
+public sealed class FormulaModel : Model<double>
+{
+    private readonly Tensor<double>[] parameters;
+    private readonly Dictionary<string, Tensor<double>> parameterByName;
+    private readonly Dictionary<string, int> columnIndex;
+
+    /// <param name="formula">An equation such as <c>y = a*exp(b*x) + c</c>.</param>
+    /// <param name="inputs">The data columns the model receives, in the order of the feature matrix.</param>
+    /// <param name="parameterNames">The formula's identifiers that are not columns, in order of appearance.</param>
+    public FormulaModel(Formula formula, IReadOnlyList<string> inputs, IReadOnlyList<string> parameterNames,
+        IReadOnlyDictionary<string, double>? init = null)
+    {
+        Formula = formula;
+        InputNames = inputs.ToArray();
+        columnIndex = InputNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+        if (init is not null)
+            foreach (var name in init.Keys)
+                if (!parameterNames.Contains(name))
+                    throw new ArgumentException(columnIndex.ContainsKey(name)
+                        ? $"--init {name}: '{name}' is a data column, not a parameter; only parameters get start values ({List(parameterNames)})."
+                        : $"--init {name}: the formula has no parameter '{name}'; its parameters are {List(parameterNames)}.");
+        parameters = parameterNames.Select(name =>
+        {
+            var p = Tensor<double>.Scalar(init is not null && init.TryGetValue(name, out var v) ? v : 1.0);
+            p.Name = name;
+            p.RequiresGrad = true;
+            return p;
+        }).ToArray();
+        parameterByName = parameters.ToDictionary(p => p.Name!, StringComparer.Ordinal);
+    }
+
+    public Formula Formula { get; }
+    public string[] InputNames { get; }
+    public override ModelKind Kind => ModelKind.Formula;
+    public override IReadOnlyList<Tensor<double>> Parameters => parameters;
+    public override int Inputs => InputNames.Length;
+    public override int Outputs => 1;
+
+    public override Tensor<double> Forward(Tensor<double> features)
+    {
+        if (features.Rank != 2 || features.Shape[1] != Inputs)
+            Errors.Shape($"FormulaModel: features {features.Shape} do not fit the formula's {Inputs} input columns ({string.Join(", ", InputNames)}).");
+        int n = features.Shape[0];
+        var y = Formula.Evaluate<double>(name => Variable(name, features));
+        if (y.Size == 1 && n != 1) y = y * Tensor<double>.Ones(n); // a formula without data columns predicts one value for every row
+        return y.Reshape(n, 1);
+    }
+
+    /// <summary>The value of the formula's left side on the data (the target a formula like <c>log(y) = ...</c> is fitted to).</summary>
+    public Tensor<double> Target(Func<string, Tensor<double>> column) => Formula.EvaluateTarget(column);
+
+    private Tensor<double> Variable(string name, Tensor<double> features)
+    {
+        if (parameterByName.TryGetValue(name, out var p)) return p;
+        int j = columnIndex[name];
+        int n = features.Shape[0], m = features.Shape[1];
+        var column = new double[n];
+        var data = features.Data;
+        for (int i = 0; i < n; i++) column[i] = data[i * m + j];
+        return Tensor<double>.Wrap(column, n);
+    }
+
+    private static string List(IEnumerable<string> names)
+    {
+        var s = string.Join(", ", names);
+        return s.Length == 0 ? "none" : s;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace Downhill.Models;
+
+/// <summary>What a model predicts: numbers, or one of several named classes.</summary>
+public enum TaskKind
+{
+    Regression,
+    Classification,
+}
+
+/// <summary>The model families Downhill fits.</summary>
+public enum ModelKind
+{
+    Linear,
+    Logistic,
+    Softmax,
+    Mlp,
+    Formula,
+}
+
+/// <summary>
+/// A function with trainable parameters: features [rows, inputs] in, outputs [rows, outputs]
+/// out (raw scores for classifiers: the loss applies softmax or sigmoid). Two implementations:
+/// <see cref="Network{T}"/> (layers) and <see cref="FormulaModel"/> (a typed formula).
+/// </summary>
+public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public abstract ModelKind Kind { get; }
+
+    /// <summary>Every parameter, each with its name ("weight", "dense1.bias", "a").</summary>
+    public abstract IReadOnlyList<Tensor<T>> Parameters { get; }
+
+    public abstract int Inputs { get; }
+
+    public abstract int Outputs { get; }
+
+    public abstract Tensor<T> Forward(Tensor<T> features);
+
+    public int ParameterCount => Parameters.Sum(p => p.Size);
+
+    /// <summary>The parameter called <paramref name="name"/>, or an error listing the names there are.</summary>
+    public Tensor<T> Parameter(string name)
+    {
+        foreach (var p in Parameters)
+            if (p.Name == name) return p;
+        throw new ArgumentException($"model has no parameter '{name}'; its parameters are: {string.Join(", ", Parameters.Select(p => p.Name))}.");
+    }
+
+    /// <summary>Copies of all parameter values, for restoring (early stopping, divergence).</summary>
+    public T[][] Snapshot() => Parameters.Select(p => p.ToArray()).ToArray();
+
+    public void Restore(T[][] snapshot)
+    {
+        for (int i = 0; i < snapshot.Length; i++) snapshot[i].CopyTo(Parameters[i].Data);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Downhill.Data;
+
+namespace Downhill.Models;
+
+/// <summary>One named parameter: its shape and values (stored as double, which holds every float exactly).</summary>
+public sealed record ParameterRecord(string Name, int[] Shape, double[] Values);
+
+/// <summary>Least-squares statistics stored with a fit (standard errors, RSS, degrees of freedom).</summary>
+public sealed record FitStatisticsRecord(
+    double Rss, double ResidualStandardDeviation, int DegreesOfFreedom,
+    Dictionary<string, double> StandardErrors, double[][]? Correlation);
+
+/// <summary>
+/// A model file: everything needed to predict. JSON with these fields:
+/// <c>format</c> ("downhill-model"), <c>version</c>, <c>task</c> (regression | classification),
+/// <c>kind</c> (linear | logistic | softmax | mlp | formula), <c>formula</c>, <c>hidden</c>
+/// and <c>activation</c> (MLPs), <c>loss</c>, <c>precision</c> (float32 | float64),
+/// <c>features</c> (input column names in order), <c>targets</c>, <c>classes</c> (class names
+/// for classifiers), <c>scaler</c> (kind, featureOffset, featureScale, targetOffset,
+/// targetScale: x' = (x - offset) / scale), <c>parameters</c> (name, shape, values; dense
+/// weights are [inputs, outputs]), optional <c>statistics</c> and <c>metrics</c>.
+/// </summary>
+public sealed record ModelFile
+{
+    public const string FormatName = "downhill-model";
+    public const int CurrentVersion = 1;
+
+    public string Format { get; init; } = FormatName;
+    public int Version { get; init; } = CurrentVersion;
+    public required string Task { get; init; }
+    public required string Kind { get; init; }
+    public string? Formula { get; init; }
+    public int[]? Hidden { get; init; }
+    public string? Activation { get; init; }
+    public required string Loss { get; init; }
+    public required string Precision { get; init; }
+    public required string[] Features { get; init; }
+    public required string[] Targets { get; init; }
+    public string[]? Classes { get; init; }
+    public Scaler? Scaler { get; init; }
+    public required ParameterRecord[] Parameters { get; init; }
+    public FitStatisticsRecord? Statistics { get; init; }
+    public Dictionary<string, double>? Metrics { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>
+    /// For single-layer models (linear, logistic, softmax): the weights [feature, output] and
+    /// biases in the data's own units, the scaler folded in, so the seed's line reads m = 2,
+    /// b = 30 although it was trained on standardized x. Null for other kinds.
+    /// </summary>
+    public (double[,] Weights, double[] Bias)? WeightsInDataUnits()
+    {
+        if (Kind is not ("linear" or "logistic" or "softmax")) return null;
+        var w = Parameters.First(p => p.Name == "weight");
+        var b = Parameters.First(p => p.Name == "bias");
+        int features = w.Shape[0], outputs = w.Shape[1];
+        var rowMajorByOutput = new double[outputs * features];
+        for (int j = 0; j < features; j++)
+            for (int k = 0; k < outputs; k++) rowMajorByOutput[k * features + j] = w.Values[j * outputs + k];
+        var (weights, bias) = Scaler is null ? (rowMajorByOutput, b.Values) : Scaler.InverseLinear(rowMajorByOutput, b.Values);
+        var result = new double[features, outputs];
+        for (int j = 0; j < features; j++)
+            for (int k = 0; k < outputs; k++) result[j, k] = weights[k * features + j];
+        return (result, bias);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>
+    /// Writes to a temporary file beside <paramref name="path"/> and renames it over the target,
+    /// so a crash or a full disk never leaves a half-written model in place of a good one.
+    /// </summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+
+    public static ModelFile Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataException($"model file {Path.GetFullPath(path)} does not exist.");
+        string text = File.ReadAllText(path);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(text); }
+        catch (JsonException e) { throw new DataException($"{path} is not a Downhill model file: it is not valid JSON ({e.Message})."); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != FormatName)
+                throw new DataException($"{path} is not a Downhill model file (no \"format\": \"{FormatName}\" field); give a file written by 'downhill fit --out' or 'downhill solve --out'.");
+            int version = root.TryGetProperty("version", out var v) && v.TryGetInt32(out int n) ? n : -1;
+            if (version > CurrentVersion)
+                throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
+            if (version < 1)
+                throw new DataException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<ModelFile>(text, Json)
+                ?? throw new DataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new DataException($"{path} is a damaged model file: {e.Message}");
+        }
+    }
+}
+
+/// <summary>Atomic writes: temp file in the same folder, then rename over the target.</summary>
+public static class AtomicFile
+{
+    public static void WriteAllText(string path, string text) => Write(path, s =>
+    {
+        using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
+        w.Write(text);
+    });
+
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir))
+            throw new DataException($"cannot write {path}: folder {dir} does not exist (create it first).");
+        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var s = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                write(s);
+                s.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Numerics;
+using Downhill.Data;
+using Downhill.Formulas;
+using Downhill.Nn;
+using Downhill.Training;
+
+namespace Downhill.Models;
+
+/// <summary>Predictions for a data set: numbers per target, or a class (and probabilities) per row.</summary>
+public sealed record Predictions(
+    string[] Columns,
+    double[] Values,
+    int[]? Classes,
+    double[]? Probabilities,
+    string[]? ClassNames)
+{
+    public int Rows => Columns.Length == 0 ? 0 : Values.Length / Columns.Length;
+}
+
+/// <summary>
+/// A model file brought back to life: rebuilds the model in the file's precision, applies the
+/// stored scaler, and predicts or evaluates on new data.
+/// </summary>
+public sealed class Predictor
+{
+    private readonly Func<Dataset, double[]> forward;
+
+    public Predictor(ModelFile file)
+    {
+        File = file;
+        Loss = Losses.Parse(file.Loss);
+        forward = file.Precision switch
+        {
+            "float32" => Build<float>(file),
+            "float64" => Build<double>(file),
+            _ => throw new DataException($"model file: precision \"{file.Precision}\" is unknown (float32 or float64)."),
+        };
+    }
+
+    public ModelFile File { get; }
+    public Loss Loss { get; }
+    public bool IsClassifier => File.Classes is not null;
+
+    /// <summary>Which columns to read from a data file to predict (and, with targets, to evaluate).</summary>
+    public DataOptions DataOptions(bool withTargets, string? id = null, char? delimiter = null)
+    {
+        if (File.Kind == "formula")
+            return new DataOptions { Delimiter = delimiter, Id = id };
+        return new DataOptions
+        {
+            Delimiter = delimiter,
+            Id = id,
+            Features = File.Features,
+            Targets = withTargets ? File.Targets : null,
+            TargetKind = IsClassifier ? TargetKind.Classification : TargetKind.Regression,
+        };
+    }
+
+    /// <summary>Raw model outputs [rows, outputs] in the data's units (target scaling undone).</summary>
+    public double[] Outputs(Dataset data) => forward(data);
+
+    public Predictions Predict(Dataset data)
+    {
+        var raw = forward(data);
+        if (!IsClassifier) return new Predictions(File.Targets, raw, null, null, null);
+        int n = data.Count, c = File.Classes!.Length;
+        var probabilities = new double[n * c];
+        var classes = new int[n];
+        int outputs = raw.Length / Math.Max(n, 1);
+        for (int i = 0; i < n; i++)
+        {
+            var p = probabilities.AsSpan(i * c, c);
+            if (outputs == 1)
+            {
+                double s = 1 / (1 + Math.Exp(-raw[i]));
+                p[0] = 1 - s; p[1] = s;
+            }
+            else
+            {
+                var row = raw.AsSpan(i * c, c);
+                double max = double.NegativeInfinity;
+                foreach (var v in row) max = Math.Max(max, v);
+                double sum = 0;
+                for (int k = 0; k < c; k++) sum += p[k] = Math.Exp(row[k] - max);
+                for (int k = 0; k < c; k++) p[k] /= sum;
+            }
+            classes[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<double>(p);
+        }
+        return new Predictions(File.Targets, [], classes, probabilities, File.Classes);
+    }
+
+    /// <summary>Metrics on labelled data: <c>loss</c> plus rmse/mae/r2 or accuracy.</summary>
+    public Dictionary<string, double> Evaluate(Dataset data)
+    {
+        var raw = forward(data);
+        int n = data.Count;
+        var output = Tensor<double>.Wrap(raw, n, raw.Length / Math.Max(n, 1));
+        TrainingData<double> truth;
+        if (File.Kind == "formula")
+        {
+            var model = FormulaFor(File);
+            Tensor<double> y;
+            using (Autograd.NoGrad()) y = model.Target(name => Tensor<double>.Wrap(data.Column(name), n));
+            if (y.Size == 1 && n != 1) y = y * Tensor<double>.Ones(n);
+            truth = new TrainingData<double>(output, y.Detach().Reshape(n, 1), null);
+        }
+        else if (IsClassifier)
+        {
+            if (data.Labels is null) Errors.Data($"{data.Source}: no class labels in \"{string.Join(", ", File.Targets)}\" to evaluate against.");
+            truth = new TrainingData<double>(output, null, MapClasses(data));
+        }
+        else
+            truth = new TrainingData<double>(output, Tensor<double>.FromArray(RawTargets(data), n, File.Targets.Length), null);
+        var metrics = Metrics.Compute(Loss, output, truth);
+        metrics["loss"] = Losses.Compute(Loss, output, truth.Targets, truth.Labels).Item();
+        return metrics;
+    }
+
+    private static double[] RawTargets(Dataset data)
+    {
+        int n = data.Count, k = data.TargetCount;
+        var y = new double[n * k];
+        for (int j = 0; j < k; j++)
+        {
+            var col = data.Column(data.TargetNames[j]);
+            for (int i = 0; i < n; i++) y[i * k + j] = col[i];
+        }
+        return y;
+    }
+
+    /// <summary>The data's labels in the model's class numbering (a class the model never saw is an error).</summary>
+    private int[] MapClasses(Dataset data)
+    {
+        var index = File.Classes!.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return data.Labels!.Select(l =>
+        {
+            string name = data.ClassNames![l];
+            return index.TryGetValue(name, out int k) ? k
+                : throw new DataException($"{data.Source}: class \"{name}\" is not one the model knows ({string.Join(", ", File.Classes!)}).");
+        }).ToArray();
+    }
+
+    private static FormulaModel FormulaFor(ModelFile file)
+    {
+        var formula = Formula.Parse(file.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+        var parameters = file.Parameters.Select(p => p.Name).ToArray();
+        var init = file.Parameters.ToDictionary(p => p.Name, p => p.Values[0], StringComparer.Ordinal);
+        return new FormulaModel(formula, file.Features, parameters, init);
+    }
+
+    private static Func<Dataset, double[]> Build<T>(ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Model<T> model;
+        if (file.Kind == "formula")
+        {
+            if (typeof(T) != typeof(double)) throw new DataException("model file: formula models are stored in float64.");
+            model = (Model<T>)(object)FormulaFor(file);
+        }
+        else
+        {
+            var spec = ModelSpec.Parse(file.Kind == "mlp" ? "mlp:" + string.Join(",", file.Hidden ?? []) : file.Kind);
+            var activation = file.Activation is null ? Activation.Relu : ActivationNames.Parse(file.Activation);
+            int outputs = file.Parameters[^1].Shape[^1];
+            model = new Network<T>(spec.Kind, file.Features.Length, outputs, spec.Hidden, activation, seed: 0);
+            if (model.Parameters.Count != file.Parameters.Length)
+                throw new DataException($"model file: {file.Parameters.Length} parameters stored but a {spec} model has {model.Parameters.Count}.");
+            for (int i = 0; i < file.Parameters.Length; i++)
+            {
+                var stored = file.Parameters[i];
+                var p = model.Parameters[i];
+                if (!stored.Shape.SequenceEqual(p.Shape.ToArray()) || stored.Name != p.Name)
+                    throw new DataException($"model file: parameter {stored.Name} {Shape.Format(stored.Shape)} does not match the model's {p.Name} {p.Shape}.");
+                for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
+            }
+        }
+        // Only the feature half of the scaler applies to inputs; new data need not have target columns.
+        var featureScaler = file.Scaler is null ? null : new Scaler(file.Scaler.Kind, file.Scaler.FeatureOffset, file.Scaler.FeatureScale);
+        return data =>
+        {
+            Tensor<T> output;
+            using (Autograd.NoGrad())
+            {
+                Tensor<T> x;
+                if (model is FormulaModel fm)
+                {
+                    int n = data.Count, m = fm.Inputs;
+                    var values = new double[n * m];
+                    for (int j = 0; j < m; j++)
+                    {
+                        var col = data.Column(fm.InputNames[j]);
+                        for (int i = 0; i < n; i++) values[i * m + j] = col[i];
+                    }
+                    x = (Tensor<T>)(object)Tensor<double>.Wrap(values, n, m);
+                }
+                else x = data.WithScaler(featureScaler).Features<T>();
+                output = model.Forward(x);
+            }
+            var result = output.ToArray().Select(double.CreateTruncating).ToArray();
+            if (file.Scaler?.TargetOffset is not null)
+            {
+                int k = file.Targets.Length;
+                for (int i = 0; i < result.Length; i += k) file.Scaler.InverseTargets(result.AsSpan(i, k));
+            }
+            return result;
+        };
+    }
+}

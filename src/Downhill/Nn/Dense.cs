@@ -1,0 +1,106 @@
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Downhill.Nn;
+
+/// <summary>
+/// A fully connected layer y = act(x W + b) with W stored [inputs, outputs] (so the forward
+/// pass is a plain row-major product) and one bias per output: outputs * (inputs + 1)
+/// parameters. Forward records ONE fused node on the tape: matmul, bias and activation
+/// forward, and in backward dZ = g * act'(y), dW = x^T dZ, db = column sums of dZ,
+/// dx = dZ W^T, each a single GEMM or vector pass instead of four recorded ops.
+/// </summary>
+public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public Dense(int inputs, int outputs, Activation activation, Random rng, string weightName = "weight", string biasName = "bias")
+    {
+        if (inputs < 1) Errors.OutOfRange(nameof(inputs), inputs, "at least 1 input");
+        if (outputs < 1) Errors.OutOfRange(nameof(outputs), outputs, "at least 1 output");
+        Inputs = inputs;
+        Outputs = outputs;
+        Activation = activation;
+        Weight = Initializers.For<T>(activation, inputs, outputs, rng);
+        Weight.Name = weightName;
+        Weight.RequiresGrad = true;
+        Bias = Tensor<T>.Zeros(outputs);
+        Bias.Name = biasName;
+        Bias.RequiresGrad = true;
+    }
+
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public Activation Activation { get; }
+    public Tensor<T> Weight { get; }
+    public Tensor<T> Bias { get; }
+
+    public Tensor<T> Forward(Tensor<T> x)
+    {
+        if (x.Rank != 2 || x.Shape[1] != Inputs)
+            Errors.Shape($"Dense: input {x.Shape} does not fit layer {Weight.Name} [{Inputs},{Outputs}] (expected [rows,{Inputs}]).");
+        int n = x.Shape[0];
+        var w = Weight; var b = Bias; var act = Activation;
+        var y = Tensor<T>.Zeros(n, Outputs);
+        var yb = y.Data;
+        for (int i = 0; i < n; i++) b.Data.CopyTo(yb.Slice(i * Outputs, Outputs));
+        Gemm.Multiply<T>(x.Data, w.Data, yb, n, Inputs, Outputs, false, false, accumulate: true);
+        ApplyActivation(act, yb);
+        return Tensor<T>.Record(y, "Dense", g =>
+        {
+            var dz = new T[g.Size];
+            ActivationGradient(act, g.Data, y.Data, dz);
+            if (w.NeedsGrad)
+            {
+                var gw = Tensor<T>.Zeros(Inputs, Outputs);
+                Gemm.Multiply<T>(x.Data, dz, gw.Data, Inputs, n, Outputs, true, false, false);
+                w.AccumulateGrad(gw);
+            }
+            if (b.NeedsGrad)
+            {
+                var gb = Tensor<T>.Zeros(Outputs);
+                for (int i = 0; i < n; i++) TP.Add<T>(gb.Data, dz.AsSpan(i * Outputs, Outputs), gb.Data);
+                b.AccumulateGrad(gb);
+            }
+            if (x.NeedsGrad)
+            {
+                var gx = Tensor<T>.Zeros(n, Inputs);
+                Gemm.Multiply<T>(dz, w.Data, gx.Data, n, Outputs, Inputs, false, true, false);
+                x.AccumulateGrad(gx);
+            }
+        }, x, w, b);
+    }
+
+    internal static void ApplyActivation(Activation act, Span<T> y)
+    {
+        switch (act)
+        {
+            case Activation.Relu: TP.Max<T>(y, T.Zero, y); break;
+            case Activation.Sigmoid: TP.Sigmoid<T>(y, y); break;
+            case Activation.Tanh: TP.Tanh<T>(y, y); break;
+        }
+    }
+
+    /// <summary>dz = g * act'(z), written through the output y: relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1-y^2.</summary>
+    internal static void ActivationGradient(Activation act, ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz)
+    {
+        switch (act)
+        {
+            case Activation.Identity:
+                g.CopyTo(dz);
+                break;
+            case Activation.Relu:
+                // NOTE: relu'(0) = 0, as in PyTorch; y > 0 exactly when z > 0.
+                for (int i = 0; i < dz.Length; i++) dz[i] = y[i] > T.Zero ? g[i] : T.Zero;
+                break;
+            case Activation.Sigmoid:
+                TP.Subtract<T>(T.One, y, dz);
+                TP.Multiply<T>(dz, y, dz);
+                TP.Multiply<T>(dz, g, dz);
+                break;
+            case Activation.Tanh:
+                TP.Multiply<T>(y, y, dz);
+                TP.Subtract<T>(T.One, dz, dz);
+                TP.Multiply<T>(dz, g, dz);
+                break;
+        }
+    }
+}

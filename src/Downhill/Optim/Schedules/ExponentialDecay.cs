@@ -1,0 +1,15 @@
+namespace Downhill.Optim;
+
+/// <summary>Multiplies the rate by γ every epoch, as PyTorch's <c>ExponentialLR</c>: <c>lr(e) = lr₀ · γ^e</c>.</summary>
+public sealed class ExponentialDecay : LearningRateSchedule
+{
+    public ExponentialDecay(Optimizer optimizer, double gamma) : base("ExponentialDecay", optimizer)
+    {
+        Check.AtLeast(Name, "gamma", gamma, 0);
+        Gamma = gamma;
+    }
+
+    public double Gamma { get; }
+
+    private protected override double Rate(int epoch) => BaseRate * Math.Pow(Gamma, epoch);
+}

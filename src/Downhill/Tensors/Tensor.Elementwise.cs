@@ -1,0 +1,216 @@
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Downhill;
+
+/// <summary>A binary element-wise kernel in the four layouts broadcasting produces.</summary>
+internal interface IBinaryKernel<T>
+{
+    static abstract void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
+    static abstract void Run(ReadOnlySpan<T> x, T y, Span<T> d);
+    static abstract void Run(T x, ReadOnlySpan<T> y, Span<T> d);
+}
+
+internal readonly struct AddKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Add(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Add(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Add(y, x, d);
+}
+
+internal readonly struct SubtractKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Subtract(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Subtract(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Subtract(x, y, d);
+}
+
+internal readonly struct MultiplyKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Multiply(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Multiply(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Multiply(y, x, d);
+}
+
+internal readonly struct DivideKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Divide(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Divide(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Divide(x, y, d);
+}
+
+internal readonly struct PowKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Pow(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Pow(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Pow(x, y, d);
+}
+
+internal readonly struct MinimumKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Min(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Min(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Min(y, x, d);
+}
+
+internal readonly struct MaximumKernel<T> : IBinaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Max(x, y, d);
+    public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Max(x, y, d);
+    public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Max(y, x, d);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>
+    /// The one driver for binary element-wise ops: equal shapes and scalar operands go straight
+    /// to the vector kernel; other broadcasts walk the result one innermost run at a time.
+    /// </summary>
+    private static Tensor<T> Binary<TKernel>(Tensor<T> a, Tensor<T> b, string op) where TKernel : IBinaryKernel<T>
+    {
+        var shape = Broadcast.Shapes(a.Shape, b.Shape, op);
+        var r = new Tensor<T>(shape);
+        if (a.Shape == b.Shape) TKernel.Run(a.Buffer, b.Buffer, r.Buffer);
+        else if (b.Size == 1 && a.Size == r.Size) TKernel.Run(a.Buffer, b.Buffer[0], r.Buffer);
+        else if (a.Size == 1 && b.Size == r.Size) TKernel.Run(a.Buffer[0], b.Buffer, r.Buffer);
+        else BinaryBroadcast<TKernel>(a, b, r);
+        return r;
+    }
+
+    private static void BinaryBroadcast<TKernel>(Tensor<T> a, Tensor<T> b, Tensor<T> r) where TKernel : IBinaryKernel<T>
+    {
+        var shape = r.Shape;
+        int rank = shape.Rank, inner = shape[rank - 1];
+        var sa = Broadcast.Strides(a.Shape, shape);
+        var sb = Broadcast.Strides(b.Shape, shape);
+        var idx = new int[rank];
+        int outer = r.Size / Math.Max(inner, 1);
+        for (int o = 0; o < outer; o++)
+        {
+            int offA = 0, offB = 0;
+            for (int d = 0; d < rank - 1; d++) { offA += idx[d] * sa[d]; offB += idx[d] * sb[d]; }
+            var dst = r.Buffer.AsSpan(o * inner, inner);
+            bool aRun = sa[rank - 1] != 0, bRun = sb[rank - 1] != 0;
+            if (aRun && bRun) TKernel.Run(a.Buffer.AsSpan(offA, inner), b.Buffer.AsSpan(offB, inner), dst);
+            else if (aRun) TKernel.Run(a.Buffer.AsSpan(offA, inner), b.Buffer[offB], dst);
+            else if (bRun) TKernel.Run(a.Buffer[offA], b.Buffer.AsSpan(offB, inner), dst);
+            else
+            {
+                TKernel.Run(a.Buffer.AsSpan(offA, 1), b.Buffer[offB], dst[..Math.Min(1, inner)]);
+                dst.Fill(dst.IsEmpty ? T.Zero : dst[0]);
+            }
+            for (int d = rank - 2; d >= 0; d--)
+            {
+                if (++idx[d] < shape[d]) break;
+                idx[d] = 0;
+            }
+        }
+    }
+
+    public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b)
+    {
+        var r = Binary<AddKernel<T>>(a, b, "Add");
+        return Record(r, "Add", g => { a.AccumulateGrad(g); b.AccumulateGrad(g); }, a, b);
+    }
+
+    public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b)
+    {
+        var r = Binary<SubtractKernel<T>>(a, b, "Sub");
+        return Record(r, "Sub", g => { a.AccumulateGrad(g); if (b.NeedsGrad) b.AccumulateGrad(-g); }, a, b);
+    }
+
+    public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b)
+    {
+        var r = Binary<MultiplyKernel<T>>(a, b, "Mul");
+        return Record(r, "Mul", g =>
+        {
+            if (a.NeedsGrad) a.AccumulateGrad(g * b);
+            if (b.NeedsGrad) b.AccumulateGrad(g * a);
+        }, a, b);
+    }
+
+    public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b)
+    {
+        var r = Binary<DivideKernel<T>>(a, b, "Div");
+        return Record(r, "Div", g =>
+        {
+            if (a.NeedsGrad) a.AccumulateGrad(g / b);
+            if (b.NeedsGrad) b.AccumulateGrad(-(g * r) / b); // d(a/b)/db = -a/b^2 = -r/b
+        }, a, b);
+    }
+
+    public static Tensor<T> operator -(Tensor<T> a) => a.Unary<NegOp<T>>("Neg");
+
+    public static Tensor<T> operator +(Tensor<T> a, T s) => a + Scalar(s);
+    public static Tensor<T> operator +(T s, Tensor<T> a) => Scalar(s) + a;
+    public static Tensor<T> operator -(Tensor<T> a, T s) => a - Scalar(s);
+    public static Tensor<T> operator -(T s, Tensor<T> a) => Scalar(s) - a;
+    public static Tensor<T> operator *(Tensor<T> a, T s) => a * Scalar(s);
+    public static Tensor<T> operator *(T s, Tensor<T> a) => Scalar(s) * a;
+    public static Tensor<T> operator /(Tensor<T> a, T s) => a / Scalar(s);
+    public static Tensor<T> operator /(T s, Tensor<T> a) => Scalar(s) / a;
+
+    /// <summary>Element-wise power with a tensor exponent (broadcast).</summary>
+    public Tensor<T> Pow(Tensor<T> exponent)
+    {
+        var a = this;
+        var r = Binary<PowKernel<T>>(a, exponent, "Pow");
+        return Record(r, "Pow", g =>
+        {
+            if (a.NeedsGrad) a.AccumulateGrad(g * exponent * a.Pow(exponent - T.One));
+            if (exponent.NeedsGrad)
+            {
+                // d(a^b)/db = a^b ln a. NOTE: where a = 0 and b >= 0 the limit is 0, not 0 * -inf = NaN
+                // (PyTorch masks the same way).
+                var d = r * a.Log();
+                var shape = Broadcast.Shapes(a.Shape, exponent.Shape, "Pow");
+                var ax = a.ExpandTo(shape); var bx = exponent.ExpandTo(shape);
+                for (int i = 0; i < d.Size; i++)
+                    if (ax.Buffer[i] == T.Zero && bx.Buffer[i] >= T.Zero) d.Buffer[i] = T.Zero;
+                exponent.AccumulateGrad(g * d);
+            }
+        }, a, exponent);
+    }
+
+    /// <summary>Element-wise power with a constant exponent.</summary>
+    public Tensor<T> Pow(T exponent)
+    {
+        var a = this;
+        var r = new Tensor<T>(Shape);
+        if (exponent == T.CreateTruncating(2)) TP.Multiply(Buffer, Buffer, r.Buffer);
+        else TP.Pow(Buffer, exponent, r.Buffer);
+        return Record(r, "Pow", g =>
+        {
+            if (exponent == T.Zero) return;
+            a.AccumulateGrad(g * (exponent * a.Pow(exponent - T.One)));
+        }, a);
+    }
+
+    /// <summary>Element-wise minimum; where both are equal each gets half the gradient.</summary>
+    public static Tensor<T> Minimum(Tensor<T> a, Tensor<T> b) => Select<MinimumKernel<T>>(a, b, "Minimum");
+
+    /// <summary>Element-wise maximum; where both are equal each gets half the gradient.</summary>
+    public static Tensor<T> Maximum(Tensor<T> a, Tensor<T> b) => Select<MaximumKernel<T>>(a, b, "Maximum");
+
+    private static Tensor<T> Select<TKernel>(Tensor<T> a, Tensor<T> b, string op) where TKernel : IBinaryKernel<T>
+    {
+        var r = Binary<TKernel>(a, b, op);
+        return Record(r, op, g =>
+        {
+            var ax = a.ExpandTo(r.Shape);
+            var bx = b.ExpandTo(r.Shape);
+            var ga = new Tensor<T>(r.Shape);
+            var gb = new Tensor<T>(r.Shape);
+            T half = T.One / (T.One + T.One);
+            for (int i = 0; i < r.Size; i++)
+            {
+                bool fromA = ax.Buffer[i] == r.Buffer[i], fromB = bx.Buffer[i] == r.Buffer[i];
+                T share = fromA && fromB ? half : T.One;
+                if (fromA) ga.Buffer[i] = g.Buffer[i] * share;
+                if (fromB) gb.Buffer[i] = g.Buffer[i] * share;
+            }
+            a.AccumulateGrad(ga);
+            b.AccumulateGrad(gb);
+        }, a, b);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Downhill.Training;
+
+/// <summary>One epoch of training: the mean training loss over its batches, the validation figures, the rate and its time.</summary>
+public sealed record EpochRecord(
+    int Epoch,
+    double TrainLoss,
+    double? ValidationLoss,
+    IReadOnlyDictionary<string, double> ValidationMetrics,
+    double LearningRate,
+    double Seconds);
+
+/// <summary>Progress after one update, for progress bars and live plots.</summary>
+public readonly record struct BatchProgress(int Epoch, int Batch, int BatchesPerEpoch, double Loss);
+
+/// <summary>Why training ended.</summary>
+public enum StopReason
+{
+    Completed,
+    EarlyStopping,
+    Diverged,
+    Cancelled,
+}
+
+/// <summary>Where and how training blew up.</summary>
+public sealed record Divergence(int Epoch, int Batch, double Loss)
+{
+    public string Describe() =>
+        $"training diverged at epoch {Epoch}, batch {Batch}: the loss became {Format(Loss)}. Try a smaller learning rate (e.g. a tenth of it).";
+
+    private static string Format(double loss) =>
+        double.IsNaN(loss) ? "NaN" : double.IsInfinity(loss) ? "infinite" : loss.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public sealed record TrainingResult(
+    IReadOnlyList<EpochRecord> History,
+    StopReason StoppedBecause,
+    int? BestEpoch,
+    Divergence? Divergence,
+    double Seconds,
+    long SamplesSeen)
+{
+    public double SamplesPerSecond => Seconds > 0 ? SamplesSeen / Seconds : 0;
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using Downhill.Data;
+
+namespace Downhill.Training;
+
+/// <summary>
+/// Features and what to learn from them, as tensors: regression targets [rows, outputs] or
+/// class labels (one per row).
+/// </summary>
+public sealed class TrainingData<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public TrainingData(Tensor<T> features, Tensor<T>? targets, int[]? labels)
+    {
+        if (features.Rank != 2) Errors.Shape($"TrainingData: features {features.Shape} must be [rows, features].");
+        int n = features.Shape[0];
+        if ((targets is null) == (labels is null)) Errors.Argument("TrainingData: give either regression targets or class labels.");
+        if (targets is not null && (targets.Rank != 2 || targets.Shape[0] != n))
+            Errors.Shape($"TrainingData: targets {targets.Shape} must be [{n}, outputs] to match features {features.Shape}.");
+        if (labels is not null && labels.Length != n)
+            Errors.Shape($"TrainingData: {labels.Length} labels for {n} rows of features.");
+        Features = features;
+        Targets = targets;
+        Labels = labels;
+    }
+
+    public Tensor<T> Features { get; }
+    public Tensor<T>? Targets { get; }
+    public int[]? Labels { get; }
+    public int Count => Features.Shape[0];
+
+    /// <summary>The model-ready tensors of a data set (its scaler applied).</summary>
+    public static TrainingData<T> From(Dataset data) =>
+        data.IsClassification
+            ? new(data.Features<T>(), null, data.Labels!)
+            : new(data.Features<T>(), data.Targets<T>(), null);
+
+    /// <summary>The rows named by <paramref name="rows"/>, copied (a mini-batch).</summary>
+    public TrainingData<T> Rows(int[] rows)
+    {
+        var labels = Labels is null ? null : rows.Select(r => Labels[r]).ToArray();
+        return new(Features.IndexRows(rows), Targets?.IndexRows(rows), labels);
+    }
+}
