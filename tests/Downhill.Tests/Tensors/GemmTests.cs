@@ -66,6 +66,21 @@ public class GemmTests
     public void Double_matches_naive_loop_on_every_kernel_and_thread_count(int m, int k, int n, bool transA, bool transB) =>
         CheckEveryKernel<double>(m, k, n, transA, transB, 2 * (k + 2) * DoubleUnitRoundoff);
 
+    [Fact]
+    public void Small_integer_product_is_exact()
+    {
+        // [[1,2,3],[4,5,6]] * [[7,8],[9,10],[11,12]] = [[58,64],[139,154]], by hand.
+        float[] a = [1, 2, 3, 4, 5, 6], b = [7, 8, 9, 10, 11, 12];
+        foreach (var kernel in SupportedKernels())
+        {
+            var c = new float[4];
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: false, kernel);
+            Assert.Equal([58f, 64f, 139f, 154f], c);
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: true, kernel);
+            Assert.Equal([116f, 128f, 278f, 308f], c);
+        }
+    }
+
     [Theory]
     [InlineData(32, 128, 10, 2, 1)]     // 82 kFLOP: a fork/join would cost more than the work
     [InlineData(1, 784, 10, 2, 1)]      // one row, one column tile: nothing to split
