@@ -114,7 +114,7 @@ internal static class FitCommand
     private static void Summarize(FitOutcome o, Dataset data)
     {
         var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
-        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {o.Loss.ToString().ToLowerInvariant()}");
+        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {Nn.Losses.Name(o.Loss)}");
         var r = o.Result;
         table.AddRow("stopped because", r.StoppedBecause switch
         {
