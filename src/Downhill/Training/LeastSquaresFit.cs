@@ -31,7 +31,7 @@ public static class LeastSquaresFit
                 $"({Describe(residuals.Names, result.Parameters)}); give start values where it is defined with --init.");
         int p = residuals.Names.Count;
         return new LeastSquaresReport(residuals.Names, result.Parameters, result.Statistics, result,
-            LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p));
+            LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p, residuals.Target));
     }
 
     /// <summary>
@@ -53,7 +53,7 @@ public static class LeastSquaresFit
         double rss = 0;
         foreach (double v in r) rss += v * v;
         var statistics = LeastSquaresStatistics.FromJacobian(jacobian, n, p, rss);
-        return new LeastSquaresReport(residuals.Names, theta, statistics, null, LeastSquaresReport.Cosine(jacobian, r, p));
+        return new LeastSquaresReport(residuals.Names, theta, statistics, null, LeastSquaresReport.Cosine(jacobian, r, p, residuals.Target));
     }
 
     private static void CheckEnoughRows(FormulaResiduals residuals, Dataset data)

@@ -15,7 +15,9 @@ namespace Downhill.Training;
 /// <param name="Solver">The Levenberg-Marquardt run, for <c>--optimizer lm</c>; null after a gradient method.</param>
 /// <param name="GradientCosine">
 /// The largest cosine between the residual vector and a column of J: |J_jᵀ r| / (||J_j|| ||r||).
-/// It is 0 at a minimum whatever the units of the data and parameters (MINPACK's gtol test).
+/// It is 0 at a minimum whatever the units of the data and parameters (MINPACK's gtol test),
+/// and taken as 0 for a fit that reproduces the data to <see cref="ExactFit"/>, whose residuals
+/// are rounding noise pointing anywhere.
 /// </param>
 public sealed record LeastSquaresReport(
     IReadOnlyList<string> Names,
@@ -69,16 +71,26 @@ public sealed record LeastSquaresReport(
         return new FitStatisticsRecord(s.ResidualSumOfSquares, s.ResidualStandardDeviation, s.DegreesOfFreedom, errors, correlation);
     }
 
+    /// <summary>Residuals at most this times the target's norm count as an exact fit: nothing is left to remove.</summary>
+    public const double ExactFit = 1e-10;
+
     internal static string Format(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 
-    /// <summary>The largest cosine between r and a column of the n x p Jacobian J (0 when r or every column is 0).</summary>
-    public static double Cosine(ReadOnlySpan<double> jacobian, ReadOnlySpan<double> residuals, int parameters)
+    /// <summary>
+    /// The largest cosine between r and a column of the n x p Jacobian J; 0 when every column is
+    /// 0 or when ||r|| is at most <see cref="ExactFit"/> ||target||.
+    /// </summary>
+    public static double Cosine(ReadOnlySpan<double> jacobian, ReadOnlySpan<double> residuals, int parameters, ReadOnlySpan<double> target)
     {
         int n = residuals.Length, p = parameters;
-        double rNorm = 0;
-        for (int i = 0; i < n; i++) rNorm += residuals[i] * residuals[i];
+        double rNorm = 0, tNorm = 0;
+        for (int i = 0; i < n; i++)
+        {
+            rNorm += residuals[i] * residuals[i];
+            tNorm += target[i] * target[i];
+        }
         rNorm = Math.Sqrt(rNorm);
-        if (rNorm == 0) return 0;
+        if (rNorm <= ExactFit * Math.Sqrt(tNorm)) return 0;
         double worst = 0;
         for (int j = 0; j < p; j++)
         {
