@@ -69,6 +69,21 @@ public sealed class LeastSquaresFitTests
         Assert.Equal(2, Math.Abs(Value(outcome, "w2")), ExactFitTolerance);
     }
 
+    /// <summary>atan, asin, acos, sinh, cosh, log10 and a leading-dot number all reach the tape and its Jacobian.</summary>
+    [Fact]
+    public void Formulas_with_inverse_trigonometric_hyperbolic_and_log10_functions_are_fitted()
+    {
+        var data = Data(Grid(30, -0.9, 0.9), x =>
+            1.5 * Math.Atan(x) + 0.25 * Math.Asin(x) - 0.75 * Math.Acos(x) + 0.5 * Math.Sinh(.5 * x) + 2 * Math.Cosh(x) * Math.Log10(3 + x));
+        var outcome = FitLm(data, "y = a*atan(x) + b*asin(x) + c*acos(x) + d*sinh(.5*x) + f*cosh(x)*log10(3 + x)",
+            new() { ["a"] = 1, ["b"] = 1, ["c"] = 1, ["d"] = 1, ["f"] = 1 });
+        Assert.Equal(1.5, Value(outcome, "a"), ExactFitTolerance);
+        Assert.Equal(0.25, Value(outcome, "b"), ExactFitTolerance);
+        Assert.Equal(-0.75, Value(outcome, "c"), ExactFitTolerance);
+        Assert.Equal(0.5, Value(outcome, "d"), ExactFitTolerance);
+        Assert.Equal(2, Value(outcome, "f"), ExactFitTolerance);
+    }
+
     /// <summary>
     /// <c>log(y) = a + b*x</c> is least squares on the log scale: with noisy y the answer is the
     /// straight-line regression of log(y) on x, computed here in closed form.
