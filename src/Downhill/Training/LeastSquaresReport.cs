@@ -51,7 +51,9 @@ public sealed record LeastSquaresReport(
         {
             if (!Stalled) return null;
             double kappa = Statistics.ConditionNumber;
-            string conditioning = kappa > IllConditioned
+            string conditioning = double.IsInfinity(kappa)
+                ? "J is rank deficient here (JᵀJ is singular): moving some parameters does not change the fit at all at this point, so their gradient is zero and a gradient method cannot tell where to take them"
+                : kappa > IllConditioned
                 ? $"JᵀJ has condition number {Format(kappa)} (above {Format(IllConditioned)}): the loss is about {Format(kappa)} times flatter along one direction than along another, so a step size that is safe in the steep direction barely moves the flat one"
                 : $"JᵀJ has condition number {Format(kappa)}";
             return $"the fit stopped before the minimum: the gradient is not yet zero (the residuals still line up with a parameter's direction, cosine {Format(GradientCosine)}; at the minimum it is 0). " +

@@ -261,6 +261,23 @@ public sealed class LeastSquaresFitTests
         Assert.True(lm.LeastSquares.GradientCosine < LeastSquaresReport.StallCosine);
     }
 
+    /// <summary>In y = a*b*x only the product is determined: J has rank 1, an error is NaN, and the model file still saves and loads.</summary>
+    [Fact]
+    public void Undetermined_parameters_get_NaN_errors_and_the_model_file_still_saves()
+    {
+        var data = Data(Grid(10, 0, 1), x => 6 * x + 0.01 * Math.Sin(10 * x));
+        var outcome = FitLm(data, "y = a*b*x", new() { ["a"] = 1, ["b"] = 2 });
+        Assert.Equal(1, outcome.LeastSquares!.Statistics.Rank);
+        Assert.Contains(outcome.Model.Statistics!.StandardErrors.Values, double.IsNaN);
+
+        using var folder = new Data.TempFolder();
+        string path = Path.Combine(folder.Path, "model.json");
+        outcome.Model.Save(path);
+        var loaded = ModelFile.Load(path);
+        Assert.Equal(outcome.Model.Statistics.StandardErrors.Values.Count(double.IsNaN), loaded.Statistics!.StandardErrors.Values.Count(double.IsNaN));
+        Assert.Equal(Value(outcome, "a") * Value(outcome, "b"), loaded.Parameters[0].Values[0] * loaded.Parameters[1].Values[0], 1e-12);
+    }
+
     [Fact]
     public void Lm_refuses_models_and_losses_it_cannot_fit_and_says_what_to_do()
     {
