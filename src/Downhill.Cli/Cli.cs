@@ -20,6 +20,8 @@ internal static class Cli
     public static int Run(RootCommand root, string[] args)
     {
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // Redirected output goes to files and pipes, where wrapping tables at 80 columns only hurts.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
         try
         {
             return root.Parse(args).Invoke(config);

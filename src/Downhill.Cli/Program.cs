@@ -13,5 +13,8 @@ var root = new RootCommand(
     EvaluateCommand.Create(),
     MinimizeCommand.Create(),
     SolveCommand.Create(),
+    SurfaceCommand.Create(),
+    SweepCommand.Create(),
+    GradCheckCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -18,10 +18,8 @@ internal static class FitCommand
 {
     public static Command Create()
     {
-        var data = new DataOptionSet();
-        var model = new ModelOptionSet();
-        var optimizer = new OptimizerOptionSet("adam");
-        var training = new TrainingOptionSet();
+        var shared = new FitSettingsReader("adam");
+        var (data, training) = (shared.Data, shared.Training);
         var output = new Option<string>("--out") { Description = "Where to save the model (JSON).", DefaultValueFactory = _ => "model.json" };
         var history = new Option<string?>("--history") { Description = "Write per-epoch history CSV: epoch, train_loss, validation loss and metrics, lr, seconds." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint after every epoch (atomic), to continue later with --resume." };
@@ -39,10 +37,7 @@ internal static class FitCommand
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --epochs 500\n" +
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --optimizer lm --json\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
-        data.AddTo(command);
-        model.AddTo(command);
-        optimizer.AddTo(command);
-        training.AddTo(command);
+        shared.AddTo(command);
         foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json }) command.Add(o);
 
         command.SetAction(r =>
@@ -51,43 +46,18 @@ internal static class FitCommand
             Cli.CheckOutputPath(outPath, "--out");
             Cli.CheckOutputPath(r.GetValue(history), "--history");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
-            var spec = model.Spec(r);
-            var dataOptions = data.Read(r);
-            // The model says what the target must hold, so a stray text cell in a numeric column is
-            // reported as that cell, not taken as a class label.
-            dataOptions = dataOptions with
+            var dataset = shared.LoadData(r);
+            var settings = shared.Read(r);
+            bool lm = Fitting.IsLevenbergMarquardt(settings.Optimizer);
+            settings = settings with
             {
-                TargetKind = spec.Kind switch
-                {
-                    ModelKind.Linear or ModelKind.Formula => TargetKind.Regression,
-                    ModelKind.Logistic or ModelKind.Softmax => TargetKind.Classification,
-                    _ => TargetKind.Auto,
-                },
-            };
-            string dataName = r.GetValue(data.Data)!;
-            var dataset = DataSource.Load(dataName, dataOptions);
-            var trainingOptions = training.Read(r);
-            string optimizerName = optimizer.Name(r);
-            bool lm = Fitting.IsLevenbergMarquardt(optimizerName);
-            var settings = new FitSettings
-            {
-                Model = spec,
-                Activation = model.ReadActivation(r),
-                Loss = model.ReadLoss(r),
-                Scale = model.ReadScale(r),
-                Optimizer = optimizerName,
                 // For lm, --epochs counts Levenberg-Marquardt iterations, and only when given: 10 would cut most fits short.
-                MaxIterations = lm && r.GetResult(training.Epochs) is { Implicit: false } ? trainingOptions.Epochs : null,
-                OptimizerSettings = optimizer.Read(r),
-                Training = trainingOptions,
-                Init = model.ReadInit(r),
-                Freeze = Parse.List(r.GetValue(model.Freeze)),
-                ValidationFraction = r.GetValue(training.Validation),
-                Schedule = r.GetValue(training.Schedule) is { } s ? ScheduleSpec.Parse(s) : null,
-                Precision = model.ReadPrecision(r),
+                MaxIterations = lm && r.GetResult(training.Epochs) is { Implicit: false } ? settings.Training.Epochs : null,
                 CheckpointPath = r.GetValue(checkpoint),
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
             };
+            var trainingOptions = settings.Training;
+            var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
             bool isJson = r.GetValue(json);
             bool isQuiet = r.GetValue(quiet) || isJson;
             if (!isQuiet)
@@ -130,7 +100,7 @@ internal static class FitCommand
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
-                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: dataOptions.Delimiter));
+                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
                 var metrics = predictor.Evaluate(testData);
                 (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }
@@ -195,7 +165,7 @@ internal static class FitCommand
         }
     }
 
-    /// <summary>The coefficient table of a statistics package: estimate, standard error, t value; then σ, RSS, degrees of freedom.</summary>
+    /// <summary>The coefficient table of a statistics package: estimate, standard error, t value.</summary>
     private static Table Coefficients(LeastSquaresReport report)
     {
         var s = report.Statistics;
@@ -209,6 +179,7 @@ internal static class FitCommand
         return table;
     }
 
+    /// <summary>σ, degrees of freedom, RSS and conditioning under the coefficient table.</summary>
     private static string Describe(Analysis.LeastSquaresStatistics s) =>
         $"residual standard deviation {G(s.ResidualStandardDeviation, 6)} on {s.DegreesOfFreedom} degrees of freedom\n" +
         $"RSS {G(s.ResidualSumOfSquares, 10)}, condition number of JᵀJ {G(s.ConditionNumber, 3)}" +

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Downhill.Optim;
 
 namespace Downhill.Formulas;
 
@@ -43,9 +44,9 @@ public sealed record MinimizeResult(MinimizeOutcome Outcome, string Message, IRe
 /// <summary>
 /// Builds the update for an optimizer over <paramref name="parameters"/> (scalar tensors that
 /// require gradients, named after the formula's variables). The returned action takes one step
-/// from their <c>Grad</c>; it runs under <see cref="Autograd.NoGrad"/>. <paramref name="reevaluate"/>
-/// recomputes the loss and the gradients at the current values and returns the loss, for
-/// optimizers that evaluate more than once per step (L-BFGS's line search); others ignore it.
+/// from their <c>Grad</c> by writing their <c>Data</c>. <paramref name="reevaluate"/> zeroes the
+/// gradients, recomputes the loss and its gradients at the current values and returns the loss,
+/// for optimizers that evaluate more than once per step (L-BFGS's line search); others ignore it.
 /// </summary>
 public delegate Action MakeStep(IReadOnlyList<Tensor<double>> parameters, Func<double> reevaluate);
 
@@ -115,10 +116,32 @@ public static class Minimizer
             if (k == o.MaxSteps)
                 return Done(MinimizeOutcome.StepLimit, $"stopped after {Expr.Plural(k, "step")} (the limit) with gradient norm {Format(norm)} >= tolerance {Format(o.Tolerance)}, loss {Format(loss)}");
 
-            using (Autograd.NoGrad()) step();
+            // Not under NoGrad: an L-BFGS step calls reevaluate, which records and runs Backward.
+            step();
         }
 
         MinimizeResult Done(MinimizeOutcome outcome, string message) => new(outcome, message, names, trace);
+    }
+
+    /// <summary>
+    /// <see cref="Minimize(Formula, IEnumerable{KeyValuePair{string, double}}, MakeStep, MinimizeOptions?, Action{MinimizeStep}?)"/>
+    /// with an optimizer from Downhill.Optim built over the parameters, e.g.
+    /// <c>ps =&gt; Optimizers.Create(OptimizerKind.Adam, ps, new() { LearningRate = 0.01 })</c>.
+    /// L-BFGS gets the closure it needs; the others take one <c>Step()</c> per iteration.
+    /// </summary>
+    public static MinimizeResult Minimize(
+        Formula objective,
+        IEnumerable<KeyValuePair<string, double>> start,
+        Func<IReadOnlyList<Tensor<double>>, Optimizer<double>> createOptimizer,
+        MinimizeOptions? options = null,
+        Action<MinimizeStep>? onStep = null)
+    {
+        ArgumentNullException.ThrowIfNull(createOptimizer);
+        return Minimize(objective, start, (parameters, reevaluate) =>
+        {
+            var optimizer = createOptimizer(parameters);
+            return optimizer is Lbfgs<double> lbfgs ? () => lbfgs.Step(reevaluate) : optimizer.Step;
+        }, options, onStep);
     }
 
     private static List<KeyValuePair<string, double>> CheckStart(Formula objective, IEnumerable<KeyValuePair<string, double>> start)

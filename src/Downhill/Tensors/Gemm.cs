@@ -6,7 +6,8 @@ namespace Downhill;
 /// <summary>
 /// Matrix products on row-major, tightly packed matrices: C[m,n] (+)= op(A) * op(B) where
 /// op(A) is A[m,k] or, with <c>transA</c>, the transpose of A stored as [k,m]; likewise B
-/// is [k,n] or [n,k]. Float goes to the tuned kernel; double uses a simple vectorized loop.
+/// is [k,n] or [n,k]. Float and double go to the packed, register-tiled kernels
+/// (Gemm.Packed.cs); other element types use a simple vectorized loop.
 /// </summary>
 internal static partial class Gemm
 {
@@ -15,9 +16,8 @@ internal static partial class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         System.Diagnostics.Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n);
-        if (typeof(T) == typeof(float))
-            Sgemm(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c),
-                m, k, n, transA, transB, accumulate);
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+            Packed(a, b, c, m, k, n, transA, transB, accumulate, BestKernel);
         else
             Generic(a, b, c, m, k, n, transA, transB, accumulate);
     }

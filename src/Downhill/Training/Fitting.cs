@@ -101,11 +101,7 @@ public static class Fitting
     public static FitOutcome Fit(Dataset data, FitSettings settings, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
     {
         if (IsLevenbergMarquardt(settings.Optimizer)) CheckLevenbergMarquardt(settings);
-        if (data.Count < 2)
-            Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var precision = settings.Precision ?? (settings.Model.Kind == ModelKind.Formula ? Precision.Float64 : Precision.Float32);
-        if (settings.Model.Kind == ModelKind.Formula && precision != Precision.Float64)
-            Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         return precision == Precision.Float32
             ? Run<float>(data, settings, callbacks, cancel)
             : Run<double>(data, settings, callbacks, cancel);
@@ -117,10 +113,19 @@ public static class Fitting
         : classification ? Nn.Loss.CrossEntropy
         : Nn.Loss.Mse;
 
-    private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The model and tensors a fit starts from, exactly as <c>fit</c> builds them (also used by surface, sweep and gradcheck).</summary>
+    public sealed record Prepared<T>(
+        Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
+        string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Chooses the loss and scaling, splits off validation rows and builds the (untrained) model.</summary>
+    public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (data.Count < 2)
+            Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var spec = settings.Model;
+        if (spec.Kind == ModelKind.Formula && typeof(T) != typeof(double))
+            Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         bool classification = data.IsClassification;
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
@@ -131,34 +136,39 @@ public static class Fitting
         var scaleKind = settings.Scale ?? (spec.Kind == ModelKind.Formula ? ScalerKind.None : ScalerKind.Standard);
         if (spec.Kind == ModelKind.Formula && scaleKind != ScalerKind.None)
             Errors.Argument("formula models fit the data in its own units (--scale none): scaling would change what the formula's parameters mean.");
-        var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind);
+        // Regression targets are scaled with the features: an optimizer whose step does not grow
+        // with the gradient (Adam) would otherwise need ~10^5 steps to walk a bias out to a target
+        // mean like 250,000. Predictions, weights in data units and reported metrics undo it.
+        var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind, scaleTargets: !classification);
         train = train.WithScaler(scaler);
         validation = validation?.WithScaler(scaler);
 
-        Model<T> model;
-        TrainingData<T> trainData;
-        TrainingData<T>? validationData;
-        string[] features, targets;
         if (spec.Kind == ModelKind.Formula)
         {
-            var formulaModel = BuildFormula(data, spec, settings.Init, out features, out targets);
-            model = (Model<T>)(object)formulaModel;
-            trainData = (TrainingData<T>)(object)FormulaData(train, formulaModel);
-            validationData = validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel);
+            var formulaModel = BuildFormula(data, spec, settings.Init, out var formulaFeatures, out var formulaTargets);
+            return new Prepared<T>((Model<T>)(object)formulaModel,
+                (TrainingData<T>)(object)FormulaData(train, formulaModel),
+                validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
+                null, loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
         }
-        else
-        {
-            int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
-            model = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
-            trainData = TrainingData<T>.From(train);
-            validationData = validation is null ? null : TrainingData<T>.From(validation);
-            features = data.FeatureNames;
-            targets = data.TargetNames;
-        }
+        int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
+        var network = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
+        return new Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
+            scaler, loss, data.FeatureNames, data.TargetNames, train.Count, validation?.Count ?? 0);
+    }
 
+    private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var spec = settings.Model;
+        bool classification = data.IsClassification;
+        var prepared = Prepare<T>(data, settings);
+        var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
+        var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
+        // The training rows as a Dataset for least squares: the same seeded split Prepare made.
+        var (train, _) = settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed) : (data, null);
         if (IsLevenbergMarquardt(settings.Optimizer))
-            return FitLeastSquares((FormulaModel)(object)model, settings, loss, train, validation, trainData, validationData,
-                features, targets, callbacks);
+            return FitLeastSquares((FormulaModel)(object)model, settings, prepared, train, callbacks);
 
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
@@ -175,6 +185,7 @@ public static class Fitting
         var trainer = new Trainer<T>(model, optimizer, training)
         {
             Schedule = settings.Schedule?.Invoke(optimizer),
+            TargetScaler = scaler?.TargetOffset is null ? null : scaler,
         };
         if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
         var precisionOfT = typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64;
@@ -195,8 +206,8 @@ public static class Fitting
         }
         var result = trainer.Fit(trainData, validationData, callbacks, cancel);
 
-        var trainMetrics = Evaluate(model, loss, trainData);
-        var validationMetrics = validationData is null ? null : Evaluate(model, loss, validationData);
+        var trainMetrics = trainer.Evaluate(trainData);
+        var validationMetrics = validationData is null ? null : trainer.Evaluate(validationData);
         var file = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler,
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
             validationMetrics ?? trainMetrics);
@@ -207,7 +218,7 @@ public static class Fitting
             if (leastSquares is not null) file = file with { Statistics = leastSquares.ToRecord() };
         }
         return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            train.Count, validation?.Count ?? 0, trainMetrics, validationMetrics, model.ParameterCount, leastSquares);
+            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, leastSquares);
     }
 
     /// <summary>What <c>--optimizer lm</c> cannot be combined with, each refused with the way out.</summary>
@@ -235,11 +246,10 @@ public static class Fitting
         freeze.Where(f => !f.Contains('[')).Select(f => f.Trim()).ToArray();
 
     /// <summary><c>--optimizer lm</c>: Levenberg-Marquardt on the formula's residuals, with the Jacobian from the tape.</summary>
-    private static FitOutcome FitLeastSquares<T>(FormulaModel model, FitSettings settings, Loss loss,
-        Dataset train, Dataset? validation, TrainingData<T> trainData, TrainingData<T>? validationData,
-        string[] features, string[] targets, TrainingCallbacks? callbacks)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static FitOutcome FitLeastSquares<T>(FormulaModel model, FitSettings settings, Prepared<T> prepared, Dataset train,
+        TrainingCallbacks? callbacks) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var loss = prepared.Loss;
         var history = new List<EpochRecord>();
         var clock = Stopwatch.StartNew();
         double lastSeconds = 0;
@@ -260,16 +270,27 @@ public static class Fitting
         var report = LeastSquaresFit.Fit(model, train, options, WholeParameters(settings.Freeze),
             settings.Training.Gradient, settings.Training.Nudge, Progress);
         clock.Stop();
-        var solver = report.Solver!;
-        var result = new TrainingResult(history, StopReason.Completed, null, null, clock.Elapsed.TotalSeconds, (long)solver.Evaluations * n);
+        var result = new TrainingResult(history, StopReason.Completed, null, null, clock.Elapsed.TotalSeconds,
+            (long)report.Solver!.Evaluations * n);
 
-        var formulaModel = (Model<T>)(object)model;
-        var trainMetrics = Evaluate(formulaModel, loss, trainData);
-        var validationMetrics = validationData is null ? null : Evaluate(formulaModel, loss, validationData);
-        var file = Describe(formulaModel, settings.Model, settings.Activation, loss, features, targets, null, null,
+        var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);
+        var validationMetrics = prepared.Validation is null ? null : Evaluate(prepared.Model, loss, prepared.Validation);
+        var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
             Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
-        return new FitOutcome(file, result, TaskKind.Regression, loss, train.Count, validation?.Count ?? 0,
+        return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
             trainMetrics, validationMetrics, model.ParameterCount, report);
+    }
+
+    /// <summary>Metrics and the loss of a model fitted without a <see cref="Trainer{T}"/> (formulas: no target scaling to undo).</summary>
+    private static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Tensor<T> output;
+        using (Autograd.NoGrad())
+            output = model.Forward(data.Features);
+        var metrics = Metrics.Compute(loss, output, data);
+        metrics["loss"] = double.CreateTruncating(Losses.Compute(loss, output, data.Targets, data.Labels).Item());
+        return metrics;
     }
 
     private static void CheckModelFitsTask(ModelSpec spec, Loss loss, Dataset data)
@@ -368,39 +389,13 @@ public static class Fitting
     {
         foreach (var spec in freeze)
         {
-            int bracket = spec.IndexOf('[');
-            string name = bracket < 0 ? spec.Trim() : spec[..bracket].Trim();
-            var p = model.Parameter(name);
-            if (bracket < 0) { p.RequiresGrad = false; continue; }
-            if (!spec.EndsWith(']'))
-                Errors.Argument($"--freeze \"{spec}\": write one element as name[i,j], e.g. weight[0,1].");
-            var index = spec[(bracket + 1)..^1].Split(',').Select(s =>
-                int.TryParse(s.Trim(), out int i) ? i : throw new ArgumentException($"--freeze \"{spec}\": '{s}' is not a whole-number index.")).ToArray();
-            if (index.Length != p.Rank)
-                Errors.Argument($"--freeze \"{spec}\": {p.Name} has shape {p.Shape}, so give {p.Rank} indices.");
-            int flat = 0;
-            for (int d = 0; d < index.Length; d++)
-            {
-                if ((uint)index[d] >= (uint)p.Shape[d])
-                    Errors.Argument($"--freeze \"{spec}\": index {index[d]} is out of range for axis {d} of {p.Name} {p.Shape} (0..{p.Shape[d] - 1}).");
-                flat = flat * p.Shape[d] + index[d];
-            }
+            var (p, element) = ParameterElement.Resolve(model, spec, "--freeze");
+            if (element is not int flat) { p.RequiresGrad = false; continue; }
             int k = model.Parameters.ToList().IndexOf(p);
             var mask = optimizer.FrozenMask(k) ?? new bool[p.Size];
             mask[flat] = true;
             optimizer.SetFrozenMask(k, mask);
         }
-    }
-
-    private static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Tensor<T> output;
-        using (Autograd.NoGrad())
-            output = model.Forward(data.Features);
-        var metrics = Metrics.Compute(loss, output, data);
-        metrics["loss"] = double.CreateTruncating(Losses.Compute(loss, output, data.Targets, data.Labels).Item());
-        return metrics;
     }
 
     public static ModelFile Describe<T>(Model<T> model, ModelSpec spec, Activation activation, Loss loss,

@@ -22,7 +22,7 @@ public static class LeastSquaresFit
         IReadOnlyCollection<string>? frozen = null, GradientMode gradient = GradientMode.Analytic, double nudge = 1e-6,
         Action<LevenbergMarquardtProgress>? progress = null)
     {
-        var residuals = new FormulaResiduals(model, data, frozen, gradient, nudge);
+        var residuals = new FittedResiduals(model, data, frozen, gradient, nudge);
         CheckEnoughRows(residuals, data);
         var result = LevenbergMarquardt.Minimize(residuals.Evaluate, residuals.Count, residuals.Current(), options, progress);
         residuals.Apply(result.Parameters);
@@ -31,7 +31,7 @@ public static class LeastSquaresFit
                 $"({Describe(residuals.Names, result.Parameters)}); give start values where it is defined with --init.");
         int p = residuals.Names.Count;
         return new LeastSquaresReport(residuals.Names, result.Parameters, result.Statistics, result,
-            LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p, residuals.Target));
+            LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p, residuals.Target.ToArray()));
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public static class LeastSquaresFit
     /// </summary>
     public static LeastSquaresReport? Analyze(FormulaModel model, Dataset data, IReadOnlyCollection<string>? frozen = null)
     {
-        var residuals = new FormulaResiduals(model, data, frozen);
+        var residuals = new FittedResiduals(model, data, frozen, GradientMode.Analytic, 1e-6);
         int n = residuals.Count, p = residuals.Names.Count;
         if (n <= p) return null;
         var r = new double[n];
@@ -53,10 +53,10 @@ public static class LeastSquaresFit
         double rss = 0;
         foreach (double v in r) rss += v * v;
         var statistics = LeastSquaresStatistics.FromJacobian(jacobian, n, p, rss);
-        return new LeastSquaresReport(residuals.Names, theta, statistics, null, LeastSquaresReport.Cosine(jacobian, r, p, residuals.Target));
+        return new LeastSquaresReport(residuals.Names, theta, statistics, null, LeastSquaresReport.Cosine(jacobian, r, p, residuals.Target.ToArray()));
     }
 
-    private static void CheckEnoughRows(FormulaResiduals residuals, Dataset data)
+    private static void CheckEnoughRows(FittedResiduals residuals, Dataset data)
     {
         if (residuals.Count < residuals.Names.Count)
             Errors.Data($"{data.Source} has {residuals.Count} rows but the formula has {residuals.Names.Count} parameters to fit " +

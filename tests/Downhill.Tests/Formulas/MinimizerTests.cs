@@ -1,4 +1,5 @@
 using Downhill.Formulas;
+using Downhill.Optim;
 
 namespace Downhill.Tests.Formulas;
 
@@ -94,5 +95,27 @@ public class MinimizerTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Minimizer.Minimize(Formula.Parse("x^2"), Start(("x", 1)), GradientDescent(0.1),
             new MinimizeOptions { DivergenceFactor = 0.5 }));
         Assert.StartsWith("DivergenceFactor = 0.5 is invalid: expected > 1, e.g. 1e12.", e.Message);
+    }
+}
+
+/// <summary>The optimizers of Downhill.Optim on the seed's objectives, each asserting the known minimum.</summary>
+public class MinimizerWithOptimizerTests
+{
+    private const string Rosenbrock = "(1 - x)^2 + 100*(y - x^2)^2";
+
+    // Known minima: (3, -1) for the bowl, (1, 1) for Rosenbrock. L-BFGS stops its own inner
+    // iterations near 1e-5 in gradient norm (its change tolerance), hence the looser tolerance.
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, 0.1, 2000, 1e-7, "(x - 3)^2 + 2*(y + 1)^2", 3, -1)]
+    [InlineData(OptimizerKind.Adam, 0.1, 5000, 1e-7, "(x - 3)^2 + 2*(y + 1)^2", 3, -1)]
+    [InlineData(OptimizerKind.Lbfgs, 1, 100, 1e-4, Rosenbrock, 1, 1)]
+    public void Optimizer_reaches_the_known_minimum(OptimizerKind kind, double learningRate, int maxSteps, double tolerance, string objective, double x, double y)
+    {
+        var result = Minimizer.Minimize(Formula.Parse(objective), new Dictionary<string, double> { ["x"] = -1.2, ["y"] = 1 },
+            ps => Optimizers.Create(kind, ps, new OptimizerSettings { LearningRate = learningRate }),
+            new MinimizeOptions { MaxSteps = maxSteps, Tolerance = tolerance });
+        Assert.True(result.Outcome == MinimizeOutcome.Converged, result.Message);
+        Assert.Equal(x, result.Last.Values[0], 1e-5);
+        Assert.Equal(y, result.Last.Values[1], 1e-5);
     }
 }

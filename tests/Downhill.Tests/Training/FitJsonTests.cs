@@ -75,7 +75,7 @@ public sealed class FitJsonTests
         using var stderr = new StringWriter();
         Console.SetOut(stdout);
         Console.SetError(stderr);
-        try { return (Cli.Cli.Run(root, args), stdout.ToString(), stderr.ToString()); }
+        try { return (global::Downhill.Cli.Cli.Run(root, args), stdout.ToString(), stderr.ToString()); }
         finally
         {
             Console.SetOut(oldOut);

@@ -1,0 +1,9 @@
+using BenchmarkDotNet.Running;
+using Downhill.Bench;
+
+// "gemm-quick" is a Stopwatch run that takes under a minute; everything else goes to
+// BenchmarkDotNet, which finds every benchmark class in this assembly.
+if (args is ["gemm-quick", ..])
+    return GemmQuick.Run();
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

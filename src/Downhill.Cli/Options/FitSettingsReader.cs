@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Downhill.Data;
+using Downhill.Models;
+using Downhill.Optim;
+using Downhill.Training;
+
+namespace Downhill.Cli.Options;
+
+/// <summary>The data, model, optimizer and training options that fit, surface, sweep and gradcheck share.</summary>
+internal sealed class FitSettingsReader(string defaultOptimizer)
+{
+    public readonly DataOptionSet Data = new();
+    public readonly ModelOptionSet Model = new();
+    public readonly OptimizerOptionSet Optimizer = new(defaultOptimizer);
+    public readonly TrainingOptionSet Training = new();
+
+    public void AddTo(Command command, bool optimizer = true, bool training = true)
+    {
+        Data.AddTo(command);
+        Model.AddTo(command);
+        if (optimizer) Optimizer.AddTo(command);
+        if (training) Training.AddTo(command);
+    }
+
+    /// <summary>Reads the data with the target kind the model implies (so a stray text cell is reported as such).</summary>
+    public Dataset LoadData(ParseResult r)
+    {
+        var spec = Model.Spec(r);
+        var options = Data.Read(r) with
+        {
+            TargetKind = spec.Kind switch
+            {
+                ModelKind.Linear or ModelKind.Formula => TargetKind.Regression,
+                ModelKind.Logistic or ModelKind.Softmax => TargetKind.Classification,
+                _ => TargetKind.Auto,
+            },
+        };
+        return DataSource.Load(r.GetValue(Data.Data)!, options);
+    }
+
+    public FitSettings Read(ParseResult r, bool optimizer = true, bool training = true) => new()
+    {
+        Model = Model.Spec(r),
+        Activation = Model.ReadActivation(r),
+        Loss = Model.ReadLoss(r),
+        Scale = Model.ReadScale(r),
+        Optimizer = optimizer ? Optimizer.Name(r) : defaultOptimizer,
+        OptimizerSettings = optimizer ? Optimizer.Read(r) : new OptimizerSettings(),
+        Training = training ? Training.Read(r) : new TrainingOptions(),
+        Init = Model.ReadInit(r),
+        Freeze = Parse.List(r.GetValue(Model.Freeze)),
+        ValidationFraction = training ? r.GetValue(Training.Validation) : 0,
+        Schedule = training && r.GetValue(Training.Schedule) is { } s ? ScheduleSpec.Parse(s) : null,
+        Precision = Model.ReadPrecision(r),
+    };
+}

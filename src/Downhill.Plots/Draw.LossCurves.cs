@@ -1,0 +1,118 @@
+using ScottPlot;
+
+namespace Downhill.Plots;
+
+public sealed record LossCurvesOptions
+{
+    public string Title { get; init; } = "Loss per epoch";
+    public string LossName { get; init; } = "loss";
+    public bool LogScale { get; init; }
+    /// <summary>Metric curves (e.g. accuracy) drawn against a second y axis on the right.</summary>
+    public IReadOnlyList<EpochCurve> Metrics { get; init; } = [];
+    public string MetricName { get; init; } = "accuracy";
+    /// <summary>The epoch to mark as best (the one early stopping kept). Null: the epoch of the lowest
+    /// validation loss, when a validation curve is given.</summary>
+    public double? BestEpoch { get; init; }
+}
+
+public static partial class Draw
+{
+    /// <summary>Training loss, and validation loss when given, per epoch; the best epoch is marked so the
+    /// point where validation turned up (overfitting) is plain to see.</summary>
+    public static Figure LossCurves(EpochCurve training, EpochCurve? validation = null, LossCurvesOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        options ??= new LossCurvesOptions();
+        var plot = Chart.New(options.Title, "epoch", options.LogScale ? $"{options.LossName} (log scale)" : options.LossName);
+        EpochCurve[] losses = validation is null ? [training] : [training, validation];
+        foreach (var curve in losses)
+        {
+            CheckCurve(curve);
+            if (options.LogScale && curve.Values.Any(v => v <= 0))
+                Throw.Argument(nameof(options),
+                    $"curve '{curve.Label}' has a loss <= 0, which a log scale cannot show; draw it with LogScale = false");
+        }
+
+        double Shown(double loss) => options.LogScale ? LogAxis.SafeLog10(loss) : loss;
+        for (int k = 0; k < losses.Length; k++)
+        {
+            var curve = losses[k];
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values.Select(Shown).ToArray(), Chart.PaletteColor(k));
+            line.LineWidth = 2.5f;
+            line.MarkerSize = curve.Epochs.Length <= 40 ? 5 : 0;
+            line.LegendText = curve.Label;
+        }
+
+        var (low, high) = Numbers.FiniteRange(losses.SelectMany(c => c.Values).Select(Shown));
+        if (double.IsFinite(low))
+        {
+            double pad = high > low ? (high - low) * 0.06 : 0.5;
+            plot.Axes.SetLimitsY(low - pad, high + pad, plot.Axes.Left);
+            if (options.LogScale)
+                LogAxis.Apply(plot.Axes.Left, low - pad, high + pad);
+        }
+
+        double? best = options.BestEpoch;
+        if (best is null && validation is not null)
+        {
+            int at = BestIndex(validation.Values);
+            if (at >= 0) best = validation.Epochs[at];
+        }
+        if (best is double epoch)
+        {
+            var marker = plot.Add.VerticalLine(epoch, 1.5f, Colors.Black, LinePattern.Dashed);
+            marker.LegendText = $"best epoch {Numbers.Format(epoch)}";
+            var reference = validation ?? training;
+            int index = Array.FindIndex(reference.Epochs, e => e == epoch);
+            if (index >= 0 && double.IsFinite(Shown(reference.Values[index])))
+            {
+                var point = plot.Add.Marker(epoch, Shown(reference.Values[index]), MarkerShape.FilledCircle, 12, Colors.Black);
+                point.LegendText = $"{reference.Label} {Numbers.Format(reference.Values[index])} at best epoch";
+            }
+        }
+
+        for (int k = 0; k < options.Metrics.Count; k++)
+        {
+            var metric = options.Metrics[k];
+            CheckCurve(metric);
+            var line = plot.Add.Scatter(metric.Epochs, metric.Values, Chart.PaletteColor(k + 2));
+            line.Axes.YAxis = plot.Axes.Right;
+            line.LineWidth = 2;
+            line.LinePattern = LinePattern.DenselyDashed;
+            line.MarkerSize = 0;
+            line.LegendText = $"{metric.Label} (right axis)";
+        }
+        if (options.Metrics.Count > 0)
+        {
+            plot.Axes.Right.Label.Text = options.MetricName;
+            plot.Axes.Right.Label.FontSize = 15;
+        }
+
+        // With a metric rising across the top, a legend inside the data area would hide it; put it below.
+        if (options.Metrics.Count > 0)
+            plot.ShowLegend(Edge.Bottom);
+        else
+            plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.FontSize = 13;
+        return Chart.Done(plot);
+    }
+
+    static int BestIndex(double[] values)
+    {
+        int best = -1;
+        for (int k = 0; k < values.Length; k++)
+            if (double.IsFinite(values[k]) && (best < 0 || values[k] < values[best]))
+                best = k;
+        return best;
+    }
+
+    static void CheckCurve(EpochCurve curve)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        if (curve.Epochs.Length != curve.Values.Length)
+            Throw.Argument(nameof(curve),
+                $"curve '{curve.Label}' has {curve.Epochs.Length} epochs but {curve.Values.Length} values; they must match");
+        if (curve.Epochs.Length == 0)
+            Throw.Argument(nameof(curve), $"curve '{curve.Label}' is empty; give at least one epoch");
+    }
+}

@@ -1,0 +1,5 @@
+namespace Downhill.Plots;
+
+/// <summary>A route through two parameters, e.g. the (m, b) after every step of gradient descent.
+/// Points after the first non-finite one are dropped (the run blew up there).</summary>
+public sealed record DescentPath(string Label, double[] First, double[] Second);

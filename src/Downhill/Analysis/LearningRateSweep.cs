@@ -1,0 +1,110 @@
+using System.Numerics;
+using Downhill.Data;
+using Downhill.Optim;
+using Downhill.Training;
+
+namespace Downhill.Analysis;
+
+/// <summary>One training run of a sweep: its loss per epoch, where it was best, and whether it blew up.</summary>
+public sealed record SweepRun(double LearningRate, double[] Losses, int BestEpoch, bool Diverged, int? DivergedAtEpoch)
+{
+    public double FinalLoss => Losses.Length == 0 ? double.NaN : Losses[^1];
+}
+
+/// <summary>The loss after each batch while the learning rate rises geometrically (a range test).</summary>
+public sealed record RangeTest(double[] LearningRates, double[] Losses, double Suggested);
+
+/// <summary>
+/// The learning-rate lesson as numbers: the same model from the same start trained once per
+/// rate (too small crawls, too large overshoots and diverges), and Smith's range test that
+/// raises the rate every batch and suggests one where the loss falls fastest.
+/// </summary>
+public static class LearningRateSweep
+{
+    public static IReadOnlyList<SweepRun> Run(Dataset data, FitSettings settings, IReadOnlyList<double> rates)
+    {
+        if (rates.Count == 0) Errors.Argument("--lr: give at least one learning rate, e.g. 1e-4,1e-3,1e-2.");
+        var runs = new List<SweepRun>();
+        foreach (double rate in rates)
+        {
+            if (!(rate > 0)) Errors.Argument($"--lr {rate} is invalid: every learning rate must be positive.");
+            // Same seed: every run starts from the same weights and sees the same batches.
+            var outcome = Fitting.Fit(data, settings with { OptimizerSettings = settings.OptimizerSettings with { LearningRate = rate } });
+            var r = outcome.Result;
+            var losses = r.History.Select(h => h.ValidationLoss ?? h.TrainLoss).ToList();
+            if (r.Divergence is { } d) losses.Add(d.Loss);
+            int best = 0;
+            for (int i = 1; i < losses.Count; i++) if (losses[i] < losses[best]) best = i;
+            runs.Add(new SweepRun(rate, losses.ToArray(), best + 1, r.Divergence is not null, r.Divergence?.Epoch));
+        }
+        return runs;
+    }
+
+    /// <summary>
+    /// Raises the rate from <paramref name="low"/> to <paramref name="high"/> geometrically over
+    /// <paramref name="steps"/> batches (stopping early when the loss passes 4x its best), and
+    /// suggests the rate where the smoothed loss falls fastest per unit of log(rate).
+    /// </summary>
+    public static RangeTest RangeTest(Dataset data, FitSettings settings, double low, double high, int steps)
+    {
+        if (!(low > 0 && high > low)) Errors.Argument($"--lr-range {low}:{high}: need 0 < low < high, e.g. 1e-6:1:40.");
+        if (steps < 3) Errors.Argument($"--lr-range: {steps} steps are too few; use at least 3 (e.g. 1e-6:1:40).");
+        var precision = settings.Precision ?? (settings.Model.Kind == Models.ModelKind.Formula ? Precision.Float64 : Precision.Float32);
+        return precision == Precision.Float32 ? Range<float>(data, settings, low, high, steps) : Range<double>(data, settings, low, high, steps);
+    }
+
+    private static RangeTest Range<T>(Dataset data, FitSettings settings, double low, double high, int steps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var prepared = Fitting.Prepare<T>(data, settings);
+        var model = prepared.Model;
+        var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings with { LearningRate = low });
+        var train = prepared.Train;
+        int batch = Math.Min(settings.Training.BatchSize ?? train.Count, train.Count);
+        var rng = new Random(settings.Training.Seed);
+        var rates = new List<double>();
+        var losses = new List<double>();
+        double best = double.PositiveInfinity;
+        for (int s = 0; s < steps; s++)
+        {
+            double rate = low * Math.Pow(high / low, s / (double)(steps - 1));
+            optimizer.LearningRate = rate;
+            var rows = Enumerable.Range(0, batch).Select(_ => rng.Next(train.Count)).ToArray();
+            var b = batch == train.Count ? train : train.Rows(rows);
+            T loss = optimizer.Step(() =>
+            {
+                optimizer.ZeroGrad();
+                var l = Nn.Losses.Compute(prepared.Loss, model.Forward(b.Features), b.Targets, b.Labels);
+                if (T.IsFinite(l.Item())) l.Backward();
+                return l.Item();
+            });
+            double v = double.CreateTruncating(loss);
+            rates.Add(rate);
+            losses.Add(v);
+            if (!double.IsFinite(v) || v > 4 * best) break;
+            best = Math.Min(best, v);
+        }
+        return new RangeTest(rates.ToArray(), losses.ToArray(), Suggest(rates, losses));
+    }
+
+    /// <summary>The rate where the exponentially smoothed loss has its steepest descent in log(rate).</summary>
+    private static double Suggest(List<double> rates, List<double> losses)
+    {
+        var smooth = new double[losses.Count];
+        double avg = 0;
+        for (int i = 0; i < losses.Count; i++)
+        {
+            double v = double.IsFinite(losses[i]) ? losses[i] : double.MaxValue / 4;
+            avg = i == 0 ? v : 0.7 * avg + 0.3 * v;
+            smooth[i] = avg;
+        }
+        int bestIndex = 0;
+        double steepest = double.PositiveInfinity;
+        for (int i = 1; i < smooth.Length; i++)
+        {
+            double slope = (smooth[i] - smooth[i - 1]) / (Math.Log(rates[i]) - Math.Log(rates[i - 1]));
+            if (slope < steepest) { steepest = slope; bestIndex = i; }
+        }
+        return rates[bestIndex];
+    }
+}

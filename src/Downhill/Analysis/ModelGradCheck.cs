@@ -1,0 +1,24 @@
+using Downhill.Data;
+using Downhill.Training;
+
+namespace Downhill.Analysis;
+
+/// <summary>
+/// Gradient checking of a whole model as <c>fit</c> would build it: the model in double
+/// precision on its first few samples, Backward() against central finite differences for
+/// every element of every parameter.
+/// </summary>
+public static class ModelGradCheck
+{
+    public static GradCheckReport Run(Dataset data, FitSettings settings, int samples, double step = 1e-6)
+    {
+        if (samples < 1) Errors.OutOfRange("samples", samples, "at least 1 sample");
+        var subset = data.Count > samples ? data.Subset(Enumerable.Range(0, samples).ToArray()) : data;
+        var prepared = Fitting.Prepare<double>(subset.Count >= 2 ? subset : data.Subset([0, Math.Min(1, data.Count - 1)]),
+            settings with { ValidationFraction = 0, Precision = Precision.Float64 });
+        var model = prepared.Model;
+        var train = prepared.Train;
+        return GradCheck.Run(() => Nn.Losses.Compute(prepared.Loss, model.Forward(train.Features), train.Targets, train.Labels),
+            model.Parameters.Where(p => p.RequiresGrad).ToList(), step);
+    }
+}
