@@ -1,15 +1,12 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Downhill.Cli;
-using Downhill.Cli.Commands;
 using Downhill.Models;
+using Downhill.Tests.Cli;
 using Downhill.Tests.Data;
 
 namespace Downhill.Tests.Training;
 
-/// <summary><c>downhill fit --json</c> run through the CLI entry: one JSON object on stdout, values from an independent closed form.</summary>
-[Collection(ConsoleCollection.Name)]
+/// <summary><c>downhill fit --json</c> run as the real executable: one JSON object on stdout, values from an independent closed form.</summary>
 public sealed class FitJsonTests
 {
     [Fact]
@@ -67,26 +64,6 @@ public sealed class FitJsonTests
         Assert.True(root.TryGetProperty("standard_errors", out _));
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { FitCommand.Create() };
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (global::Downhill.Cli.Cli.Run(root, args), stdout.ToString(), stderr.ToString()); }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
-}
-
-/// <summary>Tests that redirect Console.Out run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "Console";
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) =>
+        CliProcess.Run(Path.GetTempPath(), args);
 }
