@@ -61,7 +61,13 @@ internal static class FitJson
     public static (string Code, string Explanation) StoppedBecause(FitOutcome outcome)
     {
         if (outcome.LeastSquares?.Solver is { } solver)
-            return (SnakeCase(solver.StoppedBecause.ToString()), solver.Explanation);
+        {
+            string code = SnakeCase(solver.StoppedBecause.ToString());
+            // The library's sentence names the option's library name (MaxIterations); on the command line it is --epochs.
+            return solver.StoppedBecause == Analysis.LeastSquaresStop.IterationLimit
+                ? (code, "Not converged: the iteration limit was reached; raise it with --epochs (default 1000 for lm), or start closer to the solution with --init.")
+                : (code, solver.Explanation);
+        }
         var r = outcome.Result;
         return r.StoppedBecause switch
         {
