@@ -153,7 +153,7 @@ def chart(rows, path):
     for i, side in enumerate(sides):
         ys = [j + i * height for j in range(len(labels))]
         ax.barh(ys, series[side], height=height, label=TITLES[side])
-    ax.set_yticks([j + 0.4 - height / 2 for j in range(len(labels))])
+    ax.set_yticks([j + (len(sides) - 1) * height / 2 for j in range(len(labels))])
     ax.set_yticklabels(labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(1.0, color="black", linewidth=0.8)
