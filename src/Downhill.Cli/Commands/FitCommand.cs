@@ -135,7 +135,7 @@ internal static class FitCommand
     private static void Summarize(FitOutcome o)
     {
         var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
-        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {o.Loss.ToString().ToLowerInvariant()}");
+        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {Nn.Losses.Name(o.Loss)}");
         var r = o.Result;
         table.AddRow("stopped because", Markup.Escape(FitJson.StoppedBecause(o).Explanation));
         if (o.LeastSquares?.Solver is { } solver)
