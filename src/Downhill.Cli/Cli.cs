@@ -26,6 +26,13 @@ internal static class Cli
         {
             return root.Parse(args).Invoke(config);
         }
+        catch (FormulaException e)
+        {
+            // The message is the formula with a caret under the column: print it flush left so they line up.
+            Console.Error.WriteLine("error: the formula could not be read:");
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.BadInput;
+        }
         catch (Exception e) when (e is UsageException or ArgumentException or DataException or FormulaException
                                        or InvalidOperationException or IOException or UnauthorizedAccessException
                                        or FormatException or OverflowException)
@@ -35,9 +42,16 @@ internal static class Cli
         }
     }
 
-    /// <summary>Fails early, before any work, when an output file's folder does not exist.</summary>
-    public static void CheckOutputPath(string? path, string option)
+    /// <summary>
+    /// Fails early, before any work, when an output file's folder does not exist, or when the
+    /// output would overwrite one of the command's inputs.
+    /// </summary>
+    public static void CheckOutputPath(string? path, string option, params string?[] inputs)
     {
+        if (!string.IsNullOrEmpty(path))
+            foreach (var input in inputs)
+                if (input is not null && File.Exists(input) && Path.GetFullPath(input) == Path.GetFullPath(path))
+                    throw new UsageException($"{option} {path} is also an input of this command; writing there would destroy it. Choose another output path.");
         if (string.IsNullOrEmpty(path)) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(dir))

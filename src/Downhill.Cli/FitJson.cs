@@ -22,7 +22,16 @@ internal static class FitJson
         {
             w.WriteStartObject();
             w.WriteStartObject("parameters");
-            foreach (var p in outcome.Model.Parameters)
+            // Single-layer models report weights in the data's units (as the summary does), not
+            // in the standardized units they were trained in.
+            var dataUnits = outcome.Model.WeightsInDataUnits();
+            var parameters = dataUnits is not { } du ? outcome.Model.Parameters : outcome.Model.Parameters.Select(p => p.Name switch
+            {
+                "weight" => p with { Values = Flatten(du.Weights) },
+                "bias" => p with { Values = du.Bias },
+                _ => p,
+            }).ToArray();
+            foreach (var p in parameters)
             {
                 if (p.Values.Length == 1 && p.Shape.Length == 0) Number(w, p.Name, p.Values[0]);
                 else
@@ -94,5 +103,13 @@ internal static class FitJson
             sb.Append(char.ToLowerInvariant(c));
         }
         return sb.ToString();
+    }
+
+    private static double[] Flatten(double[,] m)
+    {
+        var values = new double[m.Length];
+        int k = 0;
+        foreach (var v in m) values[k++] = v;
+        return values;
     }
 }

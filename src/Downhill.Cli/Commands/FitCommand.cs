@@ -43,8 +43,11 @@ internal static class FitCommand
         command.SetAction(r =>
         {
             string outPath = r.GetValue(output)!;
-            Cli.CheckOutputPath(outPath, "--out");
-            Cli.CheckOutputPath(r.GetValue(history), "--history");
+            string dataPath = r.GetValue(data.Data)!;
+            Cli.CheckOutputPath(outPath, "--out", dataPath, r.GetValue(test));
+            Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));
+            if (r.GetValue(test) is { } testFile && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
+                throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
             var dataset = shared.LoadData(r);
             var settings = shared.Read(r);
@@ -149,7 +152,7 @@ internal static class FitCommand
         {
             for (int k = 0; k < linear.Bias.Length; k++)
             {
-                string suffix = linear.Bias.Length > 1 ? $" ({o.Model.Targets.ElementAtOrDefault(k) ?? (o.Model.Classes?[k] ?? k.ToString(CultureInfo.InvariantCulture))})" : "";
+                string suffix = linear.Bias.Length > 1 ? $" ({o.Model.Classes?[k] ?? o.Model.Targets.ElementAtOrDefault(k) ?? k.ToString(CultureInfo.InvariantCulture)})" : "";
                 for (int j = 0; j < o.Model.Features.Length; j++)
                     table.AddRow($"weight {o.Model.Features[j]}{suffix}", Progress.Format(linear.Weights[j, k]));
                 table.AddRow($"bias{suffix}", Progress.Format(linear.Bias[k]));

@@ -23,7 +23,7 @@ internal static class PredictCommand
         { modelPath, dataPath, output, id, probabilities, delimiter };
         command.SetAction(r =>
         {
-            Cli.CheckOutputPath(r.GetValue(output), "--out");
+            Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
             var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))));

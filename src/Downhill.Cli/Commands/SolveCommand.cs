@@ -27,7 +27,7 @@ internal static class SolveCommand
         command.Add(output);
         command.SetAction(r =>
         {
-            Cli.CheckOutputPath(r.GetValue(output), "--out");
+            Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(data.Data), r.GetValue(compare));
             var options = data.Read(r) with { TargetKind = TargetKind.Regression };
             var dataset = DataSource.Load(r.GetValue(data.Data)!, options);
             if (dataset.TargetCount == 0)

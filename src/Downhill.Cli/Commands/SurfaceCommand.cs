@@ -103,7 +103,7 @@ internal static class SurfaceCommand
             Console.WriteLine($"{s.First.Values.Length} x {s.Second.Values.Length} grid (too large to print; use --out for the values).");
             return;
         }
-        var table = new Table().AddColumn($"{s.First.Name} \\ {s.Second.Name}");
+        var table = new Table().AddColumn(Markup.Escape($"{s.First.Name} \\ {s.Second.Name}"));
         foreach (var v in s.Second.Values) table.AddColumn(new TableColumn(F(v)).RightAligned());
         var (mi, mj) = s.Minimum;
         for (int i = 0; i < s.First.Values.Length; i++)
@@ -113,7 +113,7 @@ internal static class SurfaceCommand
                 cells.Add(i == mi && j == mj ? $"[bold green]{F(s.Loss[i, j])}[/]" : F(s.Loss[i, j]));
             table.AddRow(cells.ToArray());
         }
-        table.Title = new TableTitle($"{loss} over {s.First.Name} (rows) and {s.Second.Name} (columns)");
+        table.Title = new TableTitle(Markup.Escape($"{loss} over {s.First.Name} (rows) and {s.Second.Name} (columns)"));
         AnsiConsole.Write(table);
     }
 

@@ -17,7 +17,7 @@ internal static class Parse
     {
         var result = new List<KeyValuePair<string, double>>();
         if (string.IsNullOrWhiteSpace(text)) return result;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in SplitOutsideBrackets(text))
         {
             int eq = part.IndexOf('=');
             if (eq <= 0)
@@ -32,7 +32,24 @@ internal static class Parse
 
     /// <summary>Values of a repeatable option that may also be comma-separated: --target a --target b or --target a,b.</summary>
     public static string[] List(IEnumerable<string>? values) =>
-        values is null ? [] : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        values is null ? [] : values.SelectMany(SplitOutsideBrackets).ToArray();
+
+    /// <summary>Splits on commas that are not inside [...], so weight[0,1] stays one item.</summary>
+    public static IEnumerable<string> SplitOutsideBrackets(string text)
+    {
+        int depth = 0, start = 0;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] == '[') depth++;
+            else if (i < text.Length && text[i] == ']') depth = Math.Max(0, depth - 1);
+            else if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                var item = text[start..i].Trim();
+                if (item.Length > 0) yield return item;
+                start = i + 1;
+            }
+        }
+    }
 
     public static char? Delimiter(string? text) => text switch
     {

@@ -87,24 +87,21 @@ public static class LearningRateSweep
         return new RangeTest(rates.ToArray(), losses.ToArray(), Suggest(rates, losses));
     }
 
-    /// <summary>The rate where the exponentially smoothed loss has its steepest descent in log(rate).</summary>
+    /// <summary>
+    /// A tenth of the rate where the smoothed loss is lowest: the steepest-slope rule follows
+    /// batch noise at small rates (it picked 1e-4 on a curve that only falls from 0.04), while
+    /// the minimum is stable and one tenth of it sits safely on the falling part.
+    /// </summary>
     private static double Suggest(List<double> rates, List<double> losses)
     {
-        var smooth = new double[losses.Count];
-        double avg = 0;
+        double avg = 0, best = double.PositiveInfinity;
+        int bestIndex = 0;
         for (int i = 0; i < losses.Count; i++)
         {
             double v = double.IsFinite(losses[i]) ? losses[i] : double.MaxValue / 4;
-            avg = i == 0 ? v : 0.7 * avg + 0.3 * v;
-            smooth[i] = avg;
+            avg = i == 0 ? v : 0.8 * avg + 0.2 * v;
+            if (avg < best) { best = avg; bestIndex = i; }
         }
-        int bestIndex = 0;
-        double steepest = double.PositiveInfinity;
-        for (int i = 1; i < smooth.Length; i++)
-        {
-            double slope = (smooth[i] - smooth[i - 1]) / (Math.Log(rates[i]) - Math.Log(rates[i - 1]));
-            if (slope < steepest) { steepest = slope; bestIndex = i; }
-        }
-        return rates[bestIndex];
+        return rates[bestIndex] / 10;
     }
 }

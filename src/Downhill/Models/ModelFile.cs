@@ -47,6 +47,8 @@ public sealed record ModelFile
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Formulas read as typed ("a + b", not "a \u002B b"); the file is UTF-8 JSON, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // NOTE: statistics hold NaN for parameters the data do not determine (and σ with no degrees of freedom); written as "NaN".
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -90,7 +92,13 @@ public sealed record ModelFile
         string text = File.ReadAllText(path);
         JsonDocument doc;
         try { doc = JsonDocument.Parse(text); }
-        catch (JsonException e) { throw new DataException($"{path} is not a Downhill model file: it is not valid JSON ({e.Message})."); }
+        catch (JsonException)
+        {
+            string first = text.Split('\n', 2)[0];
+            throw new DataException(first.Contains(',') || first.Contains(';') || first.Contains('\t')
+                ? $"{path} looks like a data file, not a model file; the model comes first: downhill predict MODEL DATA."
+                : $"{path} is not a Downhill model file: it is not valid JSON.");
+        }
         using (doc)
         {
             var root = doc.RootElement;

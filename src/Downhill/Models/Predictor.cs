@@ -14,7 +14,7 @@ public sealed record Predictions(
     double[]? Probabilities,
     string[]? ClassNames)
 {
-    public int Rows => Columns.Length == 0 ? 0 : Values.Length / Columns.Length;
+    public int Rows => Classes?.Length ?? (Columns.Length == 0 ? 0 : Values.Length / Columns.Length);
 }
 
 /// <summary>
@@ -27,6 +27,15 @@ public sealed class Predictor
 
     public Predictor(ModelFile file)
     {
+        foreach (var p in file.Parameters ?? [])
+        {
+            long size = 1;
+            foreach (var d in p.Shape ?? []) size *= d;
+            if (p.Values is null || p.Values.Length != size)
+                throw new DataException($"model file: parameter '{p.Name}' has shape {Shape.Format(p.Shape ?? [])} ({size} values) but stores {p.Values?.Length ?? 0}; the file is damaged, write it again with 'downhill fit'.");
+        }
+        if (file.Parameters is null || file.Parameters.Length == 0 || file.Features is null || file.Targets is null)
+            throw new DataException("model file: it lacks parameters, features or targets; the file is damaged, write it again with 'downhill fit'.");
         File = file;
         Loss = Losses.Parse(file.Loss);
         forward = file.Precision switch
@@ -45,7 +54,16 @@ public sealed class Predictor
     public DataOptions DataOptions(bool withTargets, string? id = null, char? delimiter = null)
     {
         if (File.Kind == "formula")
-            return new DataOptions { Delimiter = delimiter, Id = id };
+        {
+            // Only the columns the formula reads (and, to evaluate, those of its left side); other
+            // columns, text ones included, are ignored as they are for every other model.
+            var formula = Formula.Parse(File.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+            var columns = File.Features.ToList();
+            if (withTargets)
+                foreach (var name in formula.Target?.Variables() ?? [])
+                    if (!columns.Contains(name) && !File.Parameters.Any(p => p.Name == name)) columns.Add(name);
+            return new DataOptions { Delimiter = delimiter, Id = id, Features = columns, TargetKind = TargetKind.Regression };
+        }
         return new DataOptions
         {
             Delimiter = delimiter,

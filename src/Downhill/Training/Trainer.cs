@@ -153,20 +153,24 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var output = Predict(data.Features);
         var metrics = DataUnitMetrics(output, data);
-        metrics["loss"] = LossValue(output, data);
+        // In data units too, so 'fit' and 'evaluate' report the same loss for the same model.
+        metrics["loss"] = TargetScaler is null || data.Targets is null
+            ? LossValue(output, data)
+            : Losses.Compute(options.Loss, Unscale(output), Unscale(data.Targets), null).Item();
         return metrics;
+    }
+
+    private Tensor<double> Unscale(Tensor<T> t)
+    {
+        var values = t.ToArray().Select(double.CreateTruncating).ToArray();
+        int k = t.Shape[1];
+        for (int i = 0; i < values.Length; i += k) TargetScaler!.InverseTargets(values.AsSpan(i, k));
+        return Tensor<double>.Wrap(values, t.Shape[0], k);
     }
 
     private Dictionary<string, double> DataUnitMetrics(Tensor<T> output, TrainingData<T> data)
     {
         if (TargetScaler is null || data.Targets is null) return Metrics.Compute(options.Loss, output, data);
-        Tensor<double> Unscale(Tensor<T> t)
-        {
-            var values = t.ToArray().Select(double.CreateTruncating).ToArray();
-            int k = t.Shape[1];
-            for (int i = 0; i < values.Length; i += k) TargetScaler.InverseTargets(values.AsSpan(i, k));
-            return Tensor<double>.Wrap(values, t.Shape[0], k);
-        }
         return Metrics.Regression(Unscale(output), Unscale(data.Targets));
     }
 
@@ -252,7 +256,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!options.Shuffle) return null;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        new Random(HashCode.Combine(options.Seed, epoch) & int.MaxValue).Shuffle(order);
+        // NOTE: not HashCode.Combine: .NET randomizes it per process, which broke --seed and --resume.
+        new Random(unchecked(options.Seed * 1_000_003 + epoch * 7919) & int.MaxValue).Shuffle(order);
         return order;
     }
 
