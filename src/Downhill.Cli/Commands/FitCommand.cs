@@ -5,6 +5,7 @@ using Downhill.Cli.Options;
 using Downhill.Data;
 using Downhill.Models;
 using Downhill.Optim;
+using Downhill.Plots;
 using Downhill.Training;
 using Spectre.Console;
 
@@ -23,13 +24,20 @@ internal static class FitCommand
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint written by --checkpoint (same data and options; --epochs is the total)." };
         var test = new Option<string?>("--test") { Description = "Evaluate the final model on this second file." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final summary." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the training (and validation) loss per epoch, validation accuracy when classifying, the best epoch when early stopping (.png or .svg)." };
+        var trace = new Option<string?>("--trace") { Description = "Write every parameter value after every update as CSV: step,loss,<parameters> (m, b; weight[0,0] for matrix elements), full precision. " +
+            "Row 0 holds the start values and the full training loss there; row k the values after update k and the loss of the batch that update used, measured before it. " +
+            "Values are the ones the model stores: for linear, logistic and softmax models with feature scaling (the default) weights are in scaled-feature units, the same units 'surface --grid weight[0,0]=...' uses; add --scale none for data units. " +
+            "At most 1,000 parameters. Use it as 'surface --path'." };
+        var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics, confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
+        var size = Cli.SizeOption();
 
         var command = new Command("fit", "Learn a model's parameters from data by gradient descent, show progress, save the model.\n" +
             "Examples:\n  downhill fit line --target y --model linear --optimizer sgd --lr 0.1 --epochs 50\n" +
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --epochs 500\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
         shared.AddTo(command);
-        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet }) command.Add(o);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, plot, trace, report, size }) command.Add(o);
 
         command.SetAction(r =>
         {
@@ -37,11 +45,21 @@ internal static class FitCommand
             Cli.CheckOutputPath(outPath, "--out");
             Cli.CheckOutputPath(r.GetValue(history), "--history");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
+            Cli.CheckPicturePath(r.GetValue(plot), "--plot");
+            Cli.CheckOutputPath(r.GetValue(trace), "--trace");
+            string? reportPath = r.GetValue(report);
+            if (reportPath is not null && !Path.GetExtension(reportPath).Equals(".html", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"--report {reportPath}: the report is an HTML page; end the name in .html.");
+            Cli.CheckOutputPath(reportPath, "--report");
+            var imageSize = ImageSize.Parse(r.GetValue(size)!);
             var dataset = shared.LoadData(r);
-            var settings = shared.Read(r) with
+            var read = shared.Read(r);
+            var settings = read with
             {
                 CheckpointPath = r.GetValue(checkpoint),
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
+                // The report draws the route across the loss surface of a two-parameter formula.
+                TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && read.Model.Kind == ModelKind.Formula),
             };
             var trainingOptions = settings.Training;
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
@@ -69,6 +87,26 @@ internal static class FitCommand
 
             if (r.GetValue(history) is { } historyPath) WriteHistory(historyPath, outcome.Result.History);
             Summarize(outcome, dataset);
+            if (r.GetValue(trace) is { } tracePath)
+            {
+                outcome.Trace!.Save(tracePath);
+                Console.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
+            }
+            if (r.GetValue(plot) is { } plotPath)
+            {
+                if (outcome.Result.History.Count == 0)
+                    Console.Error.WriteLine($"{plotPath} was not drawn: no epoch finished.");
+                else
+                {
+                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss).Save(plotPath, imageSize);
+                    Console.WriteLine($"loss curves drawn in {plotPath}");
+                }
+            }
+            if (reportPath is not null)
+            {
+                FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
+                Console.WriteLine($"report written to {reportPath}");
+            }
             if (outcome.Result.Divergence is { } d)
             {
                 Console.Error.WriteLine($"error: {d.Describe()}");

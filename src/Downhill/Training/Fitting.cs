@@ -50,6 +50,10 @@ public sealed record FitSettings
 
     /// <summary>Continue from this checkpoint: weights, optimizer and loop state; Epochs counts the total.</summary>
     public Checkpoint? Resume { get; init; }
+
+    /// <summary>Record every parameter value after every update in <see cref="FitOutcome.Trace"/>
+    /// (at most <see cref="ParameterTrace.DefaultMaxParameters"/> parameters; checked before training).</summary>
+    public bool TraceParameters { get; init; }
 }
 
 /// <summary>What a fit produced: the model file (ready to save), the training record and final metrics.</summary>
@@ -62,7 +66,8 @@ public sealed record FitOutcome(
     int ValidationRows,
     IReadOnlyDictionary<string, double> TrainMetrics,
     IReadOnlyDictionary<string, double>? ValidationMetrics,
-    int ParameterCount);
+    int ParameterCount,
+    ParameterTrace? Trace = null);
 
 /// <summary>
 /// The whole of <c>downhill fit</c> as one library call: choose the task, loss and scaling,
@@ -133,6 +138,7 @@ public static class Fitting
         var prepared = Prepare<T>(data, settings);
         var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
         var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
+        var trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
 
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
@@ -159,6 +165,7 @@ public static class Fitting
             {
                 Batch = inner.Batch,
                 Epoch = inner.Epoch,
+                Step = inner.Step,
                 EpochEnd = epoch =>
                 {
                     var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null);
@@ -166,6 +173,11 @@ public static class Fitting
                     inner.EpochEnd?.Invoke(epoch);
                 },
             };
+        }
+        if (trace is not null)
+        {
+            trace.Record(0, Analysis.LossSurface.LossAt(model, trainData, loss));
+            callbacks = trace.Around(callbacks);
         }
         var result = trainer.Fit(trainData, validationData, callbacks, cancel);
 
@@ -175,7 +187,7 @@ public static class Fitting
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
             validationMetrics ?? trainMetrics);
         return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount);
+            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, trace);
     }
 
     private static void CheckModelFitsTask(ModelSpec spec, Loss loss, Dataset data)
