@@ -6,6 +6,9 @@ namespace Downhill.Plots;
 /// 2-D landscape, and several optimizers racing from one start.</summary>
 public static class DescentPictures
 {
+    /// <summary>Points per side of a formula's contour map: a formula is cheap to evaluate, so the map is finer than a data loss surface's.</summary>
+    public const int GridPoints = 121;
+
     /// <summary>The walk drawn on its function: <see cref="Draw.Descent1D"/> for one variable, a contour map with the
     /// route for two. Other counts have no picture.</summary>
     public static Figure Walk(Formula objective, MinimizeResult walk, string label)
@@ -25,7 +28,7 @@ public static class DescentPictures
             });
         }
         var path = PathOf(walk, label);
-        var grid = TrainingPictures.GridAround(path.First, path.Second, (x, y) => f([x, y]), walk.Names[0], walk.Names[1]);
+        var grid = TrainingPictures.GridAround(path.First, path.Second, (x, y) => f([x, y]), walk.Names[0], walk.Names[1], GridPoints);
         return Draw.LossSurface(grid, new LossSurfaceOptions { Title = $"{label} on {objective.Text}", LossName = "f", Path = path });
     }
 
@@ -45,7 +48,7 @@ public static class DescentPictures
         var calm = walks.Select((w, k) => (w, k)).Where(p => p.w.Walk.Outcome != MinimizeOutcome.Diverged).Select(p => paths[p.k]).ToArray();
         var framed = calm.Length > 0 ? calm : paths;
         var grid = TrainingPictures.GridAround(framed.SelectMany(p => p.First).ToArray(), framed.SelectMany(p => p.Second).ToArray(),
-            (x, y) => f([x, y]), names[0], names[1]);
+            (x, y) => f([x, y]), names[0], names[1], GridPoints);
         return Draw.OptimizerRace(grid, paths, new LossSurfaceOptions { Title = $"Optimizers on {objective.Text}", LossName = "f" });
     }
 

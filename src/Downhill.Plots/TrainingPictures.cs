@@ -50,14 +50,23 @@ public static class TrainingPictures
     public static Figure SurfaceWithPath(Model<double> model, TrainingData<double> data, Loss loss,
         ParameterTrace trace, string first, string second)
     {
+        ArgumentNullException.ThrowIfNull(trace);
+        return SurfaceWithPath(model, data, loss, new DescentPath("descent", trace.Column(first), trace.Column(second)), first, second);
+    }
+
+    /// <summary>The loss over parameters <paramref name="first"/> and <paramref name="second"/> around <paramref name="path"/>,
+    /// the other parameters held at the model's current values, with the path drawn across it.</summary>
+    public static Figure SurfaceWithPath(Model<double> model, TrainingData<double> data, Loss loss,
+        DescentPath path, string first, string second)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(trace);
-        double[] xs = trace.Column(first), ys = trace.Column(second);
-        var surface = LossSurface.OverParameters(model, data, loss, new GridAxis(first, AxisAround(xs)), new GridAxis(second, AxisAround(ys)));
+        ArgumentNullException.ThrowIfNull(path);
+        var surface = LossSurface.OverParameters(model, data, loss,
+            new GridAxis(first, AxisAround(path.First, SurfacePoints)), new GridAxis(second, AxisAround(path.Second, SurfacePoints)));
         string name = loss.Name();
         return Draw.LossSurface(new LossGrid(first, surface.First.Values, second, surface.Second.Values, surface.Loss),
-            new LossSurfaceOptions { Title = $"{name} over {first} and {second}", LossName = name, Path = new DescentPath("descent", xs, ys) });
+            new LossSurfaceOptions { Title = $"{name} over {first} and {second}", LossName = name, Path = path });
     }
 
     /// <summary>
@@ -66,21 +75,22 @@ public static class TrainingPictures
     /// its value) so the bowl around it still shows.
     /// </summary>
     public static LossGrid GridAround(IReadOnlyList<double> xs, IReadOnlyList<double> ys, Func<double, double, double> loss,
-        string firstName, string secondName)
+        string firstName, string secondName, int points = SurfacePoints)
     {
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(ys);
         var (x0, x1) = Span(xs);
         var (y0, y1) = Span(ys);
-        return LossGrid.Sample(firstName, x0, x1, secondName, y0, y1, SurfacePoints, loss);
+        return LossGrid.Sample(firstName, x0, x1, secondName, y0, y1, points, loss);
     }
 
-    /// <summary><see cref="SurfacePoints"/> evenly spaced values covering <paramref name="route"/> with the margin <see cref="GridAround"/> uses.</summary>
-    public static double[] AxisAround(IReadOnlyList<double> route)
+    /// <summary><paramref name="points"/> evenly spaced values covering <paramref name="route"/> with the margin <see cref="GridAround"/> uses.</summary>
+    public static double[] AxisAround(IReadOnlyList<double> route, int points = SurfacePoints)
     {
         ArgumentNullException.ThrowIfNull(route);
+        if (points < 2) Throw.Argument(nameof(points), $"an axis needs at least 2 points, got {points}");
         var (low, high) = Span(route);
-        return Enumerable.Range(0, SurfacePoints).Select(k => low + (high - low) * k / (SurfacePoints - 1)).ToArray();
+        return Enumerable.Range(0, points).Select(k => low + (high - low) * k / (points - 1)).ToArray();
     }
 
     static (double Low, double High) Span(IReadOnlyList<double> values)

@@ -78,21 +78,24 @@ internal static class DemoCommand
         var trainer = new Trainer<double>(model, optimizer, new TrainingOptions { Epochs = epochs, BatchSize = 1, Shuffle = false, Loss = Loss.Mse });
         var curve = new Table().AddColumns("epoch", "m", "b", "RMSE");
         var show = new HashSet<int>(Enumerable.Range(1, 5).Concat(Enumerable.Range(1, 20).Select(k => k * Math.Max(1, epochs / 20))).Append(epochs));
-        var trace = ParameterTrace.Of(model);
-        trace.Record(0, LossSurface.LossAt(model, train, Loss.Mse));
+        // The pictures follow (m, b) epoch by epoch, as the seed spreadsheet does: per-row steps zigzag far across m.
+        var ms = new List<double> { model.Parameter("m").Item() };
+        var bs = new List<double> { model.Parameter("b").Item() };
         var rmsePerEpoch = new List<double>();
-        var result = trainer.Fit(train, null, trace.Around(new TrainingCallbacks
+        var result = trainer.Fit(train, null, new TrainingCallbacks
         {
             EpochEnd = epoch =>
             {
                 var rmse = Metrics.Regression(trainer.Predict(train.Features), train.Targets!)["rmse"];
                 rmsePerEpoch.Add(rmse);
+                ms.Add(model.Parameter("m").Item());
+                bs.Add(model.Parameter("b").Item());
                 if (!show.Contains(epoch)) return;
                 curve.AddRow(epoch.ToString(CultureInfo.InvariantCulture), F(model.Parameter("m").Item()), F(model.Parameter("b").Item()), F(rmse));
             },
-        }));
+        });
         AnsiConsole.Write(curve);
-        if (pictures is not null) DrawPictures(pictures, size, model, train, trace, rmsePerEpoch);
+        if (pictures is not null) DrawPictures(pictures, size, model, train, new DescentPath("m, b after each epoch", ms.ToArray(), bs.ToArray()), rmsePerEpoch);
         if (result.Divergence is { } d)
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(d.Describe())}[/]");
@@ -116,10 +119,10 @@ internal static class DemoCommand
     }
 
     /// <summary>The seeds' two pictures: the RMSE landscape over m and b with the route the updates took, and RMSE per epoch.</summary>
-    private static void DrawPictures(string folder, ImageSize size, FormulaModel model, TrainingData<double> train, ParameterTrace trace, List<double> rmsePerEpoch)
+    private static void DrawPictures(string folder, ImageSize size, FormulaModel model, TrainingData<double> train, DescentPath path, List<double> rmsePerEpoch)
     {
         string surfacePath = Path.Combine(folder, "demo-surface.png"), lossPath = Path.Combine(folder, "demo-loss.png");
-        TrainingPictures.SurfaceWithPath(model, train, Loss.Rmse, trace, "m", "b").Save(surfacePath, size);
+        TrainingPictures.SurfaceWithPath(model, train, Loss.Rmse, path, "m", "b").Save(surfacePath, size);
         AnsiConsole.WriteLine($"Picture of the error landscape (RMSE over m and b) with the descent path: {surfacePath}");
         if (rmsePerEpoch.Count == 0) return;
         var epochs = Enumerable.Range(1, rmsePerEpoch.Count).Select(e => (double)e).ToArray();

@@ -41,7 +41,8 @@ internal static class MinimizeCommand
             if (objective.IsEquation)
                 throw new UsageException($"minimize takes a function, not an equation: drop '{objective.Target} =' (to fit an equation to data use 'downhill fit').");
             var startValues = Parse.NameValues(r.GetValue(start), "--start");
-            if (plotPath is not null) DescentPictures.CheckDrawable(objective, objective.Variables.ToArray());
+            if (plotPath is not null && objective.Variables.Count is not (1 or 2))
+                throw new UsageException($"--plot needs a function of 1 or 2 variables; '{objective.Text}' has {objective.Variables.Count} ({string.Join(", ", objective.Variables)}). Leave --plot out, or replace the others by numbers.");
             var settings = optimizer.Read(r);
             var options = new MinimizeOptions { MaxSteps = r.GetValue(steps), Tolerance = r.GetValue(tolerance) };
             if (r.GetValue(compare) is { } list)
