@@ -56,6 +56,7 @@ public static partial class Draw
         plot.Axes.SetLimitsY(bottom, top);
         LogAxis.Apply(plot.Axes.Left, bottom, top);
 
+        (double X, double Y, Color Color)? firstBlowUp = null;
         for (int k = 0; k < shown.Count; k++)
         {
             var (run, count, logs, diverged) = shown[k];
@@ -76,10 +77,19 @@ public static partial class Draw
                 blowUp.MarkerLineWidth = 3.5f;
                 if (count == 0)
                     blowUp.LegendText = $"{label} diverged";
+                firstBlowUp ??= (x, y, color);
             }
         }
+        // The X gets one legend line of its own, after the runs: drawn again over the first blow-up, unseen.
+        if (firstBlowUp is var (bx, by, bc))
+        {
+            var key = plot.Add.Marker(bx, by, MarkerShape.Eks, 18, bc);
+            key.MarkerLineWidth = 3.5f;
+            key.LegendText = "last loss before a blow-up";
+        }
         plot.Axes.AutoScaleX();
-        plot.ShowLegend(Alignment.UpperRight);
+        // Slow runs stay high and fast ones sink, so no corner of the data area is reliably empty.
+        plot.ShowLegend(Edge.Bottom);
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);
     }

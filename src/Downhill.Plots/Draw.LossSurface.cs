@@ -45,17 +45,16 @@ public static partial class Draw
         if (paths.Count == 0)
             Throw.Argument(nameof(paths), "an optimizer race needs at least one path");
         options ??= new LossSurfaceOptions();
-        var plot = Chart.New(options.Title ?? $"Optimizers on {options.LossName}", grid.FirstName, grid.SecondName);
+        var plot = Chart.New(options.Title ?? "Optimizer race", grid.FirstName, grid.SecondName);
         var surface = Surface.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
-        surface.MarkMinimum(plot);
         for (int k = 0; k < paths.Count; k++)
             AddPath(plot, paths[k], Chart.PaletteColor(k), markEnds: false);
 
+        // A race starts every optimizer at the same point, so one start marker serves all paths.
         var first = paths[0];
         if (first.First.Length > 0 && double.IsFinite(first.First[0]) && double.IsFinite(first.Second[0]))
-        {
             Chart.Marker(plot, first.First[0], first.Second[0], MarkerShape.FilledCircle, 12, Colors.Black, Colors.White, "start");
-        }
+        surface.MarkMinimum(plot);
         plot.ShowLegend(Alignment.UpperRight);
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);

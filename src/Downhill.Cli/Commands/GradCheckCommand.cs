@@ -31,7 +31,7 @@ internal static class GradCheckCommand
             var report = ModelGradCheck.Run(data, settings, r.GetValue(samples), r.GetValue(step));
             var table = new Table().AddColumns("parameter", "shape", "worst abs. error", "worst rel. error", "at", "analytic", "numeric", "");
             foreach (var p in report.Parameters)
-                table.AddRow(Markup.Escape(p.Name), $"[{string.Join(",", p.Shape)}]", E(p.WorstAbsoluteError), E(p.WorstRelativeError),
+                table.AddRow(Markup.Escape(p.Name), Markup.Escape($"[{string.Join(",", p.Shape)}]"), E(p.WorstAbsoluteError), E(p.WorstRelativeError),
                     $"[[{string.Join(",", p.WorstPosition)}]]", E(p.Analytic), E(p.Numeric), p.WorstRelativeError <= tol ? "[green]ok[/]" : "[red]FAIL[/]");
             table.Title = new TableTitle($"gradient check: {report.Parameters.Sum(p => p.Shape.Aggregate(1, (a, b) => a * b))} parameters, {clock.Elapsed.TotalSeconds:F1} s");
             AnsiConsole.Write(table);

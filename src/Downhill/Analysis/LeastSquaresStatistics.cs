@@ -9,7 +9,7 @@ namespace Downhill.Analysis;
 /// </summary>
 /// <remarks>
 /// (JᵀJ)⁻¹ is never formed from JᵀJ: with J P = Q R it is P R⁻¹ R⁻ᵀ Pᵀ, which loses half as many
-/// digits. Parameters whose pivoted R diagonal is below max(n, p) ε |R₀₀| are not determined by
+/// digits. Parameters whose pivoted R diagonal is at most max(n, p) ε |R₀₀| are not determined by
 /// the data (J is rank deficient); their rows of the covariance and their standard errors are NaN.
 /// </remarks>
 public sealed class LeastSquaresStatistics
@@ -58,38 +58,8 @@ public sealed class LeastSquaresStatistics
         qr.Factor(jacobian, pivot: true);
         var r = new double[p * p];
         qr.CopyR(r);
-
-        double tolerance = Math.Max(n, p) * Precision.MachineEpsilon * Math.Abs(r[0]);
-        int rank = 0;
-        while (rank < p && Math.Abs(r[rank * p + rank]) > tolerance) rank++;
-
-        // Rinv = R⁻¹ of the leading rank x rank block, by back substitution column by column.
-        var rInverse = new double[p * p];
-        for (int j = 0; j < rank; j++)
-        {
-            rInverse[j * p + j] = 1 / r[j * p + j];
-            for (int i = j - 1; i >= 0; i--)
-            {
-                double s = 0;
-                for (int k = i + 1; k <= j; k++) s += r[i * p + k] * rInverse[k * p + j];
-                rInverse[i * p + j] = -s / r[i * p + i];
-            }
-        }
-
-        var covariance = new double[p * p];
-        ReadOnlySpan<int> permutation = qr.Permutation;
-        for (int i = 0; i < p; i++)
-            for (int j = 0; j < p; j++)
-            {
-                double value = double.NaN;
-                if (i < rank && j < rank)
-                {
-                    double s = 0;
-                    for (int k = Math.Max(i, j); k < rank; k++) s += rInverse[i * p + k] * rInverse[j * p + k];
-                    value = s;
-                }
-                covariance[permutation[i] * p + permutation[j]] = value;
-            }
+        int rank = qr.Rank();
+        double[] covariance = qr.InverseNormalMatrix(rank);
 
         // Eigenvalues of RᵀR = Pᵀ JᵀJ P, the same as those of JᵀJ.
         var normal = new double[p * p];
@@ -111,7 +81,7 @@ public sealed class LeastSquaresStatistics
     public double ResidualSumOfSquares { get; }
 
     /// <summary>σ = sqrt(RSS / (n - p)), the residual standard deviation (NaN when n = p).</summary>
-    public double ResidualStandardDeviation => Math.Sqrt(ResidualSumOfSquares / DegreesOfFreedom);
+    public double ResidualStandardDeviation => DegreesOfFreedom > 0 ? Math.Sqrt(ResidualSumOfSquares / DegreesOfFreedom) : double.NaN;
 
     /// <summary>σ² (JᵀJ)⁻¹, p x p row-major in parameter order.</summary>
     public double[] Covariance { get; }

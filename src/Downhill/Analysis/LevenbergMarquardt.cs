@@ -103,7 +103,7 @@ public static class LevenbergMarquardt
                 qr.ApplyQTranspose(qtf);
                 qr.CopyR(r);
 
-                // Largest cosine between r and a column of J: ||r|| |J_j · r| / (||J_j|| ||r||²).
+                // Largest cosine between r and a column of J, |J_j · r| / (||J_j|| ||r||), with Jᵀr = P Rᵀ Qᵀr.
                 double gnorm = 0;
                 if (fnorm != 0)
                 {
@@ -156,6 +156,7 @@ public static class LevenbergMarquardt
                     double predictedReduction = temp1 * temp1 + temp2 * temp2 / 0.5;
                     double directionalDerivative = -(temp1 * temp1 + temp2 * temp2);
                     ratio = predictedReduction != 0 ? actualReduction / predictedReduction : 0;
+                    double stepDamping = damping;
 
                     if (ratio <= 0.25)
                     {
@@ -180,7 +181,7 @@ public static class LevenbergMarquardt
                         xnorm = ScaledNorm(x);
                         fnorm = fnorm1;
                         iterations++;
-                        progress?.Invoke(new(iterations, fnorm * fnorm, (double[])x.Clone(), damping, delta));
+                        progress?.Invoke(new(iterations, fnorm * fnorm, (double[])x.Clone(), stepDamping, delta));
                     }
                     bool atX = ratio < 1e-4;
 

@@ -16,8 +16,9 @@ namespace Downhill.Analysis;
 /// than 10 of 16 digits, so the fit is redone by Householder QR with column pivoting on the
 /// centered data, which loses about half as many and also handles collinear features (their
 /// weights become 0, <see cref="LinearLeastSquaresResult.Rank"/> says how many count).
-/// A second pass computes the residual sums of squares from the residuals, not from the
-/// normal equations, where they would cancel for a good fit.
+/// The residual sum of squares comes from the accumulated sums, Σ(y - ŷ)² = Cyy - 2 wᵀCxy +
+/// wᵀCxx w, when that keeps at least 1e-4 of Cyy (so at most 4 of 16 digits cancel); a closer
+/// fit gets a second pass over the data that sums the residuals themselves.
 /// </para>
 /// </remarks>
 public static class LinearLeastSquares
@@ -72,6 +73,7 @@ public static class LinearLeastSquares
             if (scale[j] == 0) constantColumn = true;
         }
         var weights = new double[m * p];
+        double[] inverse = [];
         double condition = double.PositiveInfinity;
         LinearSolver solver = LinearSolver.HouseholderQr;
         int rank = p;
@@ -91,10 +93,13 @@ public static class LinearLeastSquares
                     Cholesky.Solve(a, p, rhs);
                     for (int j = 0; j < p; j++) weights[o * p + j] = rhs[j] / scale[j];
                 }
+                inverse = Cholesky.Inverse(a, p);
+                for (int i = 0; i < p; i++)
+                    for (int j = 0; j < p; j++) inverse[i * p + j] /= scale[i] * scale[j];
             }
         }
         if (solver == LinearSolver.HouseholderQr)
-            rank = SolveByQr(x.Span, p, y.Span, m, shift, mean, weights);
+            (rank, inverse) = SolveByQr(x.Span, p, y.Span, m, shift, mean, weights);
 
         var biases = new double[m];
         if (fitIntercept)
@@ -105,8 +110,35 @@ public static class LinearLeastSquares
                 biases[o] = b;
             }
 
-        double[] rss = ResidualSumOfSquares(x, p, y, m, weights, biases);
-        return new LinearLeastSquaresResult(rows, p, m, weights, biases, rss, condition, rank, solver);
+        double[] rss = solver == LinearSolver.NormalEquations
+            ? RssFromSums(gram, q, rows, mean, p, m, weights)
+            : new double[m];
+        if (rss.Any(v => double.IsNaN(v)) || solver == LinearSolver.HouseholderQr)
+            rss = ResidualSumOfSquares(x, p, y, m, weights, biases);
+        var (weightErrors, biasErrors) = StandardErrors(inverse, rows, p, m, rss, fitIntercept, shift, mean);
+        return new LinearLeastSquaresResult(rows, p, m, weights, biases, rss, condition, rank, solver,
+            rows - unknowns, weightErrors, biasErrors);
+    }
+
+    /// <summary>Residual sums of squares from the centered sums; NaN where cancellation would cost over 4 digits.</summary>
+    private static double[] RssFromSums(double[] gram, int q, int rows, double[] mean, int p, int m, double[] weights)
+    {
+        var rss = new double[m];
+        for (int o = 0; o < m; o++)
+        {
+            int yc = p + o;
+            double cyy = gram[yc * q + yc] - rows * mean[yc] * mean[yc];
+            double sum = cyy;
+            for (int i = 0; i < p; i++)
+            {
+                double wi = weights[o * p + i];
+                sum -= 2 * wi * (gram[i * q + yc] - rows * mean[i] * mean[yc]);
+                for (int j = 0; j < p; j++)
+                    sum += wi * weights[o * p + j] * (gram[i * q + j] - rows * mean[i] * mean[j]);
+            }
+            rss[o] = sum >= 1e-4 * cyy ? sum : double.NaN;
+        }
+        return rss;
     }
 
     private static double[] LeadingMean(ReadOnlySpan<double> x, int p, ReadOnlySpan<double> y, int m)
@@ -122,8 +154,32 @@ public static class LinearLeastSquares
         return mean;
     }
 
+    /// <summary>
+    /// Textbook OLS standard errors from σ² = RSS / (n - p - 1) and C⁻¹, the inverse of the
+    /// centered XᵀX: Var(w) = σ² C⁻¹ and, for the intercept b = ȳ - wᵀx̄, Var(b) = σ² (1/n + x̄ᵀ C⁻¹ x̄).
+    /// </summary>
+    private static (double[] Weights, double[] Biases) StandardErrors(double[] inverse, int rows, int p, int m,
+        double[] rss, bool fitIntercept, double[] shift, double[] mean)
+    {
+        int freedom = rows - p - (fitIntercept ? 1 : 0);
+        var weightErrors = new double[m * p];
+        var biasErrors = new double[m];
+        var center = new double[p];
+        for (int j = 0; j < p; j++) center[j] = shift[j] + mean[j];
+        double leverage = 0;
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++) leverage += center[i] * inverse[i * p + j] * center[j];
+        for (int o = 0; o < m; o++)
+        {
+            double sigmaSquared = freedom > 0 ? rss[o] / freedom : double.NaN;
+            for (int j = 0; j < p; j++) weightErrors[o * p + j] = Math.Sqrt(sigmaSquared * inverse[j * p + j]);
+            biasErrors[o] = fitIntercept ? Math.Sqrt(sigmaSquared * (1.0 / rows + leverage)) : 0;
+        }
+        return (weightErrors, biasErrors);
+    }
+
     /// <summary>Weights by pivoted QR of the centered X; columns beyond the numerical rank get weight 0.</summary>
-    private static int SolveByQr(ReadOnlySpan<double> x, int p, ReadOnlySpan<double> y, int m,
+    private static (int Rank, double[] Inverse) SolveByQr(ReadOnlySpan<double> x, int p, ReadOnlySpan<double> y, int m,
         double[] shift, double[] mean, double[] weights)
     {
         int rows = x.Length / p;
@@ -137,9 +193,7 @@ public static class LinearLeastSquares
         qr.Factor(pivot: true);
 
         ReadOnlySpan<double> rDiagonal = qr.RDiagonal;
-        double tolerance = Math.Max(rows, p) * Precision.MachineEpsilon * Math.Abs(rDiagonal[0]);
-        int rank = 0;
-        while (rank < p && Math.Abs(rDiagonal[rank]) > tolerance) rank++;
+        int rank = qr.Rank();
 
         var target = new double[rows];
         var solution = new double[p];
@@ -157,7 +211,7 @@ public static class LinearLeastSquares
             }
             for (int k = 0; k < p; k++) weights[o * p + qr.Permutation[k]] = solution[k];
         }
-        return rank;
+        return (rank, qr.InverseNormalMatrix(rank));
     }
 
     private static double[] ResidualSumOfSquares(ReadOnlyMemory<double> x, int p, ReadOnlyMemory<double> y, int m,

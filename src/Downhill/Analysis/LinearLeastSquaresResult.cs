@@ -13,8 +13,12 @@ public enum LinearSolver
 public sealed class LinearLeastSquaresResult
 {
     internal LinearLeastSquaresResult(int rows, int features, int outputs, double[] weights, double[] biases,
-        double[] residualSumOfSquares, double conditionNumber, int rank, LinearSolver solver)
+        double[] residualSumOfSquares, double conditionNumber, int rank, LinearSolver solver,
+        int degreesOfFreedom, double[] standardErrors, double[] biasStandardErrors)
     {
+        DegreesOfFreedom = degreesOfFreedom;
+        StandardErrors = standardErrors;
+        BiasStandardErrors = biasStandardErrors;
         Rows = rows;
         Features = features;
         Outputs = outputs;
@@ -57,6 +61,19 @@ public sealed class LinearLeastSquaresResult
     public int Rank { get; }
 
     public LinearSolver Solver { get; }
+
+    /// <summary>Rows minus fitted unknowns (features, plus one for the intercept).</summary>
+    public int DegreesOfFreedom { get; }
+
+    /// <summary>
+    /// [Outputs, Features]: the textbook OLS standard error of each weight, σ sqrt((XᵀX)⁻¹ⱼⱼ) with
+    /// X centered when there is an intercept and σ² = RSS / <see cref="DegreesOfFreedom"/>. NaN for
+    /// weights the data do not determine (see <see cref="Rank"/>) and when no degree of freedom is left.
+    /// </summary>
+    public double[] StandardErrors { get; }
+
+    /// <summary>Standard error of each intercept, σ sqrt(1/n + x̄ᵀ (XᵀX)⁻¹ x̄); 0 when fitted without one.</summary>
+    public double[] BiasStandardErrors { get; }
 
     public double Weight(int output, int feature) => Weights[output * Features + feature];
 

@@ -22,8 +22,10 @@ public static class Csv
     {
         if (!stream.CanSeek)
         {
+            // Two passes need a seekable stream: a pipe is read into memory first.
             var copy = new MemoryStream();
             stream.CopyTo(copy);
+            copy.Position = 0;
             stream = copy;
         }
         long start = stream.Position;

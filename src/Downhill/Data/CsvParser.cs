@@ -27,7 +27,7 @@ internal sealed class CsvParser
     private byte[] buffer = new byte[BlockSize];
     private int pos, end;
     private bool eof;
-    private long line = 1;
+    private long line = 1, headerLine = 1;
     private byte delimiter;
 
     private string[] header = [];
@@ -71,6 +71,7 @@ internal sealed class CsvParser
             if (step == Step.Row) continue;
             if (step == Step.End) break;
             if (step == Step.TextTarget) return null;
+            System.Diagnostics.Debug.Assert(!eof, "NeedMore at the end of input would loop forever");
             Refill();
         }
         if (rows == 0)
@@ -96,6 +97,7 @@ internal sealed class CsvParser
             if (b == '\n' || (b == '\r' && (pos + 1 >= end || buffer[pos + 1] != '\n'))) line++;
             pos++;
         }
+        headerLine = line;
         int lineEnd;
         while ((lineEnd = FindRecordEnd()) < 0) Refill();
         delimiter = options.Delimiter is { } d ? CheckDelimiter(d) : Sniff(buffer.AsSpan(pos, lineEnd - pos));
@@ -161,9 +163,9 @@ internal sealed class CsvParser
         for (int c = 0; c < header.Length; c++)
         {
             if (header[c].Length == 0)
-                Errors.Data($"{name} line 1: column {c + 1} has no name; give every column a name in the header row.");
+                Errors.Data($"{name} line {headerLine}: column {c + 1} has no name; give every column a name in the header row.");
             if (!index.TryAdd(header[c], c))
-                Errors.Data($"{name} line 1: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
+                Errors.Data($"{name} line {headerLine}: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
         }
         int Find(string column, string what)
         {
@@ -235,10 +237,11 @@ internal sealed class CsvParser
         if (rows == capacity) Grow();
 
         int quotedLines = 0, last = header.Length - 1;
+        ReadOnlySpan<byte> input = b.AsSpan(0, limit);
         for (int c = 0; c <= last; c++)
         {
             var role = roles[c];
-            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(b.AsSpan(0, limit), p, out double fast, out int stop)
+            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(input, p, out double fast, out int stop)
                 && (stop < limit ? b[stop] == delimiter || b[stop] == '\n' || b[stop] == '\r' : eof))
             {
                 Store(role, c, fast);
@@ -426,9 +429,13 @@ internal sealed class CsvParser
             else if (roles[c] is Role.Target or Role.ClassTarget) targetNames[slots[c]] = header[c];
         }
         string? idName = options.Id;
-        string[]? rowIds = ids.Length > 0 ? ids[..rows] : null;
+        string[]? rowIds = ids.Length == 0 ? null : ids.Length == rows ? ids : ids[..rows];
         if (!roles.Contains(Role.ClassTarget))
-            return Dataset.FromParts(name, rows, featureNames, values, targetNames, targetCount > 0 ? targets[..(rows * targetCount)] : null, null, null, idName, rowIds);
+        {
+            // The arrays were sized from the line count, so they are usually exact and need no copy.
+            double[]? rowTargets = targetCount == 0 ? null : targets.Length == rows * targetCount ? targets : targets[..(rows * targetCount)];
+            return Dataset.FromParts(name, rows, featureNames, values, targetNames, rowTargets, null, null, idName, rowIds);
+        }
 
         var classes = SortClasses(classIndex.Keys);
         if (classes.Length < 2)
@@ -475,7 +482,7 @@ internal sealed class CsvParser
         if (text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point).");
         string fix = roles[column] == Role.Target
-            ? "a regression target must be numeric; for class labels read it with TargetKind.Classification"
+            ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax"
             : options.Features is null
                 ? "every column other than the target is a feature by default; choose the features, or make a text column the id"
                 : "features must be numbers";

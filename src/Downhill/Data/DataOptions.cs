@@ -17,7 +17,7 @@ public enum TargetKind
 /// </summary>
 public readonly record struct DataOptions
 {
-    /// <summary>The CSV field separator: ',', ';' or '\t'. Null sniffs it from the header row.</summary>
+    /// <summary>The CSV field separator: ',', ';', '\t' or '|'. Null sniffs ',', ';' or tab from the header row.</summary>
     public char? Delimiter { get; init; }
 
     /// <summary>

@@ -1,15 +1,19 @@
+using System.Runtime.CompilerServices;
+
 namespace Downhill.Data;
 
 /// <summary>
-/// The fast path for the numbers CSV files are mostly made of: [+-]digits[.digits] with at most
-/// 15 significant digits. Such a number is m / 10^k with m below 2^53 and k at most 22, so both
-/// are exact doubles and one IEEE division rounds correctly (Clinger's fast path): the result is
+/// The fast path for the numbers CSV files are mostly made of: [+-]digits[.digits] whose digits,
+/// read as one integer m, stay at most 2^53, with at most 22 decimals k. Then m and 10^k are
+/// exact doubles and one IEEE division rounds correctly (Clinger's fast path), so the result is
 /// bit for bit what <see cref="double.Parse(string)"/> gives. Anything else (exponents, long
 /// mantissas, "NaN") is left to the full parser.
 /// </summary>
 internal static class SimpleDecimal
 {
-    private const int MaxDigits = 15;
+    // 19 decimal digits always fit in a ulong (10^19 < 2^64), so m is exact before the 2^53 check.
+    private const int MaxDigits = 19;
+    private const ulong MaxExactMantissa = 1UL << 53;
 
     private static readonly double[] PowersOf10 =
     [
@@ -19,46 +23,48 @@ internal static class SimpleDecimal
 
     /// <summary>
     /// Parses the longest simple number at <paramref name="start"/>; <paramref name="stop"/> is
-    /// the index of the first byte after it. False when the bytes there do not start a simple
-    /// number (the caller then scans the whole field and uses the full parser).
+    /// the index of the first byte after it. False when the bytes there are not such a number
+    /// (the caller then scans the whole field and uses the full parser).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> s, int start, out double value, out int stop)
     {
         int i = start;
         bool negative = false;
-        if (i < s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
+        if ((uint)i < (uint)s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
         {
             negative = s[i] == (byte)'-';
             i++;
         }
+        // Digits are gathered without per-digit checks; the count decides afterwards whether m is exact.
         ulong mantissa = 0;
-        int significant = 0, fractionDigits = 0, digitsSeen = 0;
         uint d;
-        while (i < s.Length && (d = (uint)(s[i] - '0')) <= 9)
+        int digitsStart = i;
+        while ((uint)i < (uint)s.Length && (d = (uint)(s[i] - '0')) <= 9)
         {
-            // Leading zeros do not count towards the 15 significant digits.
-            if (mantissa != 0 || d != 0) significant++;
-            mantissa = mantissa * 10 + d;
-            digitsSeen++;
+            mantissa = unchecked(mantissa * 10 + d);
             i++;
-            if (significant > MaxDigits) { value = 0; stop = i; return false; }
         }
-        if (i < s.Length && s[i] == (byte)'.')
+        int digits = i - digitsStart, decimals = 0;
+        if ((uint)i < (uint)s.Length && s[i] == (byte)'.')
         {
             i++;
-            while (i < s.Length && (d = (uint)(s[i] - '0')) <= 9)
+            int fractionStart = i;
+            while ((uint)i < (uint)s.Length && (d = (uint)(s[i] - '0')) <= 9)
             {
-                if (mantissa != 0 || d != 0) significant++;
-                mantissa = mantissa * 10 + d;
-                fractionDigits++;
-                digitsSeen++;
+                mantissa = unchecked(mantissa * 10 + d);
                 i++;
-                if (significant > MaxDigits || fractionDigits >= PowersOf10.Length) { value = 0; stop = i; return false; }
             }
+            decimals = i - fractionStart;
+            digits += decimals;
         }
         stop = i;
-        if (digitsSeen == 0) { value = 0; return false; }
-        double v = (double)mantissa / PowersOf10[fractionDigits];
+        if (digits == 0 || digits > MaxDigits || mantissa > MaxExactMantissa || decimals >= PowersOf10.Length)
+        {
+            value = 0;
+            return false;
+        }
+        double v = (double)mantissa / PowersOf10[decimals];
         value = negative ? -v : v;
         return true;
     }

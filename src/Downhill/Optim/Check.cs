@@ -18,7 +18,7 @@ internal static class Check
     public static void Positive(string owner, string name, double value)
     {
         if (!(value > 0) || double.IsPositiveInfinity(value))
-            Invalid(owner, name, value, $"a finite number > 0");
+            Invalid(owner, name, value, "a finite number > 0");
     }
 
     /// <summary>0 &lt;= value &lt; 1, like a decay rate (beta, momentum of an average).</summary>

@@ -12,6 +12,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
 {
     private readonly Tensor<T>[] parameters;
     private readonly bool[]?[] frozenMasks;
+    private readonly int[]?[] frozenIndices; // the true positions of each mask: what Step saves and restores
     private readonly Dictionary<string, T[]>[] state;
     private readonly long[] parameterSteps;
     private readonly Dictionary<string, T> initialValues = new(StringComparer.Ordinal);
@@ -33,6 +34,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
                     Errors.Argument($"{name}: parameter {i} ({this.parameters[i].Describe()}) is the same tensor as parameter {j}; list each parameter once.");
         }
         frozenMasks = new bool[]?[this.parameters.Length];
+        frozenIndices = new int[]?[this.parameters.Length];
         state = new Dictionary<string, T[]>[this.parameters.Length];
         for (int i = 0; i < state.Length; i++) state[i] = new Dictionary<string, T[]>(StringComparer.Ordinal);
         parameterSteps = new long[this.parameters.Length];
@@ -52,9 +54,14 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         if (mask is not null && mask.Length != parameters[parameterIndex].Size)
             Errors.Argument($"{Name}: the frozen mask for {parameters[parameterIndex].Describe()} has {mask.Length} elements; expected {parameters[parameterIndex].Size}.");
         frozenMasks[parameterIndex] = mask is null ? null : (bool[])mask.Clone();
+        frozenIndices[parameterIndex] = mask is null ? null : [.. Enumerable.Range(0, mask.Length).Where(j => mask[j])];
     }
 
-    public bool[]? FrozenMask(int parameterIndex) => frozenMasks[parameterIndex];
+    /// <summary>A copy of the element mask of parameter <paramref name="parameterIndex"/>; null when no element is frozen.</summary>
+    public bool[]? FrozenMask(int parameterIndex) => (bool[]?)frozenMasks[parameterIndex]?.Clone();
+
+    /// <summary>The frozen element positions of a parameter, or null.</summary>
+    private protected int[]? FrozenElements(int parameterIndex) => frozenIndices[parameterIndex];
 
     public override void ZeroGrad()
     {
@@ -71,17 +78,17 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
             if (p.Grad.Size != p.Size)
                 Errors.Shape($"{Name}: the gradient of {p.Describe()} has shape {p.Grad.Shape}; it must match the parameter.");
             parameterSteps[i]++;
-            var mask = frozenMasks[i];
-            if (mask is null)
+            var frozen = frozenIndices[i];
+            if (frozen is null)
             {
                 Update(i, p.Data, p.Grad.Data);
                 continue;
             }
             // Simplest exact way to skip elements inside vectorized updates: run the update on
             // every element, then put back the frozen elements' values and state.
-            var saved = SaveMasked(i, mask);
+            var saved = SaveFrozen(i, frozen);
             Update(i, p.Data, p.Grad.Data);
-            RestoreMasked(i, mask, saved);
+            RestoreFrozen(i, frozen, saved);
         }
     }
 
@@ -131,34 +138,34 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
     /// <summary>The named state buffer if it exists yet (e.g. SGD's momentum starts as a copy of the first gradient).</summary>
     protected bool TryGetState(int index, string name, out T[] buffer) => state[index].TryGetValue(name, out buffer!);
 
-    private (T[] Values, Dictionary<string, T[]> State) SaveMasked(int index, bool[] mask)
+    private (T[] Values, Dictionary<string, T[]> State) SaveFrozen(int index, int[] frozen)
     {
         var savedState = new Dictionary<string, T[]>(StringComparer.Ordinal);
-        foreach (var (name, buffer) in state[index]) savedState[name] = Pick(buffer, mask);
-        return (Pick(parameters[index].Data, mask), savedState);
+        foreach (var (name, buffer) in state[index]) savedState[name] = Pick(buffer, frozen);
+        return (Pick(parameters[index].Data, frozen), savedState);
     }
 
-    private void RestoreMasked(int index, bool[] mask, (T[] Values, Dictionary<string, T[]> State) saved)
+    private void RestoreFrozen(int index, int[] frozen, (T[] Values, Dictionary<string, T[]> State) saved)
     {
-        Put(parameters[index].Data, mask, saved.Values);
+        Put(parameters[index].Data, frozen, saved.Values);
         foreach (var (name, buffer) in state[index])
         {
-            if (saved.State.TryGetValue(name, out var old)) Put(buffer, mask, old);
+            if (saved.State.TryGetValue(name, out var old)) Put(buffer, frozen, old);
             else // created by this very update: its frozen elements get the buffer's initial value
-                for (int j = 0; j < mask.Length; j++) if (mask[j]) buffer[j] = initialValues.GetValueOrDefault(name);
+                foreach (int j in frozen) buffer[j] = initialValues.GetValueOrDefault(name);
         }
     }
 
-    private static T[] Pick(Span<T> values, bool[] mask)
+    private static T[] Pick(Span<T> values, int[] frozen)
     {
-        var copy = new T[values.Length];
-        for (int j = 0; j < mask.Length; j++) if (mask[j]) copy[j] = values[j];
+        var copy = new T[frozen.Length];
+        for (int k = 0; k < frozen.Length; k++) copy[k] = values[frozen[k]];
         return copy;
     }
 
-    private static void Put(Span<T> values, bool[] mask, T[] saved)
+    private static void Put(Span<T> values, int[] frozen, T[] saved)
     {
-        for (int j = 0; j < mask.Length; j++) if (mask[j]) values[j] = saved[j];
+        for (int k = 0; k < frozen.Length; k++) values[frozen[k]] = saved[k];
     }
 
     // ---- Checkpoints ---------------------------------------------------------------------

@@ -32,7 +32,11 @@ public abstract class Optimizer
     /// <summary>How many times <see cref="Step"/> has run.</summary>
     public long StepCount { get; protected set; }
 
-    /// <summary>Moves every trainable parameter that has a gradient one step downhill.</summary>
+    /// <summary>
+    /// Moves every trainable parameter that has a gradient one step downhill. L-BFGS, which
+    /// evaluates the loss several times per step, takes <c>Step(closure)</c> instead (every
+    /// <see cref="Optimizer{T}"/> accepts that form, so a loop can always use it).
+    /// </summary>
     public abstract void Step();
 
     /// <summary>Clears the gradients of all parameters (before the next backward pass).</summary>

@@ -112,7 +112,10 @@ public static class Fitting
         var scaleKind = settings.Scale ?? (spec.Kind == ModelKind.Formula ? ScalerKind.None : ScalerKind.Standard);
         if (spec.Kind == ModelKind.Formula && scaleKind != ScalerKind.None)
             Errors.Argument("formula models fit the data in its own units (--scale none): scaling would change what the formula's parameters mean.");
-        var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind);
+        // Regression targets are scaled with the features: an optimizer whose step does not grow
+        // with the gradient (Adam) would otherwise need ~10^5 steps to walk a bias out to a target
+        // mean like 250,000. Predictions, weights in data units and reported metrics undo it.
+        var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind, scaleTargets: !classification);
         train = train.WithScaler(scaler);
         validation = validation?.WithScaler(scaler);
 
@@ -155,6 +158,7 @@ public static class Fitting
         var trainer = new Trainer<T>(model, optimizer, training)
         {
             Schedule = settings.Schedule?.Invoke(optimizer),
+            TargetScaler = scaler?.TargetOffset is null ? null : scaler,
         };
         if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
         var precisionOfT = typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64;
@@ -181,8 +185,8 @@ public static class Fitting
         }
         var result = trainer.Fit(trainData, validationData, callbacks, cancel);
 
-        var trainMetrics = Evaluate(trainer, loss, trainData);
-        var validationMetrics = validationData is null ? null : Evaluate(trainer, loss, validationData);
+        var trainMetrics = trainer.Evaluate(trainData);
+        var validationMetrics = validationData is null ? null : trainer.Evaluate(validationData);
         var file = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler,
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
             validationMetrics ?? trainMetrics);
@@ -293,15 +297,6 @@ public static class Fitting
             mask[flat] = true;
             optimizer.SetFrozenMask(k, mask);
         }
-    }
-
-    private static Dictionary<string, double> Evaluate<T>(Trainer<T> trainer, Loss loss, TrainingData<T> data)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var output = trainer.Predict(data.Features);
-        var metrics = Metrics.Compute(loss, output, data);
-        metrics["loss"] = double.CreateTruncating(Losses.Compute(loss, output, data.Targets, data.Labels).Item());
-        return metrics;
     }
 
     public static ModelFile Describe<T>(Model<T> model, ModelSpec spec, Activation activation, Loss loss,

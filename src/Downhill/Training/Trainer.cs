@@ -48,6 +48,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Called before each epoch (0-based) to set the learning rate.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// When regression targets were scaled for training, this scaler turns outputs and targets
+    /// back into the data's units for metrics (rmse, mae, r2); losses stay in training units.
+    /// </summary>
+    public Data.Scaler? TargetScaler { get; init; }
+
     /// <summary>Lowers the learning rate when the validation (or training) loss stops improving.</summary>
     public ReduceOnPlateau? Plateau { get; init; }
 
@@ -132,7 +138,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var output = Predict(validation.Features);
             validationLoss = LossValue(output, validation);
-            metrics = Metrics.Compute(options.Loss, output, validation);
+            metrics = DataUnitMetrics(output, validation);
         }
         double monitored = validationLoss ?? trainLoss;
         if (monitored < bestValidation)
@@ -145,6 +151,28 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         else epochsWithoutImprovement++;
         Plateau?.Step(monitored);
         return new EpochRecord(epoch, trainLoss, validationLoss, metrics, optimizer.LearningRate, seconds);
+    }
+
+    /// <summary><c>loss</c> (in training units) plus rmse/mae/r2 in the data's units, or accuracy.</summary>
+    public Dictionary<string, double> Evaluate(TrainingData<T> data)
+    {
+        var output = Predict(data.Features);
+        var metrics = DataUnitMetrics(output, data);
+        metrics["loss"] = LossValue(output, data);
+        return metrics;
+    }
+
+    private Dictionary<string, double> DataUnitMetrics(Tensor<T> output, TrainingData<T> data)
+    {
+        if (TargetScaler is null || data.Targets is null) return Metrics.Compute(options.Loss, output, data);
+        Tensor<double> Unscale(Tensor<T> t)
+        {
+            var values = t.ToArray().Select(double.CreateTruncating).ToArray();
+            int k = t.Shape[1];
+            for (int i = 0; i < values.Length; i += k) TargetScaler.InverseTargets(values.AsSpan(i, k));
+            return Tensor<double>.Wrap(values, t.Shape[0], k);
+        }
+        return Metrics.Regression(Unscale(output), Unscale(data.Targets));
     }
 
     /// <summary>The model's raw outputs without recording a tape.</summary>

@@ -35,7 +35,7 @@ public sealed class LeastSquaresStatisticsTests
     [Fact]
     public void Without_spare_observations_there_is_no_sigma()
     {
-        LeastSquaresStatistics stats = LeastSquaresStatistics.FromJacobian([1, 0, 0, 1], 2, 2, 0);
+        LeastSquaresStatistics stats = LeastSquaresStatistics.FromJacobian([1, 0, 0, 1], 2, 2, 0.5);
         Assert.Equal(0, stats.DegreesOfFreedom);
         Assert.True(double.IsNaN(stats.ResidualStandardDeviation));
         Assert.All(stats.StandardErrors, e => Assert.True(double.IsNaN(e)));

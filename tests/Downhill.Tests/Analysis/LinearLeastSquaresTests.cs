@@ -92,6 +92,46 @@ public sealed class LinearLeastSquaresTests
         Assert.Equal(yBar - slope * xBar, fit.Biases[0], 1e-12);
         // For one feature the scaled normal matrix is [1]: perfectly conditioned.
         Assert.Equal(1, fit.ConditionNumber, 1e-15);
+
+        int n = x.Length;
+        double sxx = x.Sum(a => (a - xBar) * (a - xBar));
+        double s = Math.Sqrt(fit.ResidualSumOfSquares[0] / (n - 2));
+        Assert.Equal(7, fit.DegreesOfFreedom);
+        Assert.Equal(s / Math.Sqrt(sxx), fit.StandardErrors[0], 1e-14);
+        Assert.Equal(s * Math.Sqrt(1.0 / n + xBar * xBar / sxx), fit.BiasStandardErrors[0], 1e-13);
+    }
+
+    /// <summary>
+    /// The same standard errors from the general nonlinear route: <see cref="LeastSquaresStatistics"/>
+    /// on the Jacobian [X, 1] of the linear model (QR of the data, no Gram matrix, no centering).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Standard_errors_match_the_jacobian_route(bool nearlyCollinear)
+    {
+        var random = new Random(11);
+        var (x, y) = Data(300, [1, 1, 2], [0.5], noise: 0.3, seed: 12, feature: (i, j) => j switch
+        {
+            0 => Math.Sin(i),
+            1 => nearlyCollinear ? Math.Sin(i) + 1e-7 * (random.NextDouble() - 0.5) : Math.Cos(i),
+            _ => 5 + Math.Cos(3 * i),
+        });
+        LinearLeastSquaresResult fit = LinearLeastSquares.Fit(x, 3, y);
+        Assert.Equal(nearlyCollinear ? LinearSolver.HouseholderQr : LinearSolver.NormalEquations, fit.Solver);
+
+        var jacobian = new double[300 * 4];
+        for (int i = 0; i < 300; i++)
+        {
+            for (int j = 0; j < 3; j++) jacobian[i * 4 + j] = x[i * 3 + j];
+            jacobian[i * 4 + 3] = 1;
+        }
+        LeastSquaresStatistics stats = LeastSquaresStatistics.FromJacobian(jacobian, 300, 4, fit.ResidualSumOfSquares[0]);
+        // Errors of collinear weights are ~1e7 times larger and carry that many fewer digits.
+        double tolerance = nearlyCollinear ? 1e-5 : 1e-10;
+        for (int j = 0; j < 3; j++)
+            Assert.Equal(stats.StandardErrors[j], fit.StandardErrors[j], tolerance * stats.StandardErrors[j]);
+        Assert.Equal(stats.StandardErrors[3], fit.BiasStandardErrors[0], tolerance * stats.StandardErrors[3]);
     }
 
     [Fact]
@@ -134,6 +174,7 @@ public sealed class LinearLeastSquaresTests
         });
         LinearLeastSquaresResult fit = LinearLeastSquares.Fit(x, 4, y);
         Assert.Equal(2, fit.Rank);
+        Assert.Equal(2, fit.StandardErrors.Count(double.IsNaN));
         Assert.Equal(double.PositiveInfinity, fit.ConditionNumber);
         Assert.True(fit.IllConditioned);
         Assert.True(fit.ResidualSumOfSquares[0] < 1e-20, $"rss {fit.ResidualSumOfSquares[0]}");

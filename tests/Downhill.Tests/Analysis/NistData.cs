@@ -10,9 +10,19 @@ namespace Downhill.Tests.Analysis;
 /// tests that need it return early.
 /// The environment variable DOWNHILL_NIST_DATA, when set, names the folder instead.
 /// </summary>
-internal sealed record NistProblem(string Name, double[] X, double[] Y, double[] Start1, double[] Start2,
+internal sealed record NistProblem(string Name, string Formula, string[] ParameterNames,
+    Dictionary<string, double[]> Columns, double[] Start1, double[] Start2,
     double[] Certified, double[] CertifiedSd, double CertifiedRss)
 {
+    public static readonly string[] All = Folder() is string folder
+        ? JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))).RootElement
+            .EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray()
+        : [];
+
+    public double[] X => Columns.GetValueOrDefault("x") ?? [];
+    public double[] Y => Columns["y"];
+    public int Rows => Y.Length;
+
     public static string? Folder()
     {
         // DOWNHILL_NIST_DATA points elsewhere, for a checkout that does not sit beside shared/.
@@ -36,18 +46,18 @@ internal sealed record NistProblem(string Name, double[] X, double[] Y, double[]
         JsonElement entry = manifest.RootElement.EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
         static double[] Numbers(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
-        var x = new List<double>();
-        var y = new List<double>();
         string[] lines = File.ReadAllLines(Path.Combine(folder, name + ".csv"));
         string[] header = lines[0].Split(',');
-        int yColumn = Array.IndexOf(header, "y"), xColumn = Array.IndexOf(header, "x");
+        var values = header.Select(_ => new List<double>()).ToArray();
         foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
         {
             string[] cells = line.Split(',');
-            y.Add(double.Parse(cells[yColumn], CultureInfo.InvariantCulture));
-            x.Add(double.Parse(cells[xColumn], CultureInfo.InvariantCulture));
+            for (int c = 0; c < header.Length; c++) values[c].Add(double.Parse(cells[c], CultureInfo.InvariantCulture));
         }
-        return new NistProblem(name, x.ToArray(), y.ToArray(), Numbers(entry.GetProperty("start1")),
+        var columns = header.Select((h, c) => (h, values[c].ToArray())).ToDictionary(t => t.h, t => t.Item2);
+        return new NistProblem(name, entry.GetProperty("formula").GetString()!,
+            entry.GetProperty("parameters").EnumerateArray().Select(v => v.GetString()!).ToArray(),
+            columns, Numbers(entry.GetProperty("start1")),
             Numbers(entry.GetProperty("start2")), Numbers(entry.GetProperty("certified")),
             Numbers(entry.GetProperty("certified_sd")), entry.GetProperty("certified_rss").GetDouble());
     }

@@ -165,7 +165,7 @@ public class CsvTests
         var cells = new List<string>();
         for (int i = 0; i < 20_000; i++)
         {
-            int digits = rng.Next(1, 18), fraction = rng.Next(0, digits);
+            int digits = rng.Next(1, 24), fraction = rng.Next(0, digits);
             var s = new StringBuilder(rng.Next(4) == 0 ? "-" : "");
             for (int k = 0; k < digits; k++)
             {
@@ -174,6 +174,8 @@ public class CsvTests
             }
             cells.Add(s.ToString());
         }
+        // Edges of the fast path: empty parts, signs, leading zeros, 2^53 and 2^53 + 1, 22 and 23 decimals.
+        cells.AddRange(["1.", ".5", "-0", "+3", "007", "9007199254740992", "9007199254740993", "0.0000000000000000000001", "0.00000000000000000000001", "1e5"]);
         var d = ReadText("v\n" + string.Join("\n", cells) + "\n");
         var values = d.Features<double>().ToArray();
         for (int i = 0; i < cells.Count; i++)
@@ -215,7 +217,7 @@ public class CsvTests
             ErrorOf("x,price\n1,2\n3,abc\n"));
         Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point).",
             ErrorOf("x;price\n1;12,5\n"));
-        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; for class labels read it with TargetKind.Classification).",
+        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax).",
             ErrorOf("x,y\n1,big\n", new DataOptions { Targets = ["y"], TargetKind = TargetKind.Regression }));
         Assert.Equal("data.csv line 2, column \"x\": the value is empty; every feature needs a number (fill it in or drop the row).",
             ErrorOf("x,y\n,1\n"));
@@ -263,6 +265,60 @@ public class CsvTests
     {
         Assert.Equal("data.csv line 1: the column name \"x\" appears twice (columns 1 and 2); give each column its own name.", ErrorOf("x,x\n1,2\n"));
         Assert.Equal("data.csv line 1: column 1 has no name; give every column a name in the header row.", ErrorOf(",x\n1,2\n"));
+    }
+
+    [Fact]
+    public void Bare_carriage_return_line_ends_grow_the_row_arrays()
+    {
+        // No '\n' at all, so the line count says one line and the arrays must grow as rows arrive.
+        var text = "x,y\r" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},{2 * i}\r"));
+        var d = ReadText(text, new DataOptions { Targets = ["y"] });
+        Assert.Equal(100, d.Count);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => 2.0 * i), d.Column("y"));
+    }
+
+    [Fact]
+    public void A_record_longer_than_the_read_block_is_read_whole()
+    {
+        var longId = new string('q', 3 << 20);
+        var d = ReadText($"id,x\n\"{longId}\",1\nshort,2\n", new DataOptions { Id = "id" });
+        Assert.Equal([longId, "short"], d.Ids!);
+        Assert.Equal([1.0, 2], d.Column("x"));
+    }
+
+    [Fact]
+    public void Reads_a_stream_that_cannot_seek()
+    {
+        var pipe = new NonSeekable(new MemoryStream("a,b\n1,2\n"u8.ToArray()));
+        Assert.Equal([2.0], Csv.Read(pipe, "stdin").Column("b"));
+    }
+
+    [Fact]
+    public void Classification_takes_one_target()
+    {
+        Assert.Equal("data.csv: \"kind\" holds class labels, and classification takes exactly one target column, but 2 are named (kind, y); name only the class column as the target.",
+            ErrorOf("x,kind,y\n1,cat,2\n2,dog,3\n", new DataOptions { Targets = ["kind", "y"] }));
+    }
+
+    [Fact]
+    public void A_column_in_two_roles_is_an_error()
+    {
+        Assert.Equal("data.csv: column \"y\" is named as a feature but is already a target; list each column in one role.",
+            ErrorOf("x,y\n1,2\n", new DataOptions { Targets = ["y"], Features = ["x", "y"] }));
+    }
+
+    private sealed class NonSeekable(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]

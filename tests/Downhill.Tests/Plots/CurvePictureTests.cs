@@ -66,7 +66,17 @@ public class CurvePictureTests
         Assert.Contains("lr = 0.1", texts);
         Assert.Contains("lr = 0.5 diverged", texts);
         Assert.Contains("lr = 0.3 diverged", texts);
+        Assert.Contains("last loss before a blow-up", texts);
         Assert.Contains("loss (log scale)", texts);
+    }
+
+    [Fact]
+    public void Numbered_inputs_count_epochs_from_one()
+    {
+        Assert.Equal([1.0, 2.0, 3.0], EpochCurve.Numbered("training", [0.5, 0.4, 0.3]).Epochs);
+        var run = LearningRateRun.Numbered(0.1, [1, 2], diverged: true);
+        Assert.Equal([1.0, 2.0], run.Epochs);
+        Assert.True(run.Diverged);
     }
 
     [Fact]

@@ -144,6 +144,52 @@ internal sealed class HouseholderQr
         }
     }
 
+    /// <summary>
+    /// Numerical rank: the number of leading |R[j,j]| above max(Rows, Columns) ε |R[0,0]|
+    /// (meaningful after a pivoted factorization, whose diagonal does not increase).
+    /// </summary>
+    public int Rank()
+    {
+        double tolerance = Math.Max(Rows, Columns) * Precision.MachineEpsilon * Math.Abs(rDiagonal[0]);
+        int rank = 0;
+        while (rank < Columns && Math.Abs(rDiagonal[rank]) > tolerance) rank++;
+        return rank;
+    }
+
+    /// <summary>
+    /// (AᵀA)⁻¹ in A's column order as P R⁻¹ R⁻ᵀ Pᵀ, never forming AᵀA (which would square the
+    /// condition number). Only the leading rank x rank block of R is inverted; rows and columns
+    /// of parameters beyond the rank are NaN, since the data do not determine them.
+    /// </summary>
+    public double[] InverseNormalMatrix(int rank)
+    {
+        int p = Columns;
+        var rInverse = new double[p * p];
+        for (int j = 0; j < rank; j++)
+        {
+            rInverse[j * p + j] = 1 / R(j, j);
+            for (int i = j - 1; i >= 0; i--)
+            {
+                double s = 0;
+                for (int k = i + 1; k <= j; k++) s += R(i, k) * rInverse[k * p + j];
+                rInverse[i * p + j] = -s / R(i, i);
+            }
+        }
+        var inverse = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+            {
+                double value = double.NaN;
+                if (i < rank && j < rank)
+                {
+                    value = 0;
+                    for (int k = Math.Max(i, j); k < rank; k++) value += rInverse[i * p + k] * rInverse[j * p + k];
+                }
+                inverse[permutation[i] * p + permutation[j]] = value;
+            }
+        return inverse;
+    }
+
     /// <summary>Copies R into a Columns x Columns row-major array, zeros below the diagonal.</summary>
     public void CopyR(Span<double> r)
     {
