@@ -57,13 +57,13 @@ public static class TrainingPictures
     /// <summary>The loss over parameters <paramref name="first"/> and <paramref name="second"/> around <paramref name="path"/>,
     /// the other parameters held at the model's current values, with the path drawn across it.</summary>
     public static Figure SurfaceWithPath(Model<double> model, TrainingData<double> data, Loss loss,
-        DescentPath path, string first, string second)
+        DescentPath path, string first, string second, int points = SurfacePoints)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(path);
         var surface = LossSurface.OverParameters(model, data, loss,
-            new GridAxis(first, AxisAround(path.First, SurfacePoints)), new GridAxis(second, AxisAround(path.Second, SurfacePoints)));
+            new GridAxis(first, AxisAround(path.First, points)), new GridAxis(second, AxisAround(path.Second, points)));
         string name = loss.Name();
         return Draw.LossSurface(new LossGrid(first, surface.First.Values, second, surface.Second.Values, surface.Loss),
             new LossSurfaceOptions { Title = $"{name} over {first} and {second}", LossName = name, Path = path });

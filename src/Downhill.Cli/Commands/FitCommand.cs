@@ -27,7 +27,7 @@ internal static class FitCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the training (and validation) loss per epoch, validation accuracy when classifying, the best epoch when early stopping (.png or .svg)." };
         var trace = new Option<string?>("--trace") { Description = "Write every parameter value after every update as CSV: step,loss,<parameters> (m, b; weight[0,0] for matrix elements), full precision. " +
             "Row 0 holds the start values and the full training loss there; row k the values after update k and the loss of the batch that update used, measured before it. " +
-            "Values are the ones the model stores: for linear, logistic and softmax models with feature scaling (the default) weights are in scaled-feature units, the same units 'surface --grid weight[0,0]=...' uses; add --scale none for data units. " +
+            "Values and losses are in the units the model trains in: for linear, logistic and softmax models with scaling (the default) weights act on standardized features (and, for regression, predict the standardized target), the same units 'surface --grid weight[0,0]=...' uses; add --scale none for data units. " +
             "At most 1,000 parameters. Use it as 'surface --path'." };
         var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics, confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
         var size = Cli.SizeOption();
