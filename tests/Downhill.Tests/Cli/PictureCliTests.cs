@@ -48,6 +48,21 @@ public class PictureCliTests
         PictureAssert.IsPicture(File.ReadAllBytes(At("s.png")), 800, 600);
     }
 
+    [Fact]
+    public void LinearTraceNamesMatrixElementsAsTheSurfaceGridDoes()
+    {
+        var fit = CliProcess.Run(dir, "fit", "line", "--model", "linear", "--optimizer", "sgd", "--lr", "0.1", "--batch", "full", "--epochs", "10",
+            "--trace", "t.csv", "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        var lines = File.ReadAllLines(At("t.csv"));
+        Assert.Equal("step,loss,\"weight[0,0]\",bias", lines[0]);
+        Assert.Equal(12, lines.Length);
+        var surface = CliProcess.Run(dir, "surface", "line", "--model", "linear", "--grid", "weight[0,0]=-0.5:1.5/11", "--grid", "bias=-1:1/11",
+            "--plot", "s.png", "--path", "t.csv");
+        Assert.True(surface.ExitCode == 0, surface.Stderr);
+        PictureAssert.IsPicture(File.ReadAllBytes(At("s.png")), 800, 600);
+    }
+
     [Theory]
     [InlineData("--plot", "curves.jpg", "--plot curves.jpg: '.jpg' is not a picture format; end the name in .png or .svg.")]
     [InlineData("--plot", "missing/curves.png", "--plot missing/curves.png: folder")]

@@ -69,6 +69,17 @@ public class TrainingPicturesTests
     }
 
     [Fact]
+    public void LossCurvesMarkTheEpochEarlyStoppingKept()
+    {
+        var none = new Dictionary<string, double>();
+        EpochRecord[] history = [new(1, 0.9, 0.8, none, 0.1, 0), new(2, 0.5, 0.4, none, 0.1, 0), new(3, 0.3, 0.45, none, 0.1, 0), new(4, 0.2, 0.5, none, 0.1, 0)];
+        var figure = TrainingPictures.LossCurves(new TrainingResult(history, StopReason.EarlyStopping, 2, null, 1, 100), Nn.Loss.Mse);
+        PictureAssert.HasText(figure, "best epoch 2");
+        PictureAssert.HasText(figure, "validation 0.4 at best epoch");
+        PictureAssert.HasText(figure, "mse per epoch");
+    }
+
+    [Fact]
     public void ReportForImagesEmbedsCurvesConfusionMatrixAndSampleImagesAndRequestsNothing()
     {
         var (data, settings) = Digits(columns: 784);
