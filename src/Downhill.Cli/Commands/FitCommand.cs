@@ -11,7 +11,10 @@ using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
 
-/// <summary><c>downhill fit DATA --target y --model linear ...</c>: learn a model's parameters by gradient descent.</summary>
+/// <summary>
+/// <c>downhill fit DATA --target y --model linear ...</c>: learn a model's parameters by gradient
+/// descent, or a formula's by Levenberg-Marquardt least squares with <c>--optimizer lm</c>.
+/// </summary>
 internal static class FitCommand
 {
     public static Command Create()
@@ -24,6 +27,11 @@ internal static class FitCommand
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint written by --checkpoint (same data and options; --epochs is the total)." };
         var test = new Option<string?>("--test") { Description = "Evaluate the final model on this second file." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final summary." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object when the fit ends and nothing else on stdout: parameters, standard_errors and rss " +
+                "(least-squares fits of formulas), loss, iterations (lm) or epochs, seconds, stopped_because, explanation, hint.",
+        };
         var plot = new Option<string?>("--plot") { Description = "Draw the training (and validation) loss per epoch, validation accuracy when classifying, the best epoch when early stopping (.png or .svg)." };
         var trace = new Option<string?>("--trace") { Description = "Write every parameter value after every update as CSV: step,loss,<parameters> (m, b; weight[0,0] for matrix elements), full precision. " +
             "Row 0 holds the start values and the full training loss there; row k the values after update k and the loss of the batch that update used, measured before it. " +
@@ -35,9 +43,10 @@ internal static class FitCommand
         var command = new Command("fit", "Learn a model's parameters from data by gradient descent, show progress, save the model.\n" +
             "Examples:\n  downhill fit line --target y --model linear --optimizer sgd --lr 0.1 --epochs 50\n" +
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --epochs 500\n" +
+            "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --optimizer lm --json\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
         shared.AddTo(command);
-        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, plot, trace, report, size }) command.Add(o);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size }) command.Add(o);
 
         command.SetAction(r =>
         {
@@ -53,17 +62,23 @@ internal static class FitCommand
             Cli.CheckOutputPath(reportPath, "--report");
             var imageSize = ImageSize.Parse(r.GetValue(size)!);
             var dataset = shared.LoadData(r);
-            var read = shared.Read(r);
-            var settings = read with
+            var settings = shared.Read(r);
+            bool lm = Fitting.IsLevenbergMarquardt(settings.Optimizer);
+            settings = settings with
             {
+                // For lm, --epochs counts Levenberg-Marquardt iterations, and only when given: 10 would cut most fits short.
+                MaxIterations = lm && r.GetResult(training.Epochs) is { Implicit: false } ? settings.Training.Epochs : null,
                 CheckpointPath = r.GetValue(checkpoint),
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
-                // The report draws the route across the loss surface of a two-parameter formula.
-                TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && read.Model.Kind == ModelKind.Formula),
+                // The report draws the route gradient descent took across the loss surface of a two-parameter formula.
+                TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && settings.Model.Kind == ModelKind.Formula && !lm),
             };
             var trainingOptions = settings.Training;
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
-            bool isQuiet = r.GetValue(quiet);
+            bool isJson = r.GetValue(json);
+            bool isQuiet = r.GetValue(quiet) || isJson;
+            // With --json, stdout holds the JSON object alone.
+            var info = isJson ? Console.Error : Console.Out;
             if (!isQuiet)
                 Console.WriteLine($"data: {dataset.Source}: {dataset.Count} rows, {dataset.FeatureCount} features" +
                     (dataset.TargetCount > 0 ? $", target {string.Join(", ", dataset.TargetNames)}" : "") +
@@ -81,16 +96,20 @@ internal static class FitCommand
             FitOutcome outcome;
             try
             {
-                outcome = new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(dataset, settings, cb, cancel.Token));
+                outcome = lm
+                    ? Fitting.Fit(dataset, settings, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
+                    : new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(dataset, settings, cb, cancel.Token));
             }
             finally { Console.CancelKeyPress -= onCancel; }
 
             if (r.GetValue(history) is { } historyPath) WriteHistory(historyPath, outcome.Result.History);
-            Summarize(outcome, dataset);
+            if (isJson) Console.WriteLine(FitJson.Write(outcome));
+            else Summarize(outcome);
+            if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
             if (r.GetValue(trace) is { } tracePath)
             {
                 outcome.Trace!.Save(tracePath);
-                Console.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
+                info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
             }
             if (r.GetValue(plot) is { } plotPath)
             {
@@ -99,13 +118,13 @@ internal static class FitCommand
                 else
                 {
                     TrainingPictures.LossCurves(outcome.Result, outcome.Loss).Save(plotPath, imageSize);
-                    Console.WriteLine($"loss curves drawn in {plotPath}");
+                    info.WriteLine($"loss curves drawn in {plotPath}");
                 }
             }
             if (reportPath is not null)
             {
                 FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
-                Console.WriteLine($"report written to {reportPath}");
+                info.WriteLine($"report written to {reportPath}");
             }
             if (outcome.Result.Divergence is { } d)
             {
@@ -116,13 +135,13 @@ internal static class FitCommand
                 return ExitCodes.Diverged;
             }
             outcome.Model.Save(outPath);
-            Console.WriteLine($"model saved to {outPath}");
+            if (!isJson) Console.WriteLine($"model saved to {outPath}");
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
                 var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
                 var metrics = predictor.Evaluate(testData);
-                Console.WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
+                (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }
             return ExitCodes.Success;
         });
@@ -149,18 +168,17 @@ internal static class FitCommand
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static void Summarize(FitOutcome o, Dataset data)
+    private static string DescribeIteration(EpochRecord e) =>
+        $"iteration {e.Epoch}  train_loss {Progress.Format(e.TrainLoss)}  {e.Seconds * 1000:F1}ms";
+
+    private static void Summarize(FitOutcome o)
     {
         var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
-        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {o.Loss.ToString().ToLowerInvariant()}");
+        table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {Nn.Losses.Name(o.Loss)}");
         var r = o.Result;
-        table.AddRow("stopped because", r.StoppedBecause switch
-        {
-            StopReason.Completed => $"all {r.History.Count} epochs ran",
-            StopReason.EarlyStopping => $"early stopping (best epoch {r.BestEpoch}, weights restored)",
-            StopReason.Diverged => "diverged",
-            _ => "cancelled (Ctrl-C)",
-        });
+        table.AddRow("stopped because", Markup.Escape(FitJson.StoppedBecause(o).Explanation));
+        if (o.LeastSquares?.Solver is { } solver)
+            table.AddRow("iterations", $"{solver.Iterations} ({solver.Evaluations} evaluations, {solver.JacobianEvaluations} Jacobians)");
         table.AddRow("rows", $"{o.TrainRows} train" + (o.ValidationRows > 0 ? $", {o.ValidationRows} validation" : ""));
         foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}", Progress.Format(v));
         if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}", Progress.Format(v));
@@ -176,8 +194,35 @@ internal static class FitCommand
                 table.AddRow($"bias{suffix}", Progress.Format(linear.Bias[k]));
             }
         }
-        else if (o.Model.Kind == "formula")
+        else if (o.Model.Kind == "formula" && o.LeastSquares is null)
             foreach (var p in o.Model.Parameters) table.AddRow(p.Name, p.Values[0].ToString("G10", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
+        if (o.LeastSquares is { } leastSquares)
+        {
+            AnsiConsole.Write(Coefficients(leastSquares));
+            Console.WriteLine(Describe(leastSquares.Statistics));
+        }
     }
+
+    /// <summary>The coefficient table of a statistics package: estimate, standard error, t value.</summary>
+    private static Table Coefficients(LeastSquaresReport report)
+    {
+        var s = report.Statistics;
+        var table = new Table().AddColumn("parameter").AddColumn(new TableColumn("estimate").RightAligned())
+            .AddColumn(new TableColumn("std. error").RightAligned()).AddColumn(new TableColumn("t value").RightAligned());
+        for (int j = 0; j < report.Names.Count; j++)
+        {
+            double estimate = report.Estimates[j], error = s.StandardErrors[j];
+            table.AddRow(Markup.Escape(report.Names[j]), G(estimate, 10), G(error, 5), G(estimate / error, 4));
+        }
+        return table;
+    }
+
+    /// <summary>σ, degrees of freedom, RSS and conditioning under the coefficient table.</summary>
+    private static string Describe(Analysis.LeastSquaresStatistics s) =>
+        $"residual standard deviation {G(s.ResidualStandardDeviation, 6)} on {s.DegreesOfFreedom} degrees of freedom\n" +
+        $"RSS {G(s.ResidualSumOfSquares, 10)}, condition number of JᵀJ {G(s.ConditionNumber, 3)}" +
+        (s.Rank < s.Parameters ? $"\nJ has rank {s.Rank} of {s.Parameters}: some parameters are not determined by the data (their errors are NaN)" : "");
+
+    private static string G(double v, int digits) => v.ToString("G" + digits, CultureInfo.InvariantCulture);
 }

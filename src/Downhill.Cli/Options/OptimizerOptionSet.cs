@@ -8,7 +8,8 @@ internal sealed class OptimizerOptionSet(string defaultOptimizer)
 {
     public readonly Option<string> Optimizer = new("--optimizer")
     {
-        Description = $"sgd, adagrad, rmsprop, adam, adamw or lbfgs (default {defaultOptimizer}).",
+        Description = $"sgd, adagrad, rmsprop, adam, adamw or lbfgs (default {defaultOptimizer}); for fit also lm: Levenberg-Marquardt " +
+            "least squares for formula models (mse or rmse), where --epochs is the most iterations (default 1000).",
         DefaultValueFactory = _ => defaultOptimizer,
     };
     public readonly Option<double?> Lr = new("--lr") { Description = "Learning rate: the step size (too large overshoots and diverges, too small crawls)." };

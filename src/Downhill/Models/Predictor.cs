@@ -173,6 +173,8 @@ public sealed class Predictor
                 for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
             }
         }
+        // Only the feature half of the scaler applies to inputs; new data need not have target columns.
+        var featureScaler = file.Scaler is null ? null : new Scaler(file.Scaler.Kind, file.Scaler.FeatureOffset, file.Scaler.FeatureScale);
         return data =>
         {
             Tensor<T> output;
@@ -190,7 +192,7 @@ public sealed class Predictor
                     }
                     x = (Tensor<T>)(object)Tensor<double>.Wrap(values, n, m);
                 }
-                else x = data.WithScaler(file.Scaler).Features<T>();
+                else x = data.WithScaler(featureScaler).Features<T>();
                 output = model.Forward(x);
             }
             var result = output.ToArray().Select(double.CreateTruncating).ToArray();

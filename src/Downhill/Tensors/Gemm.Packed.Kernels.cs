@@ -7,14 +7,15 @@ namespace Downhill;
 internal static partial class Gemm
 {
     /// <summary>
-    /// C[8, NR] (+)= Apanel * Bpanel over kc steps with the whole tile in 16 zmm accumulators
+    /// C[8, NR] (+)= Apanel * Bpanel over kc steps (B rows <paramref name="ldb"/> apart: NR when
+    /// packed, n when read in place) with the whole tile in 16 zmm accumulators
     /// (NR = 32 floats or 16 doubles). Each step: two vector loads of B, eight broadcasts of A,
     /// sixteen FMAs. Sixteen independent chains cover the FMA latency (4 cycles x 2 pipes) with
     /// room to spare, and eight rows match the training batch sizes (32, 64, 128) with no wasted
     /// rows. The JIT keeps all 16 accumulators in registers (checked with DOTNET_JitDisasm).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void KernelAvx512<T>(int kc, T* a, T* b, T* c, int ldc, bool add)
+    private static unsafe void KernelAvx512<T>(int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -23,7 +24,7 @@ internal static partial class Gemm
         Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
 
-        for (int p = 0; p < kc; p++, a += MR, b += 2 * w)
+        for (int p = 0; p < kc; p++, a += MR, b += ldb)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + w);
@@ -81,7 +82,7 @@ internal static partial class Gemm
     /// as four column strips of one Vector256 (8 accumulators each), re-reading A from L1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void KernelAvx2<T>(int kc, T* a, T* b, T* c, int ldc, bool add)
+    private static unsafe void KernelAvx2<T>(int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count, nr = NR<T>();
@@ -90,7 +91,7 @@ internal static partial class Gemm
             Vector256<T> c0 = default, c1 = default, c2 = default, c3 = default;
             Vector256<T> c4 = default, c5 = default, c6 = default, c7 = default;
             T* ap = a, bp = b + strip;
-            for (int p = 0; p < kc; p++, ap += MR, bp += nr)
+            for (int p = 0; p < kc; p++, ap += MR, bp += ldb)
             {
                 var bv = Vector256.Load(bp);
                 c0 = MulAdd(Vector256.Create(ap[0]), bv, c0);

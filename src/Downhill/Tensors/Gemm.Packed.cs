@@ -25,9 +25,10 @@ internal enum GemmKernel
 /// MC rows (one packed A block, stays in L2), NR columns (a KC x NR B micro-panel stays in L1),
 /// MR rows (an MR x NR tile of C held in registers for the whole KC loop). NR is two
 /// Vector512 of the element type: 32 floats or 16 doubles.
-/// Measured on a shared 2-core AMD EPYC (AVX-512), single thread, per CPU-second: float
-/// 1024x1024x1024 went from 7 GFLOP/s (the i-p-j loop it replaced) to 180; the MNIST forward
-/// product 32x784 * 784x128 from 7 to 160 (bench/README.md, GEMM section).
+/// Measured on a shared 2-vCPU AMD EPYC (Zen 5, AVX-512), one thread, GFLOP/s per CPU-second
+/// (bench/README.md, GEMM section): float 1024^3 went from 29 (the i-p-j loop it replaced) to
+/// 195, the MNIST forward product 32x784 * 784x128 from 25 to 193, on par with or ahead of
+/// OpenBLAS's SkylakeX kernels on the same machine; double 1024^3 from 15 to 92.
 /// </summary>
 internal static partial class Gemm
 {
@@ -42,6 +43,9 @@ internal static partial class Gemm
 
     /// <summary>Columns of C in one register tile, also the B panel width: two Vector512 of T.</summary>
     internal static int NR<T>() => 2 * Vector512<T>.Count;
+
+    /// <summary>At most this many rows of C read an untransposed B in place instead of packing it.</summary>
+    private const int DirectBMaxRows = 4 * MR;
 
     /// <summary>
     /// Cost of packing one element, in multiply-adds: a packed element takes about half a
@@ -150,6 +154,10 @@ internal static partial class Gemm
             int kBlocks = (K + KC - 1) / KC;
             int kcMax = (K + kBlocks - 1) / kBlocks;
             int mcMax = Math.Min(MC, RoundUp(i1 - i0, MR)), ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
+            // With few rows each B panel serves at most DirectBMaxRows / MR register tiles, too
+            // few to repay copying it; an untransposed B is then read in place (rows N apart,
+            // which L2 streams fast enough for the kernel) and only ragged panels are packed.
+            bool bInPlace = !TransB && i1 - i0 <= DirectBMaxRows;
             var buffers = PackBuffers<T>.ForThisThread(mcMax * kcMax, kcMax * ncMax);
             T* ap = buffers.A, bp = buffers.B;
             T* tile = stackalloc T[MR * nr];
@@ -161,7 +169,7 @@ internal static partial class Gemm
                 {
                     int kc = Math.Min(kcMax, K - pc);
                     bool add = Accumulate || pc > 0;
-                    PackB(b, TransB, K, N, pc, kc, jc, nc, bp);
+                    if (!bInPlace) PackB(b, TransB, K, N, pc, kc, jc, nc, bp);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
@@ -170,18 +178,25 @@ internal static partial class Gemm
                         {
                             int cols = Math.Min(nr, nc - jr);
                             T* bPanel = bp + jr * kc;
+                            int ldb = nr;
+                            if (bInPlace && cols == nr)
+                            {
+                                bPanel = b + (long)pc * N + jc + jr;
+                                ldb = N;
+                            }
+                            else if (bInPlace) PackB(b, TransB, K, N, pc, kc, jc + jr, cols, bPanel);
                             for (int ir = 0; ir < mc; ir += MR)
                             {
                                 int rows = Math.Min(MR, mc - ir);
                                 T* aPanel = ap + ir * kc;
                                 T* ct = c + (long)(ic + ir) * N + jc + jr;
                                 if (rows == MR && cols == nr)
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, ct, N, add);
+                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, ct, N, add);
                                 else
                                 {
                                     // Edge tile: the padded panels give a full tile of which
                                     // only rows x cols is real; compute into scratch and copy that.
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, tile, nr, add: false);
+                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, tile, nr, add: false);
                                     StoreEdge(tile, nr, ct, N, rows, cols, add);
                                 }
                             }
@@ -193,11 +208,11 @@ internal static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, T* b, T* c, int ldc, bool add)
+    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (kernel == GemmKernel.Avx512) KernelAvx512(kc, a, b, c, ldc, add);
-        else KernelAvx2(kc, a, b, c, ldc, add);
+        if (kernel == GemmKernel.Avx512) KernelAvx512(kc, a, b, ldb, c, ldc, add);
+        else KernelAvx2(kc, a, b, ldb, c, ldc, add);
     }
 
     private static unsafe void StoreEdge<T>(T* tile, int ldt, T* c, int ldc, int rows, int cols, bool add)

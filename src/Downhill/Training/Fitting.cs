@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics;
+using Downhill.Analysis;
 using Downhill.Data;
 using Downhill.Formulas;
 using Downhill.Models;
@@ -26,7 +28,17 @@ public sealed record FitSettings
     /// <summary>Null: standard for linear, logistic, softmax and MLP models; none for formulas.</summary>
     public ScalerKind? Scale { get; init; }
 
+    /// <summary>
+    /// A gradient optimizer's name (<see cref="Optimizers.Names"/>), or <see cref="Fitting.LevenbergMarquardtName"/>
+    /// for Levenberg-Marquardt least squares (formula models with an mse or rmse loss).
+    /// </summary>
     public string Optimizer { get; init; } = "adam";
+
+    /// <summary>
+    /// Levenberg-Marquardt only: the most iterations (Jacobian evaluations); null keeps
+    /// <see cref="LevenbergMarquardtOptions.MaxIterations"/> (1000). <c>Training.Epochs</c> is not used by lm.
+    /// </summary>
+    public int? MaxIterations { get; init; }
     public OptimizerSettings OptimizerSettings { get; init; } = new();
     public TrainingOptions Training { get; init; } = new();
 
@@ -67,7 +79,12 @@ public sealed record FitOutcome(
     IReadOnlyDictionary<string, double> TrainMetrics,
     IReadOnlyDictionary<string, double>? ValidationMetrics,
     int ParameterCount,
-    ParameterTrace? Trace = null);
+    LeastSquaresReport? LeastSquares = null,
+    ParameterTrace? Trace = null)
+{
+    /// <summary>True when Levenberg-Marquardt did the fit (then <see cref="LeastSquares"/> holds its run).</summary>
+    public bool IsLevenbergMarquardt => LeastSquares?.Solver is not null;
+}
 
 /// <summary>
 /// The whole of <c>downhill fit</c> as one library call: choose the task, loss and scaling,
@@ -75,8 +92,20 @@ public sealed record FitOutcome(
 /// </summary>
 public static class Fitting
 {
+    /// <summary>The <see cref="FitSettings.Optimizer"/> name of Levenberg-Marquardt least squares.</summary>
+    public const string LevenbergMarquardtName = "lm";
+
+    public static bool IsLevenbergMarquardt(string optimizer) =>
+        string.Equals(optimizer.Trim(), LevenbergMarquardtName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Fits the model. With <c>Optimizer = "lm"</c> every accepted Levenberg-Marquardt step is
+    /// reported as one <see cref="EpochRecord"/> (its <c>Epoch</c> is the iteration, its
+    /// <c>LearningRate</c> 0: the method has none).
+    /// </summary>
     public static FitOutcome Fit(Dataset data, FitSettings settings, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
     {
+        if (IsLevenbergMarquardt(settings.Optimizer)) CheckLevenbergMarquardt(settings);
         var precision = settings.Precision ?? (settings.Model.Kind == ModelKind.Formula ? Precision.Float64 : Precision.Float32);
         return precision == Precision.Float32
             ? Run<float>(data, settings, callbacks, cancel)
@@ -141,8 +170,11 @@ public static class Fitting
         var prepared = Prepare<T>(data, settings);
         var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
         var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
+        // The training rows as a Dataset for least squares: the same seeded split Prepare made.
+        var (train, _) = settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed) : (data, null);
+        if (IsLevenbergMarquardt(settings.Optimizer))
+            return FitLeastSquares((FormulaModel)(object)model, settings, prepared, train, callbacks);
         var trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
-
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
         var training = settings.Training with { Loss = loss };
@@ -190,8 +222,88 @@ public static class Fitting
         var file = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler,
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
             validationMetrics ?? trainMetrics);
+        LeastSquaresReport? leastSquares = null;
+        if (model is FormulaModel formula && loss is Nn.Loss.Mse or Nn.Loss.Rmse && result.Divergence is null)
+        {
+            leastSquares = LeastSquaresFit.Analyze(formula, train, WholeParameters(settings.Freeze));
+            if (leastSquares is not null) file = file with { Statistics = leastSquares.ToRecord() };
+        }
         return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, trace);
+            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, leastSquares, trace);
+    }
+
+    /// <summary>What <c>--optimizer lm</c> cannot be combined with, each refused with the way out.</summary>
+    private static void CheckLevenbergMarquardt(FitSettings settings)
+    {
+        if (settings.Model.Kind != ModelKind.Formula)
+            Errors.Argument($"--optimizer lm (Levenberg-Marquardt) fits formula models by least squares, not a {settings.Model} model; " +
+                "write the model as a formula (e.g. --model \"y = m*x + b\"), or choose a gradient optimizer such as adam or lbfgs.");
+        if (settings.Loss is { } loss && loss is not (Nn.Loss.Mse or Nn.Loss.Rmse))
+            Errors.Argument($"--optimizer lm minimizes a sum of squares, so the loss must be mse or rmse, not {loss.Name()}; drop --loss or choose a gradient optimizer for {loss.Name()}.");
+        if (settings.OptimizerSettings != new OptimizerSettings())
+            Errors.Argument("--optimizer lm takes no learning rate or other optimizer settings: it computes each step from the Jacobian; remove --lr, --momentum and the like.");
+        if (settings.Resume is not null || settings.CheckpointPath is not null)
+            Errors.Argument("--optimizer lm runs in well under a second for formula fits and writes no checkpoints; remove --checkpoint and --resume.");
+        if (settings.Schedule is not null)
+            Errors.Argument("--optimizer lm has no learning rate to schedule; remove --schedule.");
+        if (settings.TraceParameters)
+            Errors.Argument("--trace records the updates of a gradient optimizer; --optimizer lm takes Levenberg-Marquardt steps instead. Remove --trace, or choose a gradient optimizer such as adam.");
+        if (settings.MaxIterations is < 1)
+            Errors.OutOfRange("iterations", settings.MaxIterations, "at least 1 Levenberg-Marquardt iteration (the default is 1000)");
+        foreach (var f in settings.Freeze)
+            if (f.Contains('['))
+                Errors.Argument($"--freeze \"{f}\": formula parameters are single numbers; freeze them by name, e.g. --freeze {f[..f.IndexOf('[')].Trim()}.");
+    }
+
+    private static string[] WholeParameters(IReadOnlyList<string> freeze) =>
+        freeze.Where(f => !f.Contains('[')).Select(f => f.Trim()).ToArray();
+
+    /// <summary><c>--optimizer lm</c>: Levenberg-Marquardt on the formula's residuals, with the Jacobian from the tape.</summary>
+    private static FitOutcome FitLeastSquares<T>(FormulaModel model, FitSettings settings, Prepared<T> prepared, Dataset train,
+        TrainingCallbacks? callbacks) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var loss = prepared.Loss;
+        var history = new List<EpochRecord>();
+        var clock = Stopwatch.StartNew();
+        double lastSeconds = 0;
+        int n = train.Count;
+        var options = new LevenbergMarquardtOptions();
+        if (settings.MaxIterations is int most) options = options with { MaxIterations = most };
+        double LossOf(double rss) => loss == Nn.Loss.Rmse ? Math.Sqrt(rss / n) : rss / n;
+        void Progress(LevenbergMarquardtProgress p)
+        {
+            if (p.Iteration == 0) return;
+            double now = clock.Elapsed.TotalSeconds;
+            var record = new EpochRecord(p.Iteration, LossOf(p.ResidualSumOfSquares), null,
+                new Dictionary<string, double>(), 0, now - lastSeconds);
+            lastSeconds = now;
+            history.Add(record);
+            callbacks?.Epoch?.Invoke(record);
+        }
+        var report = LeastSquaresFit.Fit(model, train, options, WholeParameters(settings.Freeze),
+            settings.Training.Gradient, settings.Training.Nudge, Progress);
+        clock.Stop();
+        var result = new TrainingResult(history, StopReason.Completed, null, null, clock.Elapsed.TotalSeconds,
+            (long)report.Solver!.Evaluations * n);
+
+        var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);
+        var validationMetrics = prepared.Validation is null ? null : Evaluate(prepared.Model, loss, prepared.Validation);
+        var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
+            Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
+        return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
+            trainMetrics, validationMetrics, model.ParameterCount, report);
+    }
+
+    /// <summary>Metrics and the loss of a model fitted without a <see cref="Trainer{T}"/> (formulas: no target scaling to undo).</summary>
+    private static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Tensor<T> output;
+        using (Autograd.NoGrad())
+            output = model.Forward(data.Features);
+        var metrics = Metrics.Compute(loss, output, data);
+        metrics["loss"] = double.CreateTruncating(Losses.Compute(loss, output, data.Targets, data.Labels).Item());
+        return metrics;
     }
 
     private static void CheckModelFitsTask(ModelSpec spec, Loss loss, Dataset data)

@@ -35,14 +35,13 @@ public class GemmTests
         (7, 129, 65), (257, 3, 1), (1, 784, 10), (33, 784, 128), (3, 5, 2081), (2, 3, 40),
     ];
 
-    public static TheoryData<int, int, int, bool, bool, bool> Cases()
+    public static TheoryData<int, int, int, bool, bool> Cases()
     {
-        var data = new TheoryData<int, int, int, bool, bool, bool>();
+        var data = new TheoryData<int, int, int, bool, bool>();
         foreach (var (m, k, n) in Shapes)
             foreach (bool transA in new[] { false, true })
                 foreach (bool transB in new[] { false, true })
-                    foreach (bool accumulate in new[] { false, true })
-                        data.Add(m, k, n, transA, transB, accumulate);
+                    data.Add(m, k, n, transA, transB);
         return data;
     }
 
@@ -59,65 +58,26 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Float_matches_double_reference_on_every_kernel_and_thread_count(
-        int m, int k, int n, bool transA, bool transB, bool accumulate)
-    {
-        var rng = new Random(HashCode.Combine(m, k, n, transA, transB, accumulate) & 0x7fffffff);
-        float[] a = RandomFloats(rng, m * k), b = RandomFloats(rng, k * n), c0 = RandomFloats(rng, m * n);
-        var (expected, bound) = DoubleReference(a, b, c0, m, k, n, transA, transB, accumulate);
-
-        int saved = Parallelism.Threads;
-        try
-        {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                Parallelism.Threads = threads;
-                foreach (var kernel in KernelsFor(threads))
-                {
-                    var c = WithGuard(c0);
-                    Gemm.Packed<float>(a, b, c, m, k, n, transA, transB, accumulate, kernel);
-                    AssertClose(expected, bound, c, (k + 2) * FloatUnitRoundoff, $"{kernel}, {threads} threads");
-                }
-                var viaMultiply = WithGuard(c0);
-                Gemm.Multiply<float>(a, b, viaMultiply, m, k, n, transA, transB, accumulate);
-                AssertClose(expected, bound, viaMultiply, (k + 2) * FloatUnitRoundoff, $"Multiply<float>, {threads} threads");
-            }
-        }
-        finally
-        {
-            Parallelism.Threads = saved;
-        }
-    }
+    public void Float_matches_double_reference_on_every_kernel_and_thread_count(int m, int k, int n, bool transA, bool transB) =>
+        CheckEveryKernel<float>(m, k, n, transA, transB, (k + 2) * FloatUnitRoundoff);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Double_matches_naive_loop_on_every_kernel_and_thread_count(
-        int m, int k, int n, bool transA, bool transB, bool accumulate)
-    {
-        var rng = new Random(HashCode.Combine(n, k, m, transA, transB, accumulate) & 0x7fffffff);
-        double[] a = RandomDoubles(rng, m * k), b = RandomDoubles(rng, k * n), c0 = RandomDoubles(rng, m * n);
-        var (expected, bound) = DoubleReference(a, b, c0, m, k, n, transA, transB, accumulate);
+    public void Double_matches_naive_loop_on_every_kernel_and_thread_count(int m, int k, int n, bool transA, bool transB) =>
+        CheckEveryKernel<double>(m, k, n, transA, transB, 2 * (k + 2) * DoubleUnitRoundoff);
 
-        int saved = Parallelism.Threads;
-        try
+    [Fact]
+    public void Small_integer_product_is_exact()
+    {
+        // [[1,2,3],[4,5,6]] * [[7,8],[9,10],[11,12]] = [[58,64],[139,154]], by hand.
+        float[] a = [1, 2, 3, 4, 5, 6], b = [7, 8, 9, 10, 11, 12];
+        foreach (var kernel in SupportedKernels())
         {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                Parallelism.Threads = threads;
-                foreach (var kernel in KernelsFor(threads))
-                {
-                    var c = WithGuard(c0);
-                    Gemm.Packed<double>(a, b, c, m, k, n, transA, transB, accumulate, kernel);
-                    AssertClose(expected, bound, c, 2 * (k + 2) * DoubleUnitRoundoff, $"{kernel}, {threads} threads");
-                }
-                var viaMultiply = WithGuard(c0);
-                Gemm.Multiply<double>(a, b, viaMultiply, m, k, n, transA, transB, accumulate);
-                AssertClose(expected, bound, viaMultiply, 2 * (k + 2) * DoubleUnitRoundoff, $"Multiply<double>, {threads} threads");
-            }
-        }
-        finally
-        {
-            Parallelism.Threads = saved;
+            var c = new float[4];
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: false, kernel);
+            Assert.Equal([58f, 64f, 139f, 154f], c);
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: true, kernel);
+            Assert.Equal([116f, 128f, 278f, 308f], c);
         }
     }
 
@@ -140,33 +100,70 @@ public class GemmTests
     }
 
     /// <summary>
-    /// The exact product of the stored values, in double (the naive loop), and per element
-    /// sum|terms|, the scale of the worst-case rounding error.
+    /// Runs C = op(A) op(B) and C += op(A) op(B) on every kernel at 1 and 2 threads, and through
+    /// Multiply, against the naive loop in double on the same stored values. The allowed error
+    /// of each element is <paramref name="relativeTolerance"/> times sum|terms| (the sum of
+    /// |a*b| over k, plus |C| when accumulating), the scale of the worst-case rounding error.
     /// </summary>
-    private static (double[] Expected, double[] Bound) DoubleReference<T>(T[] a, T[] b, T[] c0,
-        int m, int k, int n, bool transA, bool transB, bool accumulate) where T : IConvertible
+    private static void CheckEveryKernel<T>(int m, int k, int n, bool transA, bool transB, double relativeTolerance)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>, IConvertible
     {
+        // A fixed seed per case (HashCode.Combine is randomized per process).
+        var rng = new Random(((m * 1009 + k) * 1009 + n) * 4 + (transA ? 2 : 0) + (transB ? 1 : 0) + typeof(T).Name.Length);
+        T[] a = RandomValues<T>(rng, m * k), b = RandomValues<T>(rng, k * n), c0 = RandomValues<T>(rng, m * n);
         double[] ad = Array.ConvertAll(a, x => x.ToDouble(null)), bd = Array.ConvertAll(b, x => x.ToDouble(null));
-        double[] expected = Array.ConvertAll(c0, x => x.ToDouble(null));
-        Gemm.Naive<double>(ad, bd, expected, m, k, n, transA, transB, accumulate);
+        double[] product = new double[m * n], sumAbs = new double[m * n];
+        Gemm.Naive<double>(ad, bd, product, m, k, n, transA, transB, accumulate: false);
+        Gemm.Naive<double>(Array.ConvertAll(ad, Math.Abs), Array.ConvertAll(bd, Math.Abs), sumAbs, m, k, n, transA, transB, accumulate: false);
 
-        double[] absA = Array.ConvertAll(ad, Math.Abs), absB = Array.ConvertAll(bd, Math.Abs);
-        double[] bound = accumulate ? Array.ConvertAll(c0, x => Math.Abs(x.ToDouble(null))) : new double[m * n];
-        Gemm.Naive<double>(absA, absB, bound, m, k, n, transA, transB, accumulate: true);
-        return (expected, bound);
+        int saved = Parallelism.Threads;
+        try
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                double[] expected = new double[m * n], bound = new double[m * n];
+                for (int i = 0; i < m * n; i++)
+                {
+                    double old = c0[i].ToDouble(null);
+                    expected[i] = accumulate ? old + product[i] : product[i];
+                    bound[i] = accumulate ? Math.Abs(old) + sumAbs[i] : sumAbs[i];
+                }
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    Parallelism.Threads = threads;
+                    string context = $"accumulate {accumulate}, {threads} threads";
+                    foreach (var kernel in KernelsFor(threads))
+                    {
+                        var c = WithGuard(c0);
+                        Gemm.Packed<T>(a, b, c, m, k, n, transA, transB, accumulate, kernel);
+                        AssertClose(expected, bound, c, relativeTolerance, $"{kernel}, {context}");
+                    }
+                    var viaMultiply = WithGuard(c0);
+                    Gemm.Multiply<T>(a, b, viaMultiply, m, k, n, transA, transB, accumulate);
+                    AssertClose(expected, bound, viaMultiply, relativeTolerance, $"Multiply<{typeof(T).Name}>, {context}");
+                }
+            }
+        }
+        finally
+        {
+            Parallelism.Threads = saved;
+        }
     }
 
     private static void AssertClose<T>(double[] expected, double[] bound, T[] actual, double relative, string what)
         where T : IConvertible
     {
+        // The message is built only on failure: formatting it for every element would cost
+        // more than the products being checked.
         for (int i = 0; i < expected.Length; i++)
         {
             double tolerance = relative * bound[i], value = actual[i].ToDouble(null);
-            Assert.True(Math.Abs(value - expected[i]) <= tolerance,
-                $"{what}: C[{i}] = {value}, reference {expected[i]} (tolerance {tolerance:G3})");
+            if (!(Math.Abs(value - expected[i]) <= tolerance))
+                Assert.Fail($"{what}: C[{i}] = {value}, reference {expected[i]} (tolerance {tolerance:G3})");
         }
         for (int i = expected.Length; i < actual.Length; i++)
-            Assert.True(actual[i].ToDouble(null) == Guard, $"{what}: wrote past the end of C at {i}");
+            if (actual[i].ToDouble(null) != Guard)
+                Assert.Fail($"{what}: wrote past the end of C at {i}");
     }
 
     /// <summary>A copy of C followed by sentinel values that no product may overwrite.</summary>
@@ -178,17 +175,10 @@ public class GemmTests
         return c;
     }
 
-    private static float[] RandomFloats(Random rng, int count)
+    private static T[] RandomValues<T>(Random rng, int count) where T : System.Numerics.INumber<T>
     {
-        var x = new float[count];
-        for (int i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-        return x;
-    }
-
-    private static double[] RandomDoubles(Random rng, int count)
-    {
-        var x = new double[count];
-        for (int i = 0; i < count; i++) x[i] = rng.NextDouble() * 2 - 1;
+        var x = new T[count];
+        for (int i = 0; i < count; i++) x[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
         return x;
     }
 }

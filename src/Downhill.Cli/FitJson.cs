@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using Downhill.Training;
+
+namespace Downhill.Cli;
+
+/// <summary>
+/// <c>fit --json</c>: the outcome as one JSON object, for scripts. Keys: <c>parameters</c>
+/// (name: value, or name: [values] for tensors), <c>standard_errors</c> (least-squares fits of
+/// formulas only), <c>rss</c> (likewise), <c>loss</c> (final training loss), <c>iterations</c>
+/// (lm) or <c>epochs</c> (gradient methods), <c>seconds</c>, <c>stopped_because</c> (a
+/// snake_case code) and <c>explanation</c> (the sentence behind it), and <c>hint</c> when a
+/// gradient method stalled. Numbers that are not finite (a standard error of an undetermined
+/// parameter) are written as null, which JSON readers accept.
+/// </summary>
+internal static class FitJson
+{
+    public static string Write(FitOutcome outcome)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("parameters");
+            foreach (var p in outcome.Model.Parameters)
+            {
+                if (p.Values.Length == 1 && p.Shape.Length == 0) Number(w, p.Name, p.Values[0]);
+                else
+                {
+                    w.WriteStartArray(p.Name);
+                    foreach (double v in p.Values) Number(w, null, v);
+                    w.WriteEndArray();
+                }
+            }
+            w.WriteEndObject();
+
+            var leastSquares = outcome.LeastSquares;
+            if (leastSquares is not null)
+            {
+                w.WriteStartObject("standard_errors");
+                for (int j = 0; j < leastSquares.Names.Count; j++)
+                    Number(w, leastSquares.Names[j], leastSquares.Statistics.StandardErrors[j]);
+                w.WriteEndObject();
+                Number(w, "rss", leastSquares.Statistics.ResidualSumOfSquares);
+            }
+            Number(w, "loss", outcome.TrainMetrics["loss"]);
+            var result = outcome.Result;
+            if (leastSquares?.Solver is { } solver) w.WriteNumber("iterations", solver.Iterations);
+            else w.WriteNumber("epochs", result.History.Count);
+            Number(w, "seconds", result.Seconds);
+            var (code, explanation) = StoppedBecause(outcome);
+            w.WriteString("stopped_because", code);
+            w.WriteString("explanation", explanation);
+            if (leastSquares?.StallHint is { } hint) w.WriteString("hint", hint);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>A snake_case code and a sentence: the Levenberg-Marquardt stop, or the training loop's.</summary>
+    public static (string Code, string Explanation) StoppedBecause(FitOutcome outcome)
+    {
+        if (outcome.LeastSquares?.Solver is { } solver)
+        {
+            string code = SnakeCase(solver.StoppedBecause.ToString());
+            // The library's sentence names the option's library name (MaxIterations); on the command line it is --epochs.
+            return solver.StoppedBecause == Analysis.LeastSquaresStop.IterationLimit
+                ? (code, "Not converged: the iteration limit was reached; raise it with --epochs (default 1000 for lm), or start closer to the solution with --init.")
+                : (code, solver.Explanation);
+        }
+        var r = outcome.Result;
+        return r.StoppedBecause switch
+        {
+            StopReason.Completed => ("completed", $"all {r.History.Count} epochs ran."),
+            StopReason.EarlyStopping => ("early_stopping", $"the validation loss stopped improving; the weights of the best epoch ({r.BestEpoch}) were restored."),
+            StopReason.Diverged => ("diverged", r.Divergence?.Describe() ?? "training diverged."),
+            _ => ("cancelled", "cancelled by Ctrl-C."),
+        };
+    }
+
+    private static void Number(Utf8JsonWriter w, string? name, double value)
+    {
+        if (name is not null) w.WritePropertyName(name);
+        if (double.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
+    }
+
+    private static string SnakeCase(string pascal)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in pascal)
+        {
+            if (char.IsUpper(c) && sb.Length > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+}
