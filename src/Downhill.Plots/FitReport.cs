@@ -41,7 +41,7 @@ public static class FitReport
         report.AddSection("Training");
         report.AddText(StopText(outcome.Result));
         if (outcome.Result.History.Count > 0)
-            report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss), "loss per epoch", size);
+            report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch"), "loss per epoch", size);
 
         report.AddSection("Final metrics");
         var names = outcome.TrainMetrics.Keys.Concat(outcome.ValidationMetrics?.Keys ?? []).Distinct().ToArray();

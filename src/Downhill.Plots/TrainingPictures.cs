@@ -13,8 +13,9 @@ public static class TrainingPictures
     public const int SurfacePoints = 41;
 
     /// <summary>Training and validation loss per epoch, validation accuracy on the right axis when classifying,
-    /// and the epoch early stopping kept.</summary>
-    public static Figure LossCurves(TrainingResult result, Loss loss)
+    /// and the epoch early stopping kept. <paramref name="round"/> names one entry of the history in the title
+    /// (a Levenberg-Marquardt fit records iterations).</summary>
+    public static Figure LossCurves(TrainingResult result, Loss loss, string round = "epoch")
     {
         ArgumentNullException.ThrowIfNull(result);
         var history = result.History;
@@ -34,7 +35,7 @@ public static class TrainingPictures
         string name = loss.Name();
         return Draw.LossCurves(train, validation, new LossCurvesOptions
         {
-            Title = $"{name} per epoch",
+            Title = $"{name} per {round}",
             LossName = name,
             LogScale = log,
             Metrics = metrics,

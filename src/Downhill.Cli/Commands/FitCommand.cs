@@ -117,7 +117,7 @@ internal static class FitCommand
                     Console.Error.WriteLine($"{plotPath} was not drawn: no epoch finished.");
                 else
                 {
-                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss).Save(plotPath, imageSize);
+                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
                     info.WriteLine($"loss curves drawn in {plotPath}");
                 }
             }

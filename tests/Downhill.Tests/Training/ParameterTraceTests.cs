@@ -97,4 +97,16 @@ public class ParameterTraceTests
         Assert.Contains("this model has 1,985 parameters, more than the 1,000 a trace allows", error.Message);
         Assert.Equal(0, epochs);
     }
+
+    [Fact]
+    public void LevenbergMarquardtTakesNoTrace()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Fitting.Fit(Line, new FitSettings
+        {
+            Model = ModelSpec.Parse("y = m*x + b"),
+            Optimizer = "lm",
+            TraceParameters = true,
+        }));
+        Assert.Equal("--trace records the updates of a gradient optimizer; --optimizer lm takes Levenberg-Marquardt steps instead. Remove --trace, or choose a gradient optimizer such as adam.", error.Message);
+    }
 }
