@@ -39,7 +39,9 @@ public static class FitReport
         ]);
 
         report.AddSection("Training");
-        report.AddText(StopText(outcome.Result));
+        report.AddText(outcome.IsLevenbergMarquardt
+            ? $"Levenberg-Marquardt least squares: {outcome.Result.History.Count} iterations in {outcome.Result.Seconds:F2} s."
+            : StopText(outcome.Result));
         if (outcome.Result.History.Count > 0)
             report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch"), "loss per epoch", size);
 
