@@ -58,16 +58,12 @@ def best_peer(metric, values):
     return side, peers[side]
 
 
-def sort_key(row):
-    workload, config, metric = row
-    return WORKLOAD_ORDER.get(workload, 99), config, metric
-
-
 def build_rows(records):
+    """Rows in the order the sides printed them (the workload table's order), grouped by workload."""
     rows = defaultdict(dict)
     for r in records:
         rows[(r["workload"], r["config"], r["metric"])][r["peer"]] = r
-    return dict(sorted(rows.items(), key=lambda kv: sort_key(kv[0])))
+    return dict(sorted(rows.items(), key=lambda kv: WORKLOAD_ORDER.get(kv[0][0], 99)))
 
 
 def markdown(rows, records, meta):
@@ -157,7 +153,7 @@ def chart(rows, path):
     for i, side in enumerate(sides):
         ys = [j + i * height for j in range(len(labels))]
         ax.barh(ys, series[side], height=height, label=TITLES[side])
-    ax.set_yticks([j + 0.4 - height / 2 for j in range(len(labels))])
+    ax.set_yticks([j + (len(sides) - 1) * height / 2 for j in range(len(labels))])
     ax.set_yticklabels(labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(1.0, color="black", linewidth=0.8)

@@ -65,7 +65,7 @@ def accuracy(data, test):
         with torch.no_grad():
             predicted = model(x_test).argmax(dim=1)
         results.append(float((predicted == y_test).float().mean()))
-    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR},threads={args.threads}"
+    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR}"
     emit("W4", config, "test_accuracy", float(np.median(results)), results,
          extra={"seeds": seeds})
 

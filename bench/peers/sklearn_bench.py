@@ -56,7 +56,7 @@ def accuracy(data, test):
             order = np.random.default_rng(1000 * seed + epoch).permutation(len(x))
             model.partial_fit(x[order], y[order], classes=np.arange(10))
         results.append(float(model.score(x_test, y_test)))
-    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR},threads={args.threads}"
+    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR}"
     emit("W4", config, "test_accuracy", float(np.median(results)), results, extra={"seeds": seeds})
 
 

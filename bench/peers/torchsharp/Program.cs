@@ -130,7 +130,7 @@ sealed class Bench(Options options)
             using (var scope = NewDisposeScope())
                 results.Add(model.forward(data.TestX).argmax(1).eq(data.TestY).to_type(ScalarType.Float32).mean().item<float>());
         }
-        Emit("W4", $"epochs={epochs},batch=32,lr=0.1,threads={options.Threads}", "test_accuracy", results,
+        Emit("W4", $"epochs={epochs},batch=32,lr=0.1", "test_accuracy", results,
              new() { ["seeds"] = seeds });
     }
 

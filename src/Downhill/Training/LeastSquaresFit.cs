@@ -27,8 +27,9 @@ public static class LeastSquaresFit
         var result = LevenbergMarquardt.Minimize(residuals.Evaluate, residuals.Count, residuals.Current(), options, progress);
         residuals.Apply(result.Parameters);
         if (result.Jacobian.Length == 0)
-            Errors.Argument($"{data.Source}: {result.Explanation} The formula '{model.Formula.Text}' gives NaN or infinity at the start " +
-                $"({Describe(residuals.Names, result.Parameters)}); give start values where it is defined with --init.");
+            Errors.Argument($"{data.Source}: {result.Explanation} The formula '{model.Formula.Text}' or its derivatives give NaN or infinity " +
+                $"{(result.Iterations == 0 ? "at the start" : $"after {result.Iterations} steps")} ({Describe(residuals.Names, result.Parameters)}); " +
+                "give start values nearer the solution, where the formula is defined, with --init.");
         int p = residuals.Names.Count;
         return new LeastSquaresReport(residuals.Names, result.Parameters, result.Statistics, result,
             LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p, residuals.Target.ToArray()));

@@ -295,6 +295,15 @@ public sealed class LeastSquaresFitTests
     }
 
     [Fact]
+    public void A_start_where_the_formula_is_undefined_is_refused_with_the_values_and_the_fix()
+    {
+        var data = Data(Grid(10, 1, 2), x => Math.Log(x));
+        var e = Assert.Throws<ArgumentException>(() => FitLm(data, "y = log(a*x)", new() { ["a"] = -1 }));
+        Assert.Contains("at the start (a = -1)", e.Message);
+        Assert.Contains("--init", e.Message);
+    }
+
+    [Fact]
     public void Max_iterations_limits_lm_and_says_so()
     {
         var data = Data(Grid(40, 0, 5), x => 3.5 * Math.Exp(-0.8 * x) + 1.25);
