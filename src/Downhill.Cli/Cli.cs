@@ -42,6 +42,24 @@ internal static class Cli
         }
     }
 
+    /// <summary>The --size option every verb that draws shares.</summary>
+    public static Option<string> SizeOption() =>
+        new("--size") { Description = "Picture size WIDTHxHEIGHT for every picture the command draws.", DefaultValueFactory = _ => "800x600" };
+
+    /// <summary>Fails early, before any work, when a picture path has no .png/.svg extension or its folder is missing.</summary>
+    public static void CheckPicturePath(string? path, string option)
+    {
+        if (string.IsNullOrEmpty(path)) return;
+        string extension = Path.GetExtension(path);
+        if (!extension.Equals(".png", StringComparison.OrdinalIgnoreCase) && !extension.Equals(".svg", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"{option} {path}: '{extension}' is not a picture format; end the name in .png or .svg.");
+        CheckOutputPath(path, option);
+    }
+
+    /// <summary>The command as typed, for reports: <c>downhill fit line --model "y = m*x + b"</c>.</summary>
+    public static string CommandLine(IEnumerable<string> args) =>
+        "downhill " + string.Join(" ", args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_.,:=/+".Contains(c)) ? a : $"\"{a.Replace("\"", "\\\"")}\""));
+
     /// <summary>
     /// Fails early, before any work, when an output file's folder does not exist, or when the
     /// output would overwrite one of the command's inputs.

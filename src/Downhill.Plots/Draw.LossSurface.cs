@@ -31,7 +31,7 @@ public static partial class Draw
         if (options.Path is { } path)
             AddPath(plot, path, Colors.OrangeRed, markEnds: true);
         surface.MarkMinimum(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(QuietCorner(grid, options.Path is { } p ? [p] : [], surface.Minimum));
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);
     }
@@ -55,9 +55,51 @@ public static partial class Draw
         if (first.First.Length > 0 && double.IsFinite(first.First[0]) && double.IsFinite(first.Second[0]))
             Chart.Marker(plot, first.First[0], first.Second[0], MarkerShape.FilledCircle, 12, Colors.Black, Colors.White, "start");
         surface.MarkMinimum(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(QuietCorner(grid, paths, surface.Minimum));
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);
+    }
+
+    /// <summary>
+    /// The corner whose legend-sized box (half the width, a third of the height) hides the least: each path is
+    /// sampled along its segments, and its ends and the grid minimum count fifty times a line point.
+    /// Upper right wins ties, as on every other chart.
+    /// </summary>
+    static Alignment QuietCorner(LossGrid grid, IReadOnlyList<DescentPath> paths, (int I, int J) minimum)
+    {
+        double x0 = grid.FirstValues[0], x1 = grid.FirstValues[^1], y0 = grid.SecondValues[0], y1 = grid.SecondValues[^1];
+        var scores = new double[4]; // upper right, upper left, lower right, lower left
+        void Count(double x, double y, double weight)
+        {
+            if (!double.IsFinite(x) || !double.IsFinite(y)) return;
+            double u = (x - x0) / (x1 - x0), v = (y - y0) / (y1 - y0);
+            if (v >= 2.0 / 3 && u >= 0.5) scores[0] += weight;
+            if (v >= 2.0 / 3 && u <= 0.5) scores[1] += weight;
+            if (v <= 1.0 / 3 && u >= 0.5) scores[2] += weight;
+            if (v <= 1.0 / 3 && u <= 0.5) scores[3] += weight;
+        }
+        const int samplesPerSegment = 8;
+        foreach (var path in paths)
+        {
+            int n = Numbers.FinitePrefixLength(path.First, path.Second);
+            for (int k = 1; k < n; k++)
+                for (int s = 0; s < samplesPerSegment; s++)
+                {
+                    double t = (double)s / samplesPerSegment;
+                    Count(path.First[k - 1] + t * (path.First[k] - path.First[k - 1]), path.Second[k - 1] + t * (path.Second[k] - path.Second[k - 1]), 1);
+                }
+            if (n > 0)
+            {
+                Count(path.First[0], path.Second[0], 50);
+                Count(path.First[n - 1], path.Second[n - 1], 50);
+            }
+        }
+        Count(grid.FirstValues[minimum.I], grid.SecondValues[minimum.J], 50);
+        Alignment[] corners = [Alignment.UpperRight, Alignment.UpperLeft, Alignment.LowerRight, Alignment.LowerLeft];
+        int best = 0;
+        for (int c = 1; c < 4; c++)
+            if (scores[c] < scores[best]) best = c;
+        return corners[best];
     }
 
     static void AddPath(Plot plot, DescentPath path, Color color, bool markEnds)

@@ -6,6 +6,7 @@ using Downhill.Formulas;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Optim;
+using Downhill.Plots;
 using Downhill.Training;
 using Spectre.Console;
 
@@ -24,16 +25,28 @@ internal static class DemoCommand
     private const double LearningRate = 0.001;
     private const int Epochs = 1000;
 
+    // Nine-plus-eleven points make each loss cheap: a 101 x 101 grid finds the bottom of the narrow valley within a few hundredths.
+    private const int SurfacePoints = 101;
+
     public static Command Create()
     {
         var epochs = new Option<int>("--epochs") { Description = $"Epochs of per-sample descent (default {Epochs}).", DefaultValueFactory = _ => Epochs };
         var lr = new Option<double>("--lr") { Description = $"Learning rate (default {LearningRate}; try 0.0012 to watch it blow up).", DefaultValueFactory = _ => LearningRate };
-        var command = new Command("demo", "Walk through the seed example: learn y = 2x + 30 from its points by gradient descent, step by step.") { epochs, lr };
-        command.SetAction(r => Run(r.GetValue(epochs), r.GetValue(lr)));
+        var pictures = new Option<string>("--pictures") { Description = "Folder for the pictures demo-surface.png (RMSE over m and b with the descent path) and demo-loss.png (RMSE per epoch).", DefaultValueFactory = _ => "." };
+        var noPictures = new Option<bool>("--no-pictures") { Description = "Draw no pictures." };
+        var size = Cli.SizeOption();
+        var command = new Command("demo", "Walk through the seed example: learn y = 2x + 30 from its points by gradient descent, step by step.") { epochs, lr, pictures, noPictures, size };
+        command.SetAction(r =>
+        {
+            string? folder = r.GetValue(noPictures) ? null : r.GetValue(pictures)!;
+            if (folder is not null && !Directory.Exists(folder))
+                throw new UsageException($"--pictures {folder}: folder {Path.GetFullPath(folder)} does not exist (create it first, or add --no-pictures).");
+            return Run(r.GetValue(epochs), r.GetValue(lr), folder, ImageSize.Parse(r.GetValue(size)!));
+        });
         return command;
     }
 
-    private static int Run(int epochs, double learningRate)
+    private static int Run(int epochs, double learningRate, string? pictures, ImageSize size)
     {
         if (epochs < 1) throw new UsageException($"--epochs {epochs} is invalid; use 1 or more.");
         var data = DataSource.Load("line", new DataOptions { Targets = ["y"] });
@@ -68,16 +81,24 @@ internal static class DemoCommand
         var trainer = new Trainer<double>(model, optimizer, new TrainingOptions { Epochs = epochs, BatchSize = 1, Shuffle = false, Loss = Loss.Mse });
         var curve = new Table().AddColumns("epoch", "m", "b", "RMSE");
         var show = new HashSet<int>(Enumerable.Range(1, 5).Concat(Enumerable.Range(1, 20).Select(k => k * Math.Max(1, epochs / 20))).Append(epochs));
+        // The pictures follow (m, b) epoch by epoch, as the seed spreadsheet does: per-row steps zigzag far across m.
+        var ms = new List<double> { model.Parameter("m").Item() };
+        var bs = new List<double> { model.Parameter("b").Item() };
+        var rmsePerEpoch = new List<double>();
         var result = trainer.Fit(train, null, new TrainingCallbacks
         {
             EpochEnd = epoch =>
             {
-                if (!show.Contains(epoch)) return;
                 var rmse = Metrics.Regression(trainer.Predict(train.Features), train.Targets!)["rmse"];
+                rmsePerEpoch.Add(rmse);
+                ms.Add(model.Parameter("m").Item());
+                bs.Add(model.Parameter("b").Item());
+                if (!show.Contains(epoch)) return;
                 curve.AddRow(epoch.ToString(CultureInfo.InvariantCulture), F(model.Parameter("m").Item()), F(model.Parameter("b").Item()), F(rmse));
             },
         });
         AnsiConsole.Write(curve);
+        if (pictures is not null) DrawPictures(pictures, size, model, train, new DescentPath("m, b after each epoch", ms.ToArray(), bs.ToArray()), rmsePerEpoch);
         if (result.Divergence is { } d)
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(d.Describe())}[/]");
@@ -98,6 +119,21 @@ internal static class DemoCommand
         AnsiConsole.WriteLine("  downhill fit line --model \"y = m*x + b\" --optimizer sgd --lr 0.001 --batch 1 --no-shuffle --epochs 1000");
         AnsiConsole.WriteLine("  downhill fit fashion-mnist --model mlp:16,16 --activation sigmoid --optimizer sgd --lr 0.5 --epochs 3");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The seeds' two pictures: the RMSE landscape over m and b with the route the updates took, and RMSE per epoch.</summary>
+    private static void DrawPictures(string folder, ImageSize size, FormulaModel model, TrainingData<double> train, DescentPath path, List<double> rmsePerEpoch)
+    {
+        string surfacePath = Path.Combine(folder, "demo-surface.png"), lossPath = Path.Combine(folder, "demo-loss.png");
+        TrainingPictures.SurfaceWithPath(model, train, Loss.Rmse, path, "m", "b", SurfacePoints).Save(surfacePath, size);
+        AnsiConsole.WriteLine($"Picture of the error landscape (RMSE over m and b) with the descent path: {surfacePath}");
+        if (rmsePerEpoch.Count == 0) return;
+        var epochs = Enumerable.Range(1, rmsePerEpoch.Count).Select(e => (double)e).ToArray();
+        var values = rmsePerEpoch.ToArray();
+        bool log = values.All(v => v > 0) && values.Max() / values.Min() >= 100;
+        Draw.LossCurves(new EpochCurve("RMSE over all points", epochs, values), null,
+            new LossCurvesOptions { Title = "RMSE after each epoch", LossName = "RMSE", LogScale = log }).Save(lossPath, size);
+        AnsiConsole.WriteLine($"Picture of RMSE per epoch: {lossPath}");
     }
 
     private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

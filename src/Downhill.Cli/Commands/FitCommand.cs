@@ -5,6 +5,7 @@ using Downhill.Cli.Options;
 using Downhill.Data;
 using Downhill.Models;
 using Downhill.Optim;
+using Downhill.Plots;
 using Downhill.Training;
 using Spectre.Console;
 
@@ -31,6 +32,13 @@ internal static class FitCommand
             Description = "Print one JSON object when the fit ends and nothing else on stdout: parameters, standard_errors and rss " +
                 "(least-squares fits of formulas), loss, iterations (lm) or epochs, seconds, stopped_because, explanation, hint.",
         };
+        var plot = new Option<string?>("--plot") { Description = "Draw the training (and validation) loss per epoch, validation accuracy when classifying, the best epoch when early stopping (.png or .svg)." };
+        var trace = new Option<string?>("--trace") { Description = "Write every parameter value after every update as CSV: step,loss,<parameters> (m, b; weight[0,0] for matrix elements), full precision. " +
+            "Row 0 holds the start values and the full training loss there; row k the values after update k and the loss of the batch that update used, measured before it. " +
+            "Values and losses are in the units the model trains in: for linear, logistic and softmax models with scaling (the default) weights act on standardized features (and, for regression, predict the standardized target), the same units 'surface --grid weight[0,0]=...' uses; add --scale none for data units. " +
+            "At most 1,000 parameters. Use it as 'surface --path'." };
+        var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics, confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
+        var size = Cli.SizeOption();
 
         var command = new Command("fit", "Learn a model's parameters from data by gradient descent, show progress, save the model.\n" +
             "Examples:\n  downhill fit line --target y --model linear --optimizer sgd --lr 0.1 --epochs 50\n" +
@@ -38,7 +46,7 @@ internal static class FitCommand
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --optimizer lm --json\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
         shared.AddTo(command);
-        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json }) command.Add(o);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size }) command.Add(o);
 
         command.SetAction(r =>
         {
@@ -49,6 +57,13 @@ internal static class FitCommand
             if (r.GetValue(test) is { } testFile && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
                 throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
+            Cli.CheckPicturePath(r.GetValue(plot), "--plot");
+            Cli.CheckOutputPath(r.GetValue(trace), "--trace");
+            string? reportPath = r.GetValue(report);
+            if (reportPath is not null && !Path.GetExtension(reportPath).Equals(".html", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"--report {reportPath}: the report is an HTML page; end the name in .html.");
+            Cli.CheckOutputPath(reportPath, "--report");
+            var imageSize = ImageSize.Parse(r.GetValue(size)!);
             var dataset = shared.LoadData(r);
             var settings = shared.Read(r);
             bool lm = Fitting.IsLevenbergMarquardt(settings.Optimizer);
@@ -58,11 +73,15 @@ internal static class FitCommand
                 MaxIterations = lm && r.GetResult(training.Epochs) is { Implicit: false } ? settings.Training.Epochs : null,
                 CheckpointPath = r.GetValue(checkpoint),
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
+                // The report draws the route gradient descent took across the loss surface of a two-parameter formula.
+                TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && settings.Model.Kind == ModelKind.Formula && !lm),
             };
             var trainingOptions = settings.Training;
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
             bool isJson = r.GetValue(json);
             bool isQuiet = r.GetValue(quiet) || isJson;
+            // With --json, stdout holds the JSON object alone.
+            var info = isJson ? Console.Error : Console.Out;
             if (!isQuiet)
                 Console.WriteLine($"data: {dataset.Source}: {dataset.Count} rows, {dataset.FeatureCount} features" +
                     (dataset.TargetCount > 0 ? $", target {string.Join(", ", dataset.TargetNames)}" : "") +
@@ -90,6 +109,26 @@ internal static class FitCommand
             if (isJson) Console.WriteLine(FitJson.Write(outcome));
             else Summarize(outcome);
             if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
+            if (r.GetValue(trace) is { } tracePath)
+            {
+                outcome.Trace!.Save(tracePath);
+                info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
+            }
+            if (r.GetValue(plot) is { } plotPath)
+            {
+                if (outcome.Result.History.Count == 0)
+                    Console.Error.WriteLine($"{plotPath} was not drawn: no epoch finished.");
+                else
+                {
+                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
+                    info.WriteLine($"loss curves drawn in {plotPath}");
+                }
+            }
+            if (reportPath is not null)
+            {
+                FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
+                info.WriteLine($"report written to {reportPath}");
+            }
             if (outcome.Result.Divergence is { } d)
             {
                 Console.Error.WriteLine($"error: {d.Describe()}");

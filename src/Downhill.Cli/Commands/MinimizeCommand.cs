@@ -5,6 +5,7 @@ using Downhill.Cli.Options;
 using Downhill.Formulas;
 using Downhill.Models;
 using Downhill.Optim;
+using Downhill.Plots;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
@@ -20,30 +21,41 @@ internal static class MinimizeCommand
         var steps = new Option<int>("--steps") { Description = "Most steps to take.", DefaultValueFactory = _ => 1000 };
         var tolerance = new Option<double>("--tolerance") { Description = "Stop when the gradient norm falls below this.", DefaultValueFactory = _ => 1e-6 };
         var trace = new Option<string?>("--trace") { Description = "Write every step as CSV: step,loss,<variables in --start order> (full precision)." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the walk (.png or .svg): the ball in the bowl for 1 variable, the route across the contour map for 2." };
+        var compare = new Option<string?>("--compare") { Description = "Race several optimizers from the same start, e.g. sgd,momentum,adam,rmsprop (momentum = sgd with --momentum, default 0.9); " +
+            "the other options (--lr, ...) apply to each. Prints each one's end point, loss and steps; with --plot draws them all on one map (2 variables)." };
+        var size = Cli.SizeOption();
         var command = new Command("minimize", "Walk downhill on a formula from a start point, in double precision.\n" +
-            "Example: downhill minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --start x=-1.5,y=2 --optimizer adam --lr 0.01 --steps 400 --trace trace.csv")
-        { formula, start, steps, tolerance, trace };
+            "Examples:\n  downhill minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --start x=-1.5,y=2 --optimizer adam --lr 0.01 --steps 400 --trace trace.csv --plot walk.png\n" +
+            "  downhill minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --start x=-1.5,y=2 --lr 0.001 --steps 2000 --compare sgd,momentum,adam,rmsprop --plot race.png")
+        { formula, start, steps, tolerance, trace, plot, compare, size };
         optimizer.AddTo(command);
         command.SetAction(r =>
         {
             string? tracePath = r.GetValue(trace);
+            string? plotPath = r.GetValue(plot);
             Cli.CheckOutputPath(tracePath, "--trace");
+            Cli.CheckPicturePath(plotPath, "--plot");
+            var imageSize = ImageSize.Parse(r.GetValue(size)!);
             var objective = Formula.Parse(r.GetValue(formula)!);
             if (objective.IsEquation)
                 throw new UsageException($"minimize takes a function, not an equation: drop '{objective.Target} =' (to fit an equation to data use 'downhill fit').");
             var startValues = Parse.NameValues(r.GetValue(start), "--start");
-            string name = optimizer.Name(r);
+            if (plotPath is not null && objective.Variables.Count is not (1 or 2))
+                throw new UsageException($"--plot needs a function of 1 or 2 variables; '{objective.Text}' has {objective.Variables.Count} ({string.Join(", ", objective.Variables)}). Leave --plot out, or replace the others by numbers.");
             var settings = optimizer.Read(r);
             var options = new MinimizeOptions { MaxSteps = r.GetValue(steps), Tolerance = r.GetValue(tolerance) };
+            if (r.GetValue(compare) is { } list)
+            {
+                if (tracePath is not null) throw new UsageException("--trace records one walk; leave it out with --compare (or run each optimizer on its own).");
+                return Race(objective, startValues, Contestants(list, settings), options, plotPath, imageSize);
+            }
 
+            string name = optimizer.Name(r);
             using var writer = tracePath is null ? null : new StreamWriter(tracePath, false, new UTF8Encoding(false));
             string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = Minimizer.Minimize(objective, startValues, (parameters, reevaluate) =>
-            {
-                var opt = Optimizers.Create(name, parameters, settings);
-                return opt is Lbfgs<double> ? () => opt.Step(reevaluate) : opt.Step;
-            }, options, step =>
+            var result = Walk(objective, startValues, name, settings, options, step =>
             {
                 if (writer is null) return;
                 if (step.Step == 0) writer.WriteLine("step,loss," + string.Join(",", startValues.Select(p => p.Key)));
@@ -61,6 +73,11 @@ internal static class MinimizeCommand
             table.AddRow("gradient norm", F(first.GradientNorm), F(last.GradientNorm));
             table.Title = new TableTitle($"{name}: {last.Step} steps in {clock.Elapsed.TotalSeconds:F3} s");
             AnsiConsole.Write(table);
+            if (plotPath is not null)
+            {
+                DescentPictures.Walk(objective, result, name).Save(plotPath, imageSize);
+                Console.WriteLine($"walk drawn in {plotPath}");
+            }
             if (result.Outcome == MinimizeOutcome.Diverged)
             {
                 Console.Error.WriteLine($"error: {result.Message}" + (tracePath is null ? "" : $" (the trace so far is in {tracePath})"));
@@ -71,6 +88,61 @@ internal static class MinimizeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static MinimizeResult Walk(Formula objective, IEnumerable<KeyValuePair<string, double>> start, string optimizer,
+        OptimizerSettings settings, MinimizeOptions options, Action<MinimizeStep>? onStep = null) =>
+        Minimizer.Minimize(objective, start, (parameters, reevaluate) =>
+        {
+            var opt = Optimizers.Create(optimizer, parameters, settings);
+            return opt is Lbfgs<double> ? () => opt.Step(reevaluate) : opt.Step;
+        }, options, onStep);
+
+    /// <summary>The optimizers named by --compare with their settings; momentum is sgd with momentum (0.9 unless --momentum says).</summary>
+    private static (string Label, string Optimizer, OptimizerSettings Settings)[] Contestants(string list, OptimizerSettings settings)
+    {
+        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()).ToArray();
+        if (names.Length == 0) throw new UsageException($"--compare '{list}' names no optimizer; give a list such as sgd,momentum,adam,rmsprop.");
+        if (names.Distinct().Count() != names.Length) throw new UsageException($"--compare '{list}' names an optimizer twice; name each once.");
+        return names.Select(n =>
+        {
+            if (n == "momentum") return (n, "sgd", settings with { Momentum = settings.Momentum ?? 0.9 });
+            Optimizers.Parse(n);
+            return (n, n, settings);
+        }).ToArray();
+    }
+
+    private static int Race(Formula objective, List<KeyValuePair<string, double>> start,
+        (string Label, string Optimizer, OptimizerSettings Settings)[] contestants, MinimizeOptions options, string? plotPath, ImageSize size)
+    {
+        var walks = contestants.Select(c => (c.Label, Walk: Walk(objective, start, c.Optimizer, c.Settings, options))).ToArray();
+        var names = walks[0].Walk.Names;
+        var table = new Table().AddColumn("optimizer");
+        foreach (var n in names) table.AddColumn(new TableColumn(n).RightAligned());
+        table.AddColumn(new TableColumn("loss").RightAligned()).AddColumn(new TableColumn("steps").RightAligned()).AddColumn("outcome");
+        foreach (var (label, walk) in walks)
+        {
+            var cells = new List<string> { label };
+            cells.AddRange(walk.Last.Values.Select(F));
+            cells.Add(F(walk.Last.Loss));
+            cells.Add(walk.Last.Step.ToString(CultureInfo.InvariantCulture));
+            cells.Add(walk.Outcome.ToString().ToLowerInvariant());
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        table.Title = new TableTitle($"race from {string.Join(", ", start.Select(p => $"{p.Key} = {F(p.Value)}"))}");
+        AnsiConsole.Write(table);
+        if (plotPath is not null)
+        {
+            if (names.Count == 2)
+                DescentPictures.Race(objective, walks).Save(plotPath, size);
+            else
+                DescentPictures.Walk(objective, walks[0].Walk, walks[0].Label).Save(plotPath, size);
+            Console.WriteLine(names.Count == 2 ? $"race drawn in {plotPath}" : $"{plotPath} shows the first walk ({walks[0].Label}): a race is drawn on 2 variables");
+        }
+        // A racer that blows up is part of the lesson (sgd on Rosenbrock at a rate adam handles), not a failed command.
+        foreach (var (label, walk) in walks.Where(w => w.Walk.Outcome == MinimizeOutcome.Diverged))
+            Console.WriteLine($"{label}: {walk.Message}");
+        return ExitCodes.Success;
     }
 
     private static string F(double v) => v.ToString("G8", CultureInfo.InvariantCulture);

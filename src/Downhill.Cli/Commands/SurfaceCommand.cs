@@ -103,6 +103,7 @@ internal static class SurfaceCommand
             Console.WriteLine($"{s.First.Values.Length} x {s.Second.Values.Length} grid (too large to print; use --out for the values).");
             return;
         }
+        // Element names such as weight[0,0] would read as Spectre markup.
         var table = new Table().AddColumn(Markup.Escape($"{s.First.Name} \\ {s.Second.Name}"));
         foreach (var v in s.Second.Values) table.AddColumn(new TableColumn(F(v)).RightAligned());
         var (mi, mj) = s.Minimum;
@@ -132,7 +133,7 @@ internal static class SurfaceCommand
         if (!File.Exists(path)) throw new UsageException($"--path {path} does not exist; write one with 'fit --trace' or 'minimize --trace'.");
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
         if (lines.Length < 2) throw new UsageException($"--path {path} has no rows after its header.");
-        var header = lines[0].Split(',');
+        var header = SplitHeader(lines[0]);
         int a = Array.IndexOf(header, first), b = Array.IndexOf(header, second);
         if (a < 0 || b < 0)
             throw new UsageException($"--path {path}: needs columns '{first}' and '{second}' (the grid's parameters); it has {string.Join(", ", header)}.");
@@ -145,6 +146,22 @@ internal static class SurfaceCommand
             ys.Add(Parse.Number(f[b], $"--path {path} line {i + 1}"));
         }
         return new DescentPath("descent", xs.ToArray(), ys.ToArray());
+    }
+
+    /// <summary>Header fields, with the quotes 'fit --trace' puts around element names such as "weight[0,1]" removed.</summary>
+    private static string[] SplitHeader(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        foreach (char c in line)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields.ToArray();
     }
 
     private static string F(double v) => v.ToString("G5", CultureInfo.InvariantCulture);

@@ -27,7 +27,10 @@ internal sealed class Surface
                 $"a log colour scale needs losses of 0 or more with some above 0, but the grid runs from {Numbers.Format(min)} to {Numbers.Format(max)}; draw it with LogScale = false");
         // NOTE: a perfect fit has loss exactly 0, which has no logarithm; it is drawn a decade below the
         // smallest positive loss, at the bottom of the colour bar.
-        double floor = log && min == 0 ? minPositive / 10 : min;
+        // Rounding leaves some perfect fits at 1e-31 instead of 0, which would stretch the colour bar over thirty
+        // decades of nothing; the bar reaches at most ten decades below the largest loss.
+        double deepest = log ? Math.Max(minPositive, max * 1e-10) : minPositive;
+        double floor = log && (min == 0 || minPositive < deepest) ? deepest / 10 : min;
         if (log) min = floor;
 
         (int I, int J) argmin = (0, 0);

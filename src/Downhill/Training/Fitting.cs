@@ -62,6 +62,10 @@ public sealed record FitSettings
 
     /// <summary>Continue from this checkpoint: weights, optimizer and loop state; Epochs counts the total.</summary>
     public Checkpoint? Resume { get; init; }
+
+    /// <summary>Record every parameter value after every update in <see cref="FitOutcome.Trace"/>
+    /// (at most <see cref="ParameterTrace.DefaultMaxParameters"/> parameters; checked before training).</summary>
+    public bool TraceParameters { get; init; }
 }
 
 /// <summary>What a fit produced: the model file (ready to save), the training record and final metrics.</summary>
@@ -75,7 +79,8 @@ public sealed record FitOutcome(
     IReadOnlyDictionary<string, double> TrainMetrics,
     IReadOnlyDictionary<string, double>? ValidationMetrics,
     int ParameterCount,
-    LeastSquaresReport? LeastSquares = null)
+    LeastSquaresReport? LeastSquares = null,
+    ParameterTrace? Trace = null)
 {
     /// <summary>True when Levenberg-Marquardt did the fit (then <see cref="LeastSquares"/> holds its run).</summary>
     public bool IsLevenbergMarquardt => LeastSquares?.Solver is not null;
@@ -169,7 +174,7 @@ public static class Fitting
         var (train, _) = settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed) : (data, null);
         if (IsLevenbergMarquardt(settings.Optimizer))
             return FitLeastSquares((FormulaModel)(object)model, settings, prepared, train, callbacks);
-
+        var trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Freeze(model, optimizer, settings.Freeze);
         var training = settings.Training with { Loss = loss };
@@ -196,6 +201,7 @@ public static class Fitting
             {
                 Batch = inner.Batch,
                 Epoch = inner.Epoch,
+                Step = inner.Step,
                 EpochEnd = epoch =>
                 {
                     var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null);
@@ -203,6 +209,11 @@ public static class Fitting
                     inner.EpochEnd?.Invoke(epoch);
                 },
             };
+        }
+        if (trace is not null)
+        {
+            trace.Record(0, Analysis.LossSurface.LossAt(model, trainData, loss));
+            callbacks = trace.Around(callbacks);
         }
         var result = trainer.Fit(trainData, validationData, callbacks, cancel);
 
@@ -218,7 +229,7 @@ public static class Fitting
             if (leastSquares is not null) file = file with { Statistics = leastSquares.ToRecord() };
         }
         return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, leastSquares);
+            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, leastSquares, trace);
     }
 
     /// <summary>What <c>--optimizer lm</c> cannot be combined with, each refused with the way out.</summary>
@@ -235,6 +246,8 @@ public static class Fitting
             Errors.Argument("--optimizer lm runs in well under a second for formula fits and writes no checkpoints; remove --checkpoint and --resume.");
         if (settings.Schedule is not null)
             Errors.Argument("--optimizer lm has no learning rate to schedule; remove --schedule.");
+        if (settings.TraceParameters)
+            Errors.Argument("--trace records the updates of a gradient optimizer; --optimizer lm takes Levenberg-Marquardt steps instead. Remove --trace, or choose a gradient optimizer such as adam.");
         if (settings.MaxIterations is < 1)
             Errors.OutOfRange("iterations", settings.MaxIterations, "at least 1 Levenberg-Marquardt iteration (the default is 1000)");
         foreach (var f in settings.Freeze)

@@ -12,6 +12,12 @@ public sealed record EpochRecord(
 /// <summary>Progress after one update, for progress bars and live plots.</summary>
 public readonly record struct BatchProgress(int Epoch, int Batch, int BatchesPerEpoch, double Loss);
 
+/// <summary>
+/// One parameter update: <paramref name="Step"/> counts updates from 1 within one <c>Fit</c> call;
+/// <paramref name="Loss"/> is the loss of the batch the update used, measured before the update.
+/// </summary>
+public readonly record struct StepProgress(long Step, int Epoch, int Batch, double Loss);
+
 /// <summary>Why training ended.</summary>
 public enum StopReason
 {

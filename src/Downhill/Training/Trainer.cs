@@ -12,6 +12,9 @@ public sealed class TrainingCallbacks
     public Action<BatchProgress>? Batch { get; init; }
     public Action<EpochRecord>? Epoch { get; init; }
 
+    /// <summary>After every parameter update, with the model already holding the new values (see <see cref="ParameterTrace"/>).</summary>
+    public Action<StepProgress>? Step { get; init; }
+
     /// <summary>After every epoch, with the epoch just finished: save a checkpoint here.</summary>
     public Action<int>? EpochEnd { get; init; }
 }
@@ -76,6 +79,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var stop = StopReason.Completed;
         Divergence? divergence = null;
         int lastEpoch = NextEpoch + options.Epochs - 1;
+        long updates = 0;
 
         for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
         {
@@ -96,6 +100,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     divergence = new Divergence(epoch, b + 1, loss);
                     break;
                 }
+                callbacks.Step?.Invoke(new StepProgress(++updates, epoch, b + 1, loss));
                 callbacks.Batch?.Invoke(new BatchProgress(epoch, b + 1, batches, loss));
                 if (cancel.IsCancellationRequested) break;
             }

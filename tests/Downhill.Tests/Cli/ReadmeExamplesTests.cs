@@ -40,6 +40,8 @@ public class ReadmeExamplesTests
         // Commands that read a model or trace written by an earlier line get it written here first.
         if (line.Contains("line.json") && !line.Contains("--out line.json"))
             Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--target", "y", "--model", "linear", "--epochs", "5", "--quiet", "--out", "line.json").ExitCode);
+        if (line.Contains("--path descent.csv"))
+            Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--model", "y = m*x + b", "--lr", "0.5", "--epochs", "30", "--quiet", "--trace", "descent.csv").ExitCode);
         var args = Split(line)[1..];
         var (code, stdout, stderr) = CliProcess.Run(dir, args);
         Assert.True(code == 0, $"'{line}' exited {code}: {stderr}\n{stdout}");

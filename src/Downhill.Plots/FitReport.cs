@@ -1,0 +1,134 @@
+using System.Globalization;
+using Downhill.Data;
+using Downhill.Models;
+using Downhill.Nn;
+using Downhill.Training;
+
+namespace Downhill.Plots;
+
+/// <summary>
+/// One self-contained HTML page about a fit: the command and settings, the data, the loss curves,
+/// the final metrics; for classifiers a confusion matrix; for 28x28 image data a grid of sample
+/// images with predicted and true labels; for a formula with two parameters the loss surface with
+/// the route descent took (needs <see cref="FitSettings.TraceParameters"/>).
+/// </summary>
+public static class FitReport
+{
+    /// <summary>Sample images shown for image data.</summary>
+    public const int SampleImages = 24;
+
+    const int ImageSide = 28;
+
+    public static HtmlReport Build(Dataset data, FitSettings settings, FitOutcome outcome, string? commandLine, ImageSize size)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var model = outcome.Model;
+        var report = new HtmlReport($"downhill fit: {model.Kind} model on {data.Source}");
+        report.AddSettings(commandLine, Settings(settings, outcome));
+
+        report.AddSection("Data");
+        report.AddTable(["", "value"],
+        [
+            ["source", data.Source],
+            ["rows", $"{data.Count} ({outcome.TrainRows} training" + (outcome.ValidationRows > 0 ? $", {outcome.ValidationRows} validation)" : ")")],
+            ["features", data.FeatureCount <= 12 ? string.Join(", ", data.FeatureNames) : $"{data.FeatureCount} ({string.Join(", ", data.FeatureNames.Take(5))}, ...)"],
+            ["target", data.TargetCount > 0 ? string.Join(", ", data.TargetNames) : model.Targets.FirstOrDefault() ?? "(formula)"],
+            ["classes", data.ClassNames is { } c ? string.Join(", ", c) : "(regression)"],
+        ]);
+
+        report.AddSection("Training");
+        report.AddText(outcome.IsLevenbergMarquardt
+            ? $"Levenberg-Marquardt least squares: {outcome.Result.History.Count} iterations in {outcome.Result.Seconds:F2} s."
+            : StopText(outcome.Result));
+        if (outcome.Result.History.Count > 0)
+            report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch"), "loss per epoch", size);
+
+        report.AddSection("Final metrics");
+        var names = outcome.TrainMetrics.Keys.Concat(outcome.ValidationMetrics?.Keys ?? []).Distinct().ToArray();
+        report.AddTable(outcome.ValidationMetrics is null ? ["metric", "training"] : ["metric", "training", "validation"],
+            names.Select(n => (IReadOnlyList<string>)(outcome.ValidationMetrics is { } vm
+                ? [n, Value(outcome.TrainMetrics, n), Value(vm, n)]
+                : [n, Value(outcome.TrainMetrics, n)])));
+        if (model.Kind == "formula")
+            report.AddTable(["parameter", "value"], model.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, Format(p.Values[0])]));
+
+        if (outcome.Result.Divergence is null && model.Classes is { } classes)
+            AddClassification(report, data, settings, model, classes, size);
+        if (model.Kind == "formula" && model.Parameters.Length == 2 && outcome.Trace is { } trace)
+            AddSurface(report, data, settings, outcome, trace, size);
+        return report;
+    }
+
+    static IEnumerable<KeyValuePair<string, string>> Settings(FitSettings s, FitOutcome o)
+    {
+        var t = s.Training;
+        yield return new("model", s.Model.Kind == ModelKind.Formula ? s.Model.Formula! : s.Model.ToString());
+        yield return new("parameters", o.ParameterCount.ToString(CultureInfo.InvariantCulture));
+        yield return new("loss", o.Loss.Name());
+        yield return new("optimizer", s.Optimizer);
+        yield return new("learning rate", s.OptimizerSettings.LearningRate is double lr ? Format(lr) : "(optimizer default)");
+        yield return new("epochs", t.Epochs.ToString(CultureInfo.InvariantCulture));
+        yield return new("batch", t.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full");
+        yield return new("shuffle", t.Shuffle ? "yes" : "no");
+        yield return new("gradient", t.Gradient.ToString().ToLowerInvariant());
+        yield return new("validation fraction", Format(s.ValidationFraction));
+        yield return new("early stopping", t.EarlyStoppingPatience is int p ? $"patience {p}" : "off");
+        yield return new("seed", t.Seed.ToString(CultureInfo.InvariantCulture));
+    }
+
+    static string StopText(TrainingResult r) => r.StoppedBecause switch
+    {
+        StopReason.Completed => $"All {r.History.Count} epochs ran in {r.Seconds:F2} s.",
+        StopReason.EarlyStopping => $"Early stopping after {r.History.Count} epochs; the weights of the best epoch ({r.BestEpoch}) were kept.",
+        StopReason.Diverged => r.Divergence!.Describe(),
+        _ => $"Cancelled after {r.History.Count} epochs.",
+    };
+
+    /// <summary>The rows the metrics are judged on: the validation rows when there are any, as <see cref="Fitting"/> splits them.</summary>
+    static Dataset EvaluationRows(Dataset data, FitSettings settings) =>
+        settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed).Validation : data;
+
+    static void AddClassification(HtmlReport report, Dataset data, FitSettings settings, ModelFile model, string[] classes, ImageSize size)
+    {
+        var rows = EvaluationRows(data, settings);
+        string which = settings.ValidationFraction > 0 ? "validation" : "training";
+        var predicted = new Predictor(model).Predict(rows).Classes!;
+        var actual = rows.Labels!;
+        var counts = Metrics.ConfusionMatrix(predicted, actual, classes.Length);
+        var (precision, recall) = Metrics.PrecisionRecall(counts);
+        report.AddSection("Confusion matrix");
+        report.AddFigure(Draw.ConfusionMatrix(counts, classes, $"Confusion matrix ({which} rows)"), $"confusion matrix on the {rows.Count} {which} rows", size);
+        report.AddTable(["class", "precision", "recall"],
+            classes.Select((c, k) => (IReadOnlyList<string>)[c, Format(precision[k]), Format(recall[k])]));
+
+        if (data.FeatureCount != ImageSide * ImageSide) return;
+        var sample = rows.Subset(Enumerable.Range(0, Math.Min(SampleImages, rows.Count)).ToArray());
+        var pixels = data.FeatureNames.Select(sample.Column).ToArray();
+        var images = Enumerable.Range(0, sample.Count).Select(i => new LabelledImage(
+            pixels.Select(column => (float)column[i]).ToArray(), ImageSide, ImageSide,
+            classes[predicted[i]], classes[actual[i]])).ToArray();
+        report.AddSection("Sample predictions");
+        report.AddFigure(Draw.ImageGrid(images, title: $"First {images.Length} {which} images"),
+            $"predicted label under each image; wrong ones in red with the true label", size);
+    }
+
+    static void AddSurface(HtmlReport report, Dataset data, FitSettings settings, FitOutcome outcome, ParameterTrace trace, ImageSize size)
+    {
+        var prepared = Fitting.Prepare<double>(data, settings with { Precision = Training.Precision.Float64 });
+        foreach (var stored in outcome.Model.Parameters)
+            prepared.Model.Parameter(stored.Name).Data[0] = stored.Values[0];
+        string first = trace.Names[0], second = trace.Names[1];
+        report.AddSection("Loss surface");
+        report.AddText($"The training loss over {first} and {second} around the fitted values, with the route gradient descent " +
+            $"took from the start ({trace.Points.Count - 1} updates).");
+        report.AddFigure(TrainingPictures.SurfaceWithPath(prepared.Model, prepared.Train, outcome.Loss, trace, first, second),
+            $"{outcome.Loss.Name()} over {first} and {second}", size);
+    }
+
+    static string Value(IReadOnlyDictionary<string, double> metrics, string name) =>
+        metrics.TryGetValue(name, out double v) ? Format(v) : "";
+
+    static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Downhill.Data;
+using Downhill.Formulas;
+using Downhill.Models;
+using Downhill.Optim;
+using Downhill.Plots;
+using Downhill.Training;
+
+namespace Downhill.Tests.Plots;
+
+public class TrainingPicturesTests
+{
+    private static readonly Formula Rosenbrock = Formula.Parse("(1 - x)^2 + 100*(y - x^2)^2");
+
+    private static MinimizeResult Walk(string optimizer, OptimizerSettings settings, int steps) =>
+        Minimizer.Minimize(Rosenbrock, [new("x", -1.5), new("y", 2.0)],
+            (parameters, _) => Optimizers.Create(optimizer, parameters, settings).Step, new MinimizeOptions { MaxSteps = steps });
+
+    [Fact]
+    public void GridAroundCoversTheRouteAndHoldsTheFunctionsValues()
+    {
+        double[] xs = [-1.5, -1, 0.5], ys = [2, 1, 0.25];
+        var grid = TrainingPictures.GridAround(xs, ys, (x, y) => Rosenbrock.Evaluate(new Dictionary<string, double> { ["x"] = x, ["y"] = y }), "x", "y", 11);
+        // 15% of each span on either side: x spans 2, y spans 1.75.
+        Assert.Equal(-1.5 - 0.3, grid.FirstValues[0], 12);
+        Assert.Equal(0.5 + 0.3, grid.FirstValues[^1], 12);
+        Assert.Equal(0.25 - 0.2625, grid.SecondValues[0], 12);
+        Assert.Equal(2 + 0.2625, grid.SecondValues[^1], 12);
+        for (int i = 0; i < 11; i++)
+            for (int j = 0; j < 11; j++)
+            {
+                double x = grid.FirstValues[i], y = grid.SecondValues[j];
+                Assert.Equal((1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x), grid.Loss[i, j], 9);
+            }
+    }
+
+    [Fact]
+    public void AnAxisTheRouteNeverMovedStillGetsAWindow()
+    {
+        var axis = TrainingPictures.AxisAround([4.0, 4.0], 5);
+        Assert.Equal([2.0, 3.0, 4.0, 5.0, 6.0], axis);
+    }
+
+    [Fact]
+    public void RaceAndWalkPicturesAreDrawn()
+    {
+        var sgd = Walk("sgd", new OptimizerSettings { LearningRate = 0.001 }, 200);
+        var adam = Walk("adam", new OptimizerSettings { LearningRate = 0.05 }, 200);
+        Assert.Equal(sgd.Trace[0].Values, adam.Trace[0].Values);
+        PictureAssert.IsPicture(DescentPictures.Race(Rosenbrock, [("sgd", sgd), ("adam", adam)]).ToPng(new ImageSize(640, 480)), 640, 480);
+        var walk = DescentPictures.Walk(Rosenbrock, adam, "adam");
+        PictureAssert.HasText(walk, "adam on (1 - x)^2 + 100*(y - x^2)^2");
+
+        var bowl = Formula.Parse("(x - 3)^2");
+        var roll = Minimizer.Minimize(bowl, [new("x", -2.0)], (p, _) => Optimizers.Create("sgd", p, new OptimizerSettings { LearningRate = 0.1 }).Step,
+            new MinimizeOptions { MaxSteps = 20 });
+        PictureAssert.IsPicture(DescentPictures.Walk(bowl, roll, "sgd").ToPng(ImageSize.Default), 800, 600);
+        Assert.Throws<ArgumentException>(() => DescentPictures.CheckDrawable(Formula.Parse("x + y + z"), ["x", "y", "z"]));
+    }
+
+    [Fact]
+    public void LossCurvesShowValidationAccuracyForClassifiers()
+    {
+        var (data, settings) = Digits(columns: 6);
+        var outcome = Fitting.Fit(data, settings);
+        var figure = TrainingPictures.LossCurves(outcome.Result, outcome.Loss);
+        PictureAssert.HasText(figure, "validation accuracy (right axis)");
+        PictureAssert.IsPicture(figure.ToPng(ImageSize.Default), 800, 600);
+    }
+
+    [Fact]
+    public void LossCurvesMarkTheEpochEarlyStoppingKept()
+    {
+        var none = new Dictionary<string, double>();
+        EpochRecord[] history = [new(1, 0.9, 0.8, none, 0.1, 0), new(2, 0.5, 0.4, none, 0.1, 0), new(3, 0.3, 0.45, none, 0.1, 0), new(4, 0.2, 0.5, none, 0.1, 0)];
+        var figure = TrainingPictures.LossCurves(new TrainingResult(history, StopReason.EarlyStopping, 2, null, 1, 100), Nn.Loss.Mse);
+        PictureAssert.HasText(figure, "best epoch 2");
+        PictureAssert.HasText(figure, "validation 0.4 at best epoch");
+        PictureAssert.HasText(figure, "mse per epoch");
+    }
+
+    [Fact]
+    public void ReportForImagesEmbedsCurvesConfusionMatrixAndSampleImagesAndRequestsNothing()
+    {
+        var (data, settings) = Digits(columns: 784);
+        var outcome = Fitting.Fit(data, settings);
+        string html = FitReport.Build(data, settings, outcome, "downhill fit digits.csv --model softmax", new ImageSize(400, 300)).ToHtml();
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        Assert.Contains("Confusion matrix", html);
+        Assert.Contains("Sample predictions", html);
+        Assert.Contains("downhill fit digits.csv --model softmax", html);
+        var pngs = Regex.Matches(html, "data:image/png;base64,([^\"]+)").Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToArray();
+        Assert.Equal(3, pngs.Length);
+        foreach (var png in pngs) PictureAssert.IsPicture(png, 400, 300);
+    }
+
+    [Fact]
+    public void ReportForATwoParameterFormulaDrawsTheSurfaceWithThePath()
+    {
+        var data = DataSource.Load("line", new DataOptions { Targets = ["y"] });
+        var settings = new FitSettings
+        {
+            Model = ModelSpec.Parse("y = m*x + b"),
+            OptimizerSettings = new OptimizerSettings { LearningRate = 0.5 },
+            Training = new TrainingOptions { Epochs = 20 },
+            TraceParameters = true,
+        };
+        var outcome = Fitting.Fit(data, settings);
+        string html = FitReport.Build(data, settings, outcome, null, ImageSize.Default).ToHtml();
+        Assert.Contains("Loss surface", html);
+        Assert.DoesNotContain("Confusion matrix", html);
+        Assert.Equal(2, Regex.Matches(html, "data:image/png;base64,").Count);
+    }
+
+    /// <summary>Three classes of tiny "images": class k lights up its own third of the columns.</summary>
+    private static (Dataset Data, FitSettings Settings) Digits(int columns)
+    {
+        const int rows = 60;
+        var rng = new Random(7);
+        var labels = Enumerable.Range(0, rows).Select(i => i % 3).ToArray();
+        var pixels = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                pixels[i * columns + j] = (j * 3 / columns == labels[i] ? 200 : 20) + rng.Next(40);
+        var data = Dataset.Classification(Enumerable.Range(0, columns).Select(j => $"p{j}").ToArray(), pixels, "label", labels, ["zero", "one", "two"]);
+        return (data, new FitSettings
+        {
+            Model = ModelSpec.Parse("softmax"),
+            Training = new TrainingOptions { Epochs = 3 },
+            ValidationFraction = 0.4,
+        });
+    }
+}
