@@ -37,7 +37,7 @@ internal static class Cli
                                        or InvalidOperationException or IOException or UnauthorizedAccessException
                                        or FormatException or OverflowException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {Plain(e)}");
             return ExitCodes.BadInput;
         }
     }
@@ -74,5 +74,22 @@ internal static class Cli
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(dir))
             throw new UsageException($"{option} {path}: folder {dir} does not exist (create it first or choose another path).");
+    }
+
+    /// <summary>
+    /// The library's sentence without what .NET appends to argument exceptions
+    /// (" (Parameter 'x')" and a second line "Actual value was ..."): messages stay one line.
+    /// </summary>
+    internal static string Plain(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            int newline = message.IndexOf('\n');
+            if (newline >= 0 && e is ArgumentOutOfRangeException) message = message[..newline].TrimEnd('\r');
+            string suffix = $" (Parameter '{name}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
+        }
+        return message;
     }
 }

@@ -12,26 +12,11 @@ internal static class Errors
 {
     [DoesNotReturn]
     public static void Argument(string message, string? paramName = null) =>
-        throw (paramName is null ? new ArgumentException(message) : new PlainArgumentException(message, paramName));
+        throw new ArgumentException(message, paramName);
 
     [DoesNotReturn]
     public static void OutOfRange(string paramName, object? value, string expected) =>
-        throw new PlainOutOfRangeException(paramName, value, $"{paramName} = {value} is invalid: expected {expected}.");
-
-    // .NET appends "(Parameter 'x')" and "Actual value was ..." to these messages; ours already
-    // name the value and the fix, so Message returns the sentence alone.
-    private sealed class PlainArgumentException(string message, string paramName) : ArgumentException(message, paramName)
-    {
-        private readonly string plain = message;
-        public override string Message => plain;
-    }
-
-    private sealed class PlainOutOfRangeException(string paramName, object? value, string message)
-        : ArgumentOutOfRangeException(paramName, value, message)
-    {
-        private readonly string plain = message;
-        public override string Message => plain;
-    }
+        throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} = {value} is invalid: expected {expected}.");
 
     [DoesNotReturn]
     public static void Shape(string message) => throw new ShapeException(message);

@@ -64,6 +64,8 @@ internal static class SolveCommand
             }
             table.Title = new TableTitle($"least squares on {dataset.Count} rows: {clock.Elapsed.TotalMilliseconds:F1} ms, condition number {solution.ConditionNumber:G3}");
             AnsiConsole.Write(table);
+            if (solution.ConstantFeatures > 0)
+                Console.Error.WriteLine($"note: {solution.ConstantFeatures} feature column(s) hold one value on every row; the intercept carries them, so their weight is 0.");
             if (solution.IllConditioned)
                 Console.Error.WriteLine($"warning: the features are nearly collinear (condition number {solution.ConditionNumber:G3} > {LinearLeastSquaresResult.IllConditionedAbove:G0}); trailing digits of the weights are unreliable.");
             if (r.GetValue(output) is { } saved) Console.WriteLine($"model saved to {saved}");

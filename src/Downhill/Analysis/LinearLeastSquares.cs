@@ -72,6 +72,8 @@ public static class LinearLeastSquares
             scale[j] = Math.Sqrt(Math.Max(0, cxx[j * p + j]));
             if (scale[j] == 0) constantColumn = true;
         }
+        if (constantColumn && fitIntercept && scale.Any(v => v > 0))
+            return WithoutConstantColumns(x.Span, p, y, m, scale, rows);
         var weights = new double[m * p];
         double[] inverse = [];
         double condition = double.PositiveInfinity;
@@ -118,6 +120,33 @@ public static class LinearLeastSquares
         var (weightErrors, biasErrors) = StandardErrors(inverse, rows, p, m, rss, fitIntercept, shift, mean);
         return new LinearLeastSquaresResult(rows, p, m, weights, biases, rss, condition, rank, solver,
             rows - unknowns, weightErrors, biasErrors);
+    }
+
+    /// <summary>
+    /// With an intercept a constant column adds nothing (the intercept already carries it), but
+    /// left in it makes the problem singular, and the rank-revealing fallback could then drop a
+    /// small-magnitude feature instead (seen: y = 1e9*small + ... solved with small's weight 0).
+    /// So the other columns are fitted alone and constant ones get weight 0 (standard error NaN).
+    /// </summary>
+    private static LinearLeastSquaresResult WithoutConstantColumns(ReadOnlySpan<double> x, int p, ReadOnlyMemory<double> y, int m,
+        double[] scale, int rows)
+    {
+        var kept = Enumerable.Range(0, p).Where(j => scale[j] > 0).ToArray();
+        var reduced = new double[rows * kept.Length];
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < kept.Length; k++) reduced[r * kept.Length + k] = x[r * p + kept[k]];
+        var fit = Fit(reduced, kept.Length, y, m);
+        var weights = new double[m * p];
+        var errors = new double[m * p];
+        Array.Fill(errors, double.NaN);
+        for (int o = 0; o < m; o++)
+            for (int k = 0; k < kept.Length; k++)
+            {
+                weights[o * p + kept[k]] = fit.Weights[o * kept.Length + k];
+                errors[o * p + kept[k]] = fit.StandardErrors[o * kept.Length + k];
+            }
+        return new LinearLeastSquaresResult(rows, p, m, weights, fit.Biases, fit.ResidualSumOfSquares, fit.ConditionNumber,
+            fit.Rank, fit.Solver, fit.DegreesOfFreedom, errors, fit.BiasStandardErrors) { ConstantFeatures = p - kept.Length };
     }
 
     /// <summary>Residual sums of squares from the centered sums; NaN where cancellation would cost over 4 digits.</summary>

@@ -72,6 +72,9 @@ public sealed class LinearLeastSquaresResult
     /// </summary>
     public double[] StandardErrors { get; }
 
+    /// <summary>How many features were constant: they add nothing beside the intercept and get weight 0.</summary>
+    public int ConstantFeatures { get; init; }
+
     /// <summary>Standard error of each intercept, σ sqrt(1/n + x̄ᵀ (XᵀX)⁻¹ x̄); 0 when fitted without one.</summary>
     public double[] BiasStandardErrors { get; }
 

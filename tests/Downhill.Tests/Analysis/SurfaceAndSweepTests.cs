@@ -113,3 +113,30 @@ public class SurfaceAndSweepTests
         Assert.True(outcome.TrainMetrics["rmse"] < 5, $"rmse in data units {outcome.TrainMetrics["rmse"]}");
     }
 }
+
+public class ConstantColumnTests
+{
+    [Fact]
+    public void AConstantColumnBesideATinyFeatureDoesNotHideIt()
+    {
+        // y = 1e-8 big + 1e9 small + 1, with a constant column: the QA case where 'small' got weight 0.
+        int n = 50;
+        var x = new double[n * 3];
+        var y = new double[n];
+        var rng = new Random(3);
+        for (int i = 0; i < n; i++)
+        {
+            double big = rng.NextDouble() * 1e6, small = rng.NextDouble() * 1e-8;
+            x[3 * i] = big; x[3 * i + 1] = small; x[3 * i + 2] = 7;
+            y[i] = 1e-8 * big + 1e9 * small + 1;
+        }
+        var fit = LinearLeastSquares.Fit(x, 3, y);
+        Assert.Equal(1e-8, fit.Weights[0], 15);
+        Assert.Equal(1e9, fit.Weights[1], 3);
+        Assert.Equal(0, fit.Weights[2]);
+        Assert.Equal(1, fit.Biases[0], 9);
+        Assert.Equal(1, fit.ConstantFeatures);
+        Assert.True(fit.ResidualSumOfSquares[0] < 1e-12);
+        Assert.False(fit.IllConditioned);
+    }
+}

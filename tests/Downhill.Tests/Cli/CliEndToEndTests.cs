@@ -148,3 +148,14 @@ public class CliEndToEndTests
         Assert.True(File.ReadAllLines(Path.Combine(dir, "boom.csv")).Length > 10);
     }
 }
+
+public class CliMessageTests
+{
+    [Fact]
+    public void ArgumentSuffixesFromDotNetAreStripped()
+    {
+        var e = new ArgumentOutOfRangeException("epochs", 0, "epochs = 0 is invalid: expected at least 1 epoch.");
+        Assert.Equal("epochs = 0 is invalid: expected at least 1 epoch.", Downhill.Cli.Cli.Plain(e));
+        Assert.Equal("bad x.", Downhill.Cli.Cli.Plain(new ArgumentException("bad x.", "x")));
+    }
+}
