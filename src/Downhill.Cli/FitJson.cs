@@ -80,7 +80,7 @@ internal static class FitJson
         var r = outcome.Result;
         return r.StoppedBecause switch
         {
-            StopReason.Completed => ("completed", $"all {r.History.Count} epochs ran."),
+            StopReason.Completed => ("completed", r.History.Count == 1 ? "the 1 epoch ran." : $"all {r.History.Count} epochs ran."),
             StopReason.EarlyStopping => ("early_stopping", $"the validation loss stopped improving; the weights of the best epoch ({r.BestEpoch}) were restored."),
             StopReason.Diverged => ("diverged", r.Divergence?.Describe() ?? "training diverged."),
             _ => ("cancelled", "cancelled by Ctrl-C."),

@@ -18,7 +18,8 @@ internal sealed class Progress(bool quiet, int epochs)
         {
             var plain = new TrainingCallbacks
             {
-                Epoch = e => { if (!quiet) Console.WriteLine(Describe(e)); },
+                // A 2000-epoch run prints about 40 lines: every k-th epoch, the first five and the last.
+                Epoch = e => { if (!quiet && (e.Epoch <= 5 || e.Epoch % Math.Max(1, epochs / 40) == 0 || e.Epoch == epochs)) Console.WriteLine(Describe(e)); },
                 EpochEnd = epochEnd,
             };
             return work(plain);

@@ -78,6 +78,8 @@ internal static class MinimizeCommand
                 DescentPictures.Walk(objective, result, name).Save(plotPath, imageSize);
                 Console.WriteLine($"walk drawn in {plotPath}");
             }
+            if (result.Outcome == MinimizeOutcome.Diverged && result.Trace.Count == 1)
+                throw new UsageException($"the function is {F(first.Loss)} at the start point ({string.Join(", ", result.Names.Select((n, i) => $"{n}={F(first.Values[i])}"))}); start where it is defined (e.g. log needs a positive argument).");
             if (result.Outcome == MinimizeOutcome.Diverged)
             {
                 Console.Error.WriteLine($"error: {result.Message}" + (tracePath is null ? "" : $" (the trace so far is in {tracePath})"));
