@@ -27,6 +27,8 @@ internal static class PredictCommand
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
             var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))));
+            if (r.GetValue(probabilities) && !predictor.IsClassifier)
+                throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
             var predictions = predictor.Predict(data);
             string csv = ToCsv(predictions, idColumn, data.Ids, r.GetValue(probabilities));
             if (r.GetValue(output) is { } path)

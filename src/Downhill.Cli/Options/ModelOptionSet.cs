@@ -22,7 +22,7 @@ internal sealed class ModelOptionSet
     public readonly Option<string?> Loss = new("--loss") { Description = "mse, rmse, mae, huber, cross-entropy or binary-cross-entropy (default: mse for numbers, cross-entropy for classes)." };
     public readonly Option<string?> Scale = new("--scale") { Description = "Feature scaling: standard, minmax or none (default standard; none for formulas)." };
     public readonly Option<string?> Init = new("--init") { Description = "Start values of formula parameters, e.g. a=1,b=0.1 (default 1)." };
-    public readonly Option<string[]> Freeze = new("--freeze") { Description = "Keep a parameter (b) or one element (\"weight[0,1]\") fixed; repeatable." };
+    public readonly Option<string[]> Freeze = new("--freeze") { Description = "Keep a parameter (b) or one element (\"weight[0,1]\") fixed; repeatable. Networks train on standardized data, so add --scale none to hold a value in the data's own units." };
     public readonly Option<string?> Precision = new("--precision") { Description = "float32 or float64 (default float64 for formulas, float32 for networks)." };
 
     public void AddTo(Command command)

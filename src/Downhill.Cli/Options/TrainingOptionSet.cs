@@ -45,6 +45,8 @@ internal sealed class TrainingOptionSet
             "central" => GradientMode.Central,
             var g => throw new UsageException($"--gradient '{g}' is unknown; use analytic, forward or central."),
         };
+        if (mode == GradientMode.Analytic && r.GetValue(Nudge) is not null)
+            throw new UsageException("--nudge sets the finite-difference step of --gradient forward or central; with analytic gradients it has no effect. Add --gradient forward (or central), or drop --nudge.");
         if (r.GetValue(Threads) is int t)
         {
             if (t < 1) throw new UsageException($"--threads {t} is invalid; use 1 or more.");

@@ -134,6 +134,8 @@ public static class Fitting
         bool classification = data.IsClassification;
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
+        if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
+            Errors.Argument($"--init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change --seed instead).");
 
         var (train, validation) = settings.ValidationFraction > 0
             ? data.Split(settings.ValidationFraction, settings.Training.Seed)
