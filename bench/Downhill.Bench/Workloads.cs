@@ -113,9 +113,17 @@ internal static class Workloads
         var warmUp = First(train, Math.Max(2_000, 20 * batch));
         var epoch = First(train, count);
         trainer.Fit(warmUp);
+        var pause = GC.GetTotalPauseDuration();
+        int gen2 = GC.CollectionCount(2);
+        long allocated = GC.GetTotalAllocatedBytes();
         var runs = Timed(() => trainer.Fit(epoch), seconds => count / seconds);
         Emit(workload, $"batch={batch},threads={threads}", "samples_per_s", runs,
-            new() { ["samples"] = count, ["samples_per_cpu_s"] = Round(count / Median(cpuSeconds)) });
+            new()
+            {
+                ["samples"] = count, ["samples_per_cpu_s"] = Round(count / Median(cpuSeconds)),
+                ["gc_pause_s"] = Round((GC.GetTotalPauseDuration() - pause).TotalSeconds), ["gen2_collections"] = GC.CollectionCount(2) - gen2,
+                ["allocated_mb"] = Round((GC.GetTotalAllocatedBytes() - allocated) / 1048576.0),
+            });
     }
 
     // ---- W4: accuracy -----------------------------------------------------------------------

@@ -70,6 +70,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var stop = StopReason.Completed;
         Divergence? divergence = null;
         int lastEpoch = NextEpoch + options.Epochs - 1;
+        var fused = options.Gradient == GradientMode.Analytic && FitsModel(train) ? NetworkStep<T>.For(model, options.Loss) : null;
 
         for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
         {
@@ -80,8 +81,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int b = 0; b < batches; b++)
             {
                 int start = b * batchSize, count = Math.Min(batchSize, train.Count - start);
-                var batch = order is null && count == train.Count ? train : train.Rows(Slice(order, start, count));
-                double loss = Step(batch);
+                double loss = fused is not null
+                    ? FusedStep(fused, train, order, start, count)
+                    : Step(order is null && count == train.Count ? train : train.Rows(Slice(order, start, count)));
                 samples += count;
                 lossSum += loss * count;
                 firstLoss ??= Math.Max(Math.Abs(loss), 1e-300);
@@ -176,6 +178,23 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         });
         return double.CreateTruncating(numericLoss);
     }
+
+    /// <summary>The same update as <see cref="Step"/> with the network's fused forward and backward pass in reused buffers.</summary>
+    private double FusedStep(NetworkStep<T> fused, TrainingData<T> train, int[]? order, int start, int count)
+    {
+        T loss = optimizer.Step(() =>
+        {
+            optimizer.ZeroGrad();
+            T l = fused.Run(train, order, start, count);
+            if (T.IsFinite(l)) Clip();
+            return l;
+        });
+        return double.CreateTruncating(loss);
+    }
+
+    /// <summary>Shapes the fused step takes for granted; anything else goes to the tape, whose messages explain the mismatch.</summary>
+    private bool FitsModel(TrainingData<T> train) =>
+        train.Features.Shape[1] == model.Inputs && (train.Targets is null || train.Targets.Shape[1] == model.Outputs);
 
     private void Clip()
     {
