@@ -10,7 +10,7 @@ public sealed partial class Tensor<T>
     {
         var x = this;
         var r = Scalar(TP.Sum<T>(Buffer));
-        return Record(r, "Sum", g => x.AccumulateGrad(Full(g.Buffer[0], x.Shape.ToArray())), x);
+        return Record(r, "Sum", g => x.AccumulateOwnedGrad(Full(g.Buffer[0], x.Shape.ToArray())), x);
     }
 
     /// <summary>Mean of all elements, as a scalar.</summary>
