@@ -82,8 +82,7 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
             var gb = biasGrads[l].Data;
             dz[..layer.Outputs].CopyTo(gb);
             for (int i = 1; i < count; i++) TP.Add<T>(gb, dz.Slice(i * layer.Outputs, layer.Outputs), gb);
-            if (l > 0)
-                Gemm.Multiply<T>(dz, layer.Weight.Data, upstream.AsSpan(0, count * layer.Inputs), count, layer.Outputs, layer.Inputs, false, true, false);
+            if (l > 0) InputGradient(dz, layer.Weight.Data, upstream.AsSpan(0, count * layer.Inputs), count, layer.Inputs, layer.Outputs);
             Deliver(layer.Weight, weightGrads[l]);
             Deliver(layer.Bias, biasGrads[l]);
         }
@@ -151,6 +150,14 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
                 (va * new Vector<T>(x[i..])).CopyTo(d[i..]);
         }
         for (; i < d.Length; i++) d[i] = a * x[i];
+    }
+
+    /// <summary>dx = dz W^T; for one row a dot product per input.</summary>
+    private static void InputGradient(ReadOnlySpan<T> dz, ReadOnlySpan<T> w, Span<T> dx, int rows, int inputs, int outs)
+    {
+        if (rows == 1)
+            for (int p = 0; p < inputs; p++) dx[p] = TP.Dot<T>(w.Slice(p * outs, outs), dz);
+        else Gemm.Multiply<T>(dz, w, dx, rows, outs, inputs, false, true, false);
     }
 
     /// <summary>Mean softmax cross-entropy and its gradient (softmax - onehot) / rows, as <see cref="Tensor{T}.SoftmaxCrossEntropy"/>.</summary>
