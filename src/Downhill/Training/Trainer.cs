@@ -123,10 +123,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new TrainingResult(history, stop, bestEpoch, divergence, clock.Elapsed.TotalSeconds, samples);
     }
 
+    // One shared empty, read-only dictionary for epochs without validation: a full-batch fit
+    // keeps one record per step, and 10,000 dictionaries kept alive cost the GC more than the
+    // steps themselves (W6).
+    private static readonly IReadOnlyDictionary<string, double> NoMetrics = new Dictionary<string, double>().AsReadOnly();
+
     private EpochRecord EndOfEpoch(int epoch, double trainLoss, TrainingData<T>? validation, double seconds)
     {
         double? validationLoss = null;
-        IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+        IReadOnlyDictionary<string, double> metrics = NoMetrics;
         if (validation is not null && validation.Count > 0)
         {
             var output = Predict(validation.Features);
