@@ -17,7 +17,12 @@ public sealed partial class Tensor<T>
     public Tensor<T> Mean()
     {
         if (Size == 0) Errors.Shape($"Mean: {Describe()} is empty; the mean of no elements is undefined.");
-        return Sum() / T.CreateTruncating(Size);
+        // One recorded op instead of Sum then Divide (same values: sum / n forward, g / n
+        // spread back): a mean closes every loss, and for a tiny formula's step each op counts.
+        var x = this;
+        T n = T.CreateTruncating(Size);
+        var r = Scalar(TP.Sum<T>(Buffer) / n);
+        return Record(r, "Mean", g => x.AccumulateOwnedGrad(Full(g.Buffer[0] / n, x.Shape.ToArray())), x);
     }
 
     /// <summary>Sum along <paramref name="axis"/>; with <paramref name="keepDim"/> the axis stays with size 1.</summary>
