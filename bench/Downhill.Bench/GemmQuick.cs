@@ -94,7 +94,7 @@ internal static partial class GemmQuick
     /// CPU time of this process. On Linux from clock_gettime (nanoseconds), because
     /// Process.TotalProcessorTime there counts 10 ms ticks, a quarter of a 40 ms sample.
     /// </summary>
-    private static double CpuSeconds()
+    internal static double CpuSeconds()
     {
         const int ClockProcessCpuTimeId = 2;
         if (OperatingSystem.IsLinux() && ClockGetTime(ClockProcessCpuTimeId, out var ts) == 0)

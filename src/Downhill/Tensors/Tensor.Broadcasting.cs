@@ -13,6 +13,12 @@ public sealed partial class Tensor<T>
     {
         if (Shape == target) return this;
         var result = new Tensor<T>(target);
+        if (target.Size == 1)
+        {
+            // A scalar parameter (a formula's m and b): one vector sum, no stride walk.
+            result.Buffer[0] = TP.Sum<T>(Buffer);
+            return result;
+        }
         var srcStrides = Shape.Strides();
         var dstStrides = Broadcast.Strides(target, Shape);
         int rank = Rank;
@@ -44,6 +50,12 @@ public sealed partial class Tensor<T>
     {
         if (Shape == target) return this;
         var result = new Tensor<T>(target);
+        if (target.Size == 1)
+        {
+            // A scalar parameter (a formula's m and b): one vector sum, no stride walk.
+            result.Buffer[0] = TP.Sum<T>(Buffer);
+            return result;
+        }
         var srcStrides = Broadcast.Strides(Shape, target);
         int rank = target.Rank;
         if (rank == 0) { result.Buffer[0] = Buffer[0]; return result; }

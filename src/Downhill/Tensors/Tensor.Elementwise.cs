@@ -182,6 +182,16 @@ public sealed partial class Tensor<T>
         return Record(r, "Pow", g =>
         {
             if (exponent == T.Zero) return;
+            if (exponent == T.CreateTruncating(2))
+            {
+                // d(a^2)/da = 2a in one pass: the general rule below costs a Pow per element
+                // (a function call each) and three temporaries; a squared error takes this path.
+                var d = new Tensor<T>(a.Shape);
+                TP.Multiply(a.Buffer, T.CreateTruncating(2), d.Buffer);
+                TP.Multiply(d.Buffer, g.Buffer, d.Buffer);
+                a.AccumulateOwnedGrad(d);
+                return;
+            }
             a.AccumulateGrad(g * (exponent * a.Pow(exponent - T.One)));
         }, a);
     }

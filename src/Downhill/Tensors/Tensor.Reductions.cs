@@ -10,14 +10,19 @@ public sealed partial class Tensor<T>
     {
         var x = this;
         var r = Scalar(TP.Sum<T>(Buffer));
-        return Record(r, "Sum", g => x.AccumulateGrad(Full(g.Buffer[0], x.Shape.ToArray())), x);
+        return Record(r, "Sum", g => x.AccumulateOwnedGrad(Full(g.Buffer[0], x.Shape.ToArray())), x);
     }
 
     /// <summary>Mean of all elements, as a scalar.</summary>
     public Tensor<T> Mean()
     {
         if (Size == 0) Errors.Shape($"Mean: {Describe()} is empty; the mean of no elements is undefined.");
-        return Sum() / T.CreateTruncating(Size);
+        // One recorded op instead of Sum then Divide (same values: sum / n forward, g / n
+        // spread back): a mean closes every loss, and for a tiny formula's step each op counts.
+        var x = this;
+        T n = T.CreateTruncating(Size);
+        var r = Scalar(TP.Sum<T>(Buffer) / n);
+        return Record(r, "Mean", g => x.AccumulateOwnedGrad(Full(g.Buffer[0] / n, x.Shape.ToArray())), x);
     }
 
     /// <summary>Sum along <paramref name="axis"/>; with <paramref name="keepDim"/> the axis stays with size 1.</summary>

@@ -14,6 +14,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     // Exactly Shape.Size long: kernels may hand out Data without slicing.
     internal readonly T[] Buffer;
     private bool requiresGrad;
+    private int visitStamp;
+    private static int visitCounter;
 
     internal Tensor(Shape shape, T[] buffer)
     {
@@ -222,6 +224,15 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Adds <paramref name="g"/> (summed down to this tensor's shape if it was broadcast) into Grad.</summary>
+    /// <summary>Like <see cref="AccumulateGrad"/> for a gradient of this tensor's shape that nobody else holds: it is kept without a copy.</summary>
+    internal void AccumulateOwnedGrad(Tensor<T> g)
+    {
+        System.Diagnostics.Debug.Assert(g.Shape == Shape && g.Creator is null);
+        if (!NeedsGrad) return;
+        if (Grad is null) Grad = g;
+        else System.Numerics.Tensors.TensorPrimitives.Add<T>(Grad.Buffer, g.Buffer, Grad.Buffer);
+    }
+
     internal void AccumulateGrad(Tensor<T> g)
     {
         if (!NeedsGrad) return;
@@ -267,11 +278,13 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     private List<Tensor<T>> TopologicalOrder()
     {
         // Iterative DFS so long chains (thousands of ops) do not overflow the stack.
+        // Visited nodes carry this pass's stamp instead of sitting in a HashSet: the set's
+        // allocation and hashing were a tenth of a tiny formula's step (W6).
+        int stamp = Interlocked.Increment(ref visitCounter);
         var order = new List<Tensor<T>>();
-        var visited = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Tensor<T> t, int next)>();
         stack.Push((this, 0));
-        visited.Add(this);
+        visitStamp = stamp;
         while (stack.Count > 0)
         {
             var (t, next) = stack.Pop();
@@ -280,7 +293,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
             {
                 stack.Push((t, next + 1));
                 var x = inputs[next];
-                if (x.Creator is not null && visited.Add(x)) stack.Push((x, 0));
+                if (x.Creator is not null && x.visitStamp != stamp)
+                {
+                    x.visitStamp = stamp;
+                    stack.Push((x, 0));
+                }
             }
             else order.Add(t);
         }

@@ -1,0 +1,110 @@
+using Downhill;
+using Downhill.Models;
+using Downhill.Nn;
+using Downhill.Optim;
+using Downhill.Training;
+
+namespace Downhill.Tests.Training;
+
+/// <summary>The Trainer's fused network step against the tape (loss.Backward()), the reference.</summary>
+public class NetworkStepTests
+{
+    /// <summary>Float64 gradients from the two paths differ only by summation order: a few ulps of values near 1.</summary>
+    private const double GradientTolerance = 1e-12;
+
+    /// <summary>Float32 parameters after a dozen updates: rounding differences of 1e-7 per step, amplified by the updates.</summary>
+    private const double ParameterTolerance = 1e-5;
+
+    private static TrainingData<T> Data<T>(Loss loss, int rows, int inputs, int outputs, int seed)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new Random(seed);
+        var x = Tensor<T>.Normal(rng, 0, 1, rows, inputs);
+        // Some exact zeros, as in image data: the one-row path skips them.
+        for (int i = 0; i < x.Size; i += 3) x.Data[i] = T.Zero;
+        if (loss == Loss.CrossEntropy)
+            return new(x, null, Enumerable.Range(0, rows).Select(_ => rng.Next(outputs)).ToArray());
+        return new(x, Tensor<T>.Normal(rng, 0, 1, rows, outputs), null);
+    }
+
+    [Theory]
+    [InlineData(Activation.Sigmoid, Loss.CrossEntropy, 1)]
+    [InlineData(Activation.Relu, Loss.CrossEntropy, 5)]
+    [InlineData(Activation.Tanh, Loss.Mse, 1)]
+    [InlineData(Activation.Relu, Loss.Mse, 9)]
+    public void GradientsEqualTheTape(Activation activation, Loss loss, int rows)
+    {
+        var data = Data<double>(loss, rows, 6, 3, seed: 2);
+        var tape = new Network<double>(ModelKind.Mlp, 6, 3, [5, 4], activation, seed: 7);
+        var fused = new Network<double>(ModelKind.Mlp, 6, 3, [5, 4], activation, seed: 7);
+
+        double expected = Losses.Compute(loss, tape.Forward(data.Features), data.Targets, data.Labels).Item();
+        Losses.Compute(loss, tape.Forward(data.Features), data.Targets, data.Labels).Backward();
+        double actual = NetworkStep<double>.For(fused, loss)!.Run(data, null, 0, rows);
+
+        Assert.Equal(expected, actual, GradientTolerance);
+        for (int p = 0; p < tape.Parameters.Count; p++)
+        {
+            var want = tape.Parameters[p].Grad!.Data.ToArray();
+            var got = fused.Parameters[p].Grad!.Data.ToArray();
+            for (int i = 0; i < want.Length; i++) Assert.Equal(want[i], got[i], GradientTolerance);
+        }
+    }
+
+    [Fact]
+    public void GathersTheRowsOfAnOrder()
+    {
+        var data = Data<double>(Loss.CrossEntropy, 10, 4, 3, seed: 4);
+        int[] order = [9, 2, 5, 0, 7, 1, 3, 8, 6, 4];
+        var tape = new Network<double>(ModelKind.Mlp, 4, 3, [6], Activation.Relu, seed: 1);
+        var fused = new Network<double>(ModelKind.Mlp, 4, 3, [6], Activation.Relu, seed: 1);
+        var batch = data.Rows(order[3..7]);
+        Losses.Compute(Loss.CrossEntropy, tape.Forward(batch.Features), null, batch.Labels).Backward();
+        NetworkStep<double>.For(fused, Loss.CrossEntropy)!.Run(data, order, 3, 4);
+        for (int p = 0; p < tape.Parameters.Count; p++)
+            for (int i = 0; i < tape.Parameters[p].Size; i++)
+                Assert.Equal(tape.Parameters[p].Grad!.Data[i], fused.Parameters[p].Grad!.Data[i], GradientTolerance);
+    }
+
+    [Theory]
+    [InlineData(Activation.Sigmoid, Loss.CrossEntropy, "sgd", 1)]
+    [InlineData(Activation.Relu, Loss.CrossEntropy, "adam", 7)]
+    [InlineData(Activation.Tanh, Loss.Mse, "sgd", 4)]
+    [InlineData(Activation.Relu, Loss.Mse, "adam", 30)]
+    public void TrainerEndsWithTheTapesParameters(Activation activation, Loss loss, string optimizerName, int batch)
+    {
+        // 30 rows: batches of 7 and 4 end with a partial batch; 30 is the full batch.
+        var data = Data<float>(loss, 30, 8, 3, seed: 3);
+        var settings = new OptimizerSettings { LearningRate = 0.05 };
+        var options = new TrainingOptions { Epochs = 2, BatchSize = batch, Shuffle = false, Loss = loss };
+
+        var trained = new Network<float>(ModelKind.Mlp, 8, 3, [6, 5], activation, seed: 11);
+        new Trainer<float>(trained, Optimizers.Create(optimizerName, trained.Parameters, settings), options).Fit(data);
+
+        var reference = new Network<float>(ModelKind.Mlp, 8, 3, [6, 5], activation, seed: 11);
+        var optimizer = Optimizers.Create(optimizerName, reference.Parameters, settings);
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+            for (int start = 0; start < data.Count; start += batch)
+            {
+                var rows = Enumerable.Range(start, Math.Min(batch, data.Count - start)).ToArray();
+                var b = data.Rows(rows);
+                optimizer.ZeroGrad();
+                Losses.Compute(loss, reference.Forward(b.Features), b.Targets, b.Labels).Backward();
+                optimizer.Step();
+            }
+
+        for (int p = 0; p < reference.Parameters.Count; p++)
+            for (int i = 0; i < reference.Parameters[p].Size; i++)
+                Assert.Equal(reference.Parameters[p].Data[i], trained.Parameters[p].Data[i], ParameterTolerance);
+    }
+
+    [Fact]
+    public void FrozenParametersAndOtherLossesStayOnTheTape()
+    {
+        var network = new Network<float>(ModelKind.Mlp, 3, 1, [2], Activation.Relu, seed: 1);
+        Assert.Null(NetworkStep<float>.For(network, Loss.Huber));
+        Assert.NotNull(NetworkStep<float>.For(network, Loss.Mse));
+        network.Parameters[1].RequiresGrad = false;
+        Assert.Null(NetworkStep<float>.For(network, Loss.Mse));
+    }
+}
