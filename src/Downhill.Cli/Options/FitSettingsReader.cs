@@ -13,11 +13,16 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
     public readonly ModelOptionSet Model = new();
     public readonly OptimizerOptionSet Optimizer = new(defaultOptimizer);
     public readonly TrainingOptionSet Training = new();
+    public readonly Option<string?> Task = new("--task")
+    {
+        Description = "classification or regression (default: inferred: text targets, logistic, softmax and cross-entropy mean classification). Use it for numeric class labels such as 0..9 with an mlp.",
+    };
 
     public void AddTo(Command command, bool optimizer = true, bool training = true)
     {
         Data.AddTo(command);
         Model.AddTo(command);
+        command.Add(Task);
         if (optimizer) Optimizer.AddTo(command);
         if (training) Training.AddTo(command);
     }
@@ -26,12 +31,21 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
     public Dataset LoadData(ParseResult r)
     {
         var spec = Model.Spec(r);
+        var loss = Model.ReadLoss(r);
+        var task = r.GetValue(Task)?.Trim().ToLowerInvariant() switch
+        {
+            null => (TargetKind?)null,
+            "classification" => TargetKind.Classification,
+            "regression" => TargetKind.Regression,
+            var t => throw new UsageException($"--task '{t}' is unknown; use classification or regression."),
+        };
         var options = Data.Read(r) with
         {
-            TargetKind = spec.Kind switch
+            TargetKind = task ?? spec.Kind switch
             {
                 ModelKind.Linear or ModelKind.Formula => TargetKind.Regression,
                 ModelKind.Logistic or ModelKind.Softmax => TargetKind.Classification,
+                _ when loss is { } l && Nn.Losses.IsClassification(l) => TargetKind.Classification,
                 _ => TargetKind.Auto,
             },
         };

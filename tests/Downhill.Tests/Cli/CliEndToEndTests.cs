@@ -159,3 +159,46 @@ public class CliMessageTests
         Assert.Equal("bad x.", Downhill.Cli.Cli.Plain(new ArgumentException("bad x.", "x")));
     }
 }
+
+public class CliReproducibilityTests
+{
+    private readonly string dir = CliProcess.TempFolder();
+
+    private void WriteData()
+    {
+        var rows = Enumerable.Range(0, 120).Select(i => FormattableString.Invariant($"{i % 11 * 0.3},{i % 7 - 3},{(i % 11 * 0.3) * 2 - (i % 7 - 3) + 1 + (i % 5) * 0.01}\n"));
+        File.WriteAllText(Path.Combine(dir, "d.csv"), "a,b,y\n" + string.Concat(rows));
+    }
+
+    private static readonly string[] Fit = ["fit", "d.csv", "--target", "y", "--model", "mlp:6", "--activation", "tanh", "--batch", "16", "--seed", "7", "--quiet"];
+
+    [Fact]
+    public void TheSameCommandTwiceGivesTheSameModelFile()
+    {
+        WriteData();
+        Assert.Equal(0, CliProcess.Run(dir, [.. Fit, "--epochs", "3", "--out", "one.json"]).ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir, [.. Fit, "--epochs", "3", "--out", "two.json"]).ExitCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "one.json")), File.ReadAllText(Path.Combine(dir, "two.json")));
+    }
+
+    [Fact]
+    public void ResumingFromACheckpointEqualsOneUninterruptedRun()
+    {
+        WriteData();
+        Assert.Equal(0, CliProcess.Run(dir, [.. Fit, "--epochs", "6", "--out", "full.json"]).ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir, [.. Fit, "--epochs", "3", "--checkpoint", "ck.json", "--out", "half.json"]).ExitCode);
+        var resumed = CliProcess.Run(dir, [.. Fit, "--epochs", "6", "--resume", "ck.json", "--out", "resumed.json"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "full.json")), File.ReadAllText(Path.Combine(dir, "resumed.json")));
+    }
+
+    [Fact]
+    public void TaskMakesNumericLabelsClasses()
+    {
+        File.WriteAllText(Path.Combine(dir, "c.csv"), "x,digit\n" + string.Concat(Enumerable.Range(0, 60).Select(i => $"{i % 3},{i % 3}\n")));
+        var (code, stdout, stderr) = CliProcess.Run(dir, "fit", "c.csv", "--target", "digit", "--model", "mlp:4", "--task", "classification", "--epochs", "2", "--out", "c.json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("classification", stdout);
+        Assert.Contains("\"classes\"", File.ReadAllText(Path.Combine(dir, "c.json")));
+    }
+}
