@@ -27,6 +27,7 @@ public static partial class Draw
             Throw.Argument(nameof(runs), "a learning-rate sweep needs at least one run");
         options ??= new LearningRateSweepOptions();
         var plot = Chart.New(options.Title, "epoch", $"{options.LossName} (log scale)");
+        Chart.WholeNumberTicks(plot);
 
         var finiteLogs = new List<double>();
         var steadyLogs = new List<double>();

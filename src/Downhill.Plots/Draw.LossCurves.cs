@@ -24,6 +24,7 @@ public static partial class Draw
         ArgumentNullException.ThrowIfNull(training);
         options ??= new LossCurvesOptions();
         var plot = Chart.New(options.Title, "epoch", options.LogScale ? $"{options.LossName} (log scale)" : options.LossName);
+        Chart.WholeNumberTicks(plot);
         EpochCurve[] losses = validation is null ? [training] : [training, validation];
         foreach (var curve in losses)
         {

@@ -31,6 +31,10 @@ internal static class Chart
         return plot;
     }
 
+    /// <summary>Epochs are whole numbers: no ticks at 1.2, 1.4, ... between them.</summary>
+    public static void WholeNumberTicks(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+
     public static ScottPlot.Plottables.Text Label(Plot plot, string text, double x, double y, Alignment alignment,
         Color? color = null, float size = 12, bool background = true)
     {
