@@ -13,9 +13,10 @@ public static class ModelGradCheck
     public static GradCheckReport Run(Dataset data, FitSettings settings, int samples, double step = 1e-6)
     {
         if (samples < 1) Errors.OutOfRange("samples", samples, "at least 1 sample");
-        var subset = data.Count > samples ? data.Subset(Enumerable.Range(0, samples).ToArray()) : data;
-        var prepared = Fitting.Prepare<double>(subset.Count >= 2 ? subset : data.Subset([0, Math.Min(1, data.Count - 1)]),
-            settings with { ValidationFraction = 0, Precision = Precision.Float64 });
+        // The first rows; at least two, because preparing a fit (scaling) needs two.
+        int rows = Math.Min(data.Count, Math.Max(samples, 2));
+        var subset = rows == data.Count ? data : data.Subset(Enumerable.Range(0, rows).ToArray());
+        var prepared = Fitting.Prepare<double>(subset, settings with { ValidationFraction = 0, Precision = Precision.Float64 });
         var model = prepared.Model;
         var train = prepared.Train;
         return GradCheck.Run(() => Nn.Losses.Compute(prepared.Loss, model.Forward(train.Features), train.Targets, train.Labels),

@@ -59,6 +59,32 @@ public sealed class FormulaModel : Model<double>
     /// <summary>The value of the formula's left side on the data (the target a formula like <c>log(y) = ...</c> is fitted to).</summary>
     public Tensor<double> Target(Func<string, Tensor<double>> column) => Formula.EvaluateTarget(column);
 
+    /// <summary>The columns the formula reads, in <see cref="InputNames"/> order, as [rows, inputs].</summary>
+    public Tensor<double> InputsFrom(Data.Dataset data)
+    {
+        int n = data.Count, m = Inputs;
+        var x = new double[n * m];
+        for (int j = 0; j < m; j++)
+        {
+            var column = data.Column(InputNames[j]);
+            for (int i = 0; i < n; i++) x[i * m + j] = column[i];
+        }
+        return Tensor<double>.Wrap(x, n, m);
+    }
+
+    /// <summary>The left side evaluated on every row, as [rows, 1]; a NaN or infinity (log of a negative y) is an error naming it.</summary>
+    public Tensor<double> TargetFrom(Data.Dataset data)
+    {
+        int n = data.Count;
+        Tensor<double> target;
+        using (Autograd.NoGrad())
+            target = Target(name => Tensor<double>.Wrap(data.Column(name), n));
+        if (target.Size == 1 && n != 1) target = target * Tensor<double>.Ones(n);
+        var y = target.Detach().Reshape(n, 1);
+        y.CheckFinite($"{data.Source}: the formula's left side '{Formula.Target}'");
+        return y;
+    }
+
     private Tensor<double> Variable(string name, Tensor<double> features)
     {
         if (parameterByName.TryGetValue(name, out var p)) return p;

@@ -116,11 +116,7 @@ public sealed class Predictor
         TrainingData<double> truth;
         if (File.Kind == "formula")
         {
-            var model = FormulaFor(File);
-            Tensor<double> y;
-            using (Autograd.NoGrad()) y = model.Target(name => Tensor<double>.Wrap(data.Column(name), n));
-            if (y.Size == 1 && n != 1) y = y * Tensor<double>.Ones(n);
-            truth = new TrainingData<double>(output, y.Detach().Reshape(n, 1), null);
+            truth = new TrainingData<double>(output, FormulaFor(File).TargetFrom(data), null);
         }
         else if (IsClassifier)
         {
@@ -199,18 +195,9 @@ public sealed class Predictor
             using (Autograd.NoGrad())
             {
                 Tensor<T> x;
-                if (model is FormulaModel fm)
-                {
-                    int n = data.Count, m = fm.Inputs;
-                    var values = new double[n * m];
-                    for (int j = 0; j < m; j++)
-                    {
-                        var col = data.Column(fm.InputNames[j]);
-                        for (int i = 0; i < n; i++) values[i * m + j] = col[i];
-                    }
-                    x = (Tensor<T>)(object)Tensor<double>.Wrap(values, n, m);
-                }
-                else x = data.WithScaler(featureScaler).Features<T>();
+                x = model is FormulaModel fm
+                    ? (Tensor<T>)(object)fm.InputsFrom(data)
+                    : data.WithScaler(featureScaler).Features<T>();
                 output = model.Forward(x);
             }
             var result = output.ToArray().Select(double.CreateTruncating).ToArray();

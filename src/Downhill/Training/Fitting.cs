@@ -369,23 +369,8 @@ public static class Fitting
         }
     }
 
-    private static TrainingData<double> FormulaData(Dataset data, FormulaModel model)
-    {
-        int n = data.Count, m = model.Inputs;
-        var x = new double[n * m];
-        for (int j = 0; j < m; j++)
-        {
-            var column = data.Column(model.InputNames[j]);
-            for (int i = 0; i < n; i++) x[i * m + j] = column[i];
-        }
-        Tensor<double> target;
-        using (Autograd.NoGrad())
-            target = model.Target(name => Tensor<double>.Wrap(data.Column(name), n));
-        if (target.Size == 1 && n != 1) target = target * Tensor<double>.Ones(n);
-        var y = target.Detach().Reshape(n, 1);
-        y.CheckFinite($"{data.Source}: the formula's left side '{model.Formula.Target}'");
-        return new TrainingData<double>(Tensor<double>.Wrap(x, n, m), y, null);
-    }
+    private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>
+        new(model.InputsFrom(data), model.TargetFrom(data), null);
 
     private static void CollectColumns(Expr e, string[] columns, HashSet<string> found)
     {
