@@ -53,6 +53,47 @@ public sealed class LinearLeastSquaresTests
         }
     }
 
+    /// <summary>
+    /// Float32 input is widened to double exactly, block by block, so every solver path must
+    /// give the same bits as the double overload on the widened arrays.
+    /// </summary>
+    [Theory]
+    [InlineData("noisy", LinearSolver.NormalEquations)]
+    [InlineData("exact", LinearSolver.NormalEquations)]
+    [InlineData("collinear", LinearSolver.HouseholderQr)]
+    [InlineData("constant", LinearSolver.NormalEquations)]
+    public void Float_input_gives_the_same_bits_as_the_widened_double_input(string data, LinearSolver expected)
+    {
+        const int Rows = 3000, P = 4;
+        var random = new Random(7);
+        var xf = new float[Rows * P];
+        var yf = new float[Rows * 2];
+        for (int i = 0; i < Rows; i++)
+        {
+            for (int j = 0; j < P; j++) xf[i * P + j] = (float)(random.NextDouble() * 4 - 2 + 100 * j);
+            if (data == "collinear") xf[i * P + 3] = xf[i * P + 1];
+            if (data == "constant") xf[i * P + 2] = 3;
+            float noise = data == "exact" ? 0 : (float)(random.NextDouble() - 0.5);
+            yf[i * 2] = 2 * xf[i * P] - xf[i * P + 1] + 0.5f * xf[i * P + 3] + 10 + noise;
+            yf[i * 2 + 1] = -xf[i * P + 2] + noise;
+        }
+        var xd = Array.ConvertAll(xf, v => (double)v);
+        var yd = Array.ConvertAll(yf, v => (double)v);
+
+        var fromFloats = LinearLeastSquares.Fit(xf, P, yf, outputs: 2);
+        var fromDoubles = LinearLeastSquares.Fit(xd, P, yd, outputs: 2);
+
+        Assert.Equal(expected, fromFloats.Solver);
+        Assert.Equal(fromDoubles.Solver, fromFloats.Solver);
+        Assert.Equal(fromDoubles.Weights, fromFloats.Weights);
+        Assert.Equal(fromDoubles.Biases, fromFloats.Biases);
+        Assert.Equal(fromDoubles.ResidualSumOfSquares, fromFloats.ResidualSumOfSquares);
+        Assert.Equal(fromDoubles.StandardErrors, fromFloats.StandardErrors);
+        Assert.Equal(fromDoubles.Rank, fromFloats.Rank);
+        Assert.Equal(fromDoubles.ConstantFeatures, fromFloats.ConstantFeatures);
+        AssertNormalEquationsHold(xd, yd, fromFloats, 1e-9);
+    }
+
     [Fact]
     public void Exact_data_gives_back_the_weights_biases_and_zero_rss()
     {
@@ -205,7 +246,7 @@ public sealed class LinearLeastSquaresTests
         double[] x = Enumerable.Range(0, rows * p).Select(_ => random.NextDouble()).ToArray();
         double[] y = Enumerable.Range(0, rows * m).Select(_ => random.NextDouble()).ToArray();
         double[] shift = Enumerable.Range(0, p + m).Select(c => 0.1 * c).ToArray();
-        double[] gram = GramMatrix.Accumulate(x, p, y, m, shift, ones);
+        double[] gram = GramMatrix.Accumulate<double>(x, p, y, m, shift, ones);
 
         int q = p + m + (ones ? 1 : 0);
         double Z(int i, int c) => c < p ? x[i * p + c] - shift[c] : c < p + m ? y[i * m + c - p] - shift[c] : 1;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -37,8 +38,8 @@ internal static class GramMatrix
     private const int Tile = 4;
 
     /// <summary>Returns G as a q x q row-major array, q = p + m + (ones ? 1 : 0).</summary>
-    public static double[] Accumulate(ReadOnlyMemory<double> x, int p, ReadOnlyMemory<double> y, int m,
-        double[] shift, bool ones)
+    public static double[] Accumulate<TIn>(ReadOnlyMemory<TIn> x, int p, ReadOnlyMemory<TIn> y, int m,
+        double[] shift, bool ones) where TIn : unmanaged, INumberBase<TIn>
     {
         int rows = x.Length / p;
         Debug.Assert(y.Length == rows * m && shift.Length == p + m);
@@ -75,18 +76,18 @@ internal static class GramMatrix
     }
 
     /// <summary>Column c of the panel holds rows [block, block + count) of Z's column c, zero-padded.</summary>
-    private static void Pack(ReadOnlySpan<double> x, int p, ReadOnlySpan<double> y, int m, double[] shift, bool ones,
-        int block, int count, double[] panel)
+    private static void Pack<TIn>(ReadOnlySpan<TIn> x, int p, ReadOnlySpan<TIn> y, int m, double[] shift, bool ones,
+        int block, int count, double[] panel) where TIn : unmanaged, INumberBase<TIn>
     {
         // Padding columns stay zero from allocation; only a short last block leaves old rows to clear.
         if (count < BlockRows)
             for (int c = 0; c < panel.Length / BlockRows; c++) Array.Clear(panel, c * BlockRows + count, BlockRows - count);
         for (int k = 0; k < count; k++)
         {
-            ReadOnlySpan<double> xRow = x.Slice((block + k) * p, p);
-            for (int c = 0; c < p; c++) panel[c * BlockRows + k] = xRow[c] - shift[c];
-            ReadOnlySpan<double> yRow = y.Slice((block + k) * m, m);
-            for (int c = 0; c < m; c++) panel[(p + c) * BlockRows + k] = yRow[c] - shift[p + c];
+            ReadOnlySpan<TIn> xRow = x.Slice((block + k) * p, p);
+            for (int c = 0; c < p; c++) panel[c * BlockRows + k] = double.CreateTruncating(xRow[c]) - shift[c];
+            ReadOnlySpan<TIn> yRow = y.Slice((block + k) * m, m);
+            for (int c = 0; c < m; c++) panel[(p + c) * BlockRows + k] = double.CreateTruncating(yRow[c]) - shift[p + c];
             if (ones) panel[(p + m) * BlockRows + k] = 1;
         }
     }
