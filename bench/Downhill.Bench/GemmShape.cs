@@ -24,6 +24,11 @@ public sealed record GemmShape(string Name, int M, int K, int N, bool TransA = f
         new("dW 784x32x128 tA", 784, 32, 128, TransA: true),
         new("dX 128x128x784 tB", 128, 128, 784, TransB: true),
         new("dW 784x128x128 tA", 784, 128, 128, TransA: true),
+        new("W1 fwd 32x784x16", 32, 784, 16),
+        new("W1 dW 784x32x16 tA", 784, 32, 16, TransA: true),
+        new("W1 fwd 32x16x10", 32, 16, 10),
+        new("W5 fwd 32x20x1", 32, 20, 1),
+        new("W5 dW 20x32x1 tA", 20, 32, 1, TransA: true),
     ];
 
     public override string ToString() => Name;

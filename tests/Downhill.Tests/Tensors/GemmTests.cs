@@ -24,7 +24,8 @@ public class GemmTests
     /// <summary>
     /// (m, k, n): empty and 1-sized, sizes around the register tile (8 x 32) and the vector
     /// width (16), non-square training-like shapes, k past one KC block (256), m past one MC
-    /// block (256) and n past one NC block (2048). With 2 threads, (129, 129, 129) and
+    /// block (256) and n past one NC block (2048); the narrow products of small layers and
+    /// linear models (n = 16, 10, 4, 1), one large enough to be split across threads. With 2 threads, (129, 129, 129) and
     /// (257, 260, 33) are split by rows and (33, 784, 128) by columns.
     /// </summary>
     private static readonly (int M, int K, int N)[] Shapes =
@@ -33,6 +34,7 @@ public class GemmTests
         (15, 15, 15), (16, 16, 16), (17, 17, 17), (31, 31, 31), (63, 63, 63), (64, 64, 64),
         (65, 65, 65), (129, 129, 129), (257, 260, 33),
         (7, 129, 65), (257, 3, 1), (1, 784, 10), (33, 784, 128), (3, 5, 2081), (2, 3, 40),
+        (33, 784, 16), (785, 33, 16), (32, 16, 10), (20, 32, 1), (100, 3, 9), (1100, 1000, 4),
     ];
 
     public static TheoryData<int, int, int, bool, bool> Cases()
