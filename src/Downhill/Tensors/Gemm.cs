@@ -15,7 +15,9 @@ internal static partial class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         System.Diagnostics.Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n);
-        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        if (n == 1 && k > 0)
+            MatrixVector(a, b, c, m, k, transA, accumulate);
+        else if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
             Packed(a, b, c, m, k, n, transA, transB, accumulate, BestKernel);
         else
             Generic(a, b, c, m, k, n, transA, transB, accumulate);
