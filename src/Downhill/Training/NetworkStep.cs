@@ -99,13 +99,7 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
         else
             for (int i = 0, at = 0; i < rows; i++)
                 for (int j = 0; j < outs; j++) y[at++] = bias[j];
-        if (rows == 1)
-        {
-            // One row: y += sum over p of x[p] W[p,:], skipping zero inputs (half of the pixels
-            // of a Fashion-MNIST image); the packed GEMM's set-up costs more than the work here.
-            for (int p = 0; p < layer.Inputs; p++)
-                if (x[p] != T.Zero) Axpy(w.Slice(p * outs, outs), x[p], y);
-        }
+        if (rows == 1) OneRow.AddWeightedRows(x, w, y);
         else Gemm.Multiply<T>(x, w, y, rows, layer.Inputs, outs, false, false, accumulate: true);
         Dense<T>.ApplyActivation(layer.Activation, y);
     }
@@ -131,47 +125,8 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>gW = x^T dz; for one row an outer product, written row by row.</summary>
     private static void WeightGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dz, Span<T> gw, int rows, int inputs, int outs)
     {
-        if (rows == 1)
-        {
-            for (int p = 0; p < inputs; p++)
-            {
-                var row = gw.Slice(p * outs, outs);
-                if (x[p] == T.Zero) row.Clear();
-                else Scale(dz, x[p], row);
-            }
-        }
+        if (rows == 1) OneRow.OuterProduct(x, dz, gw[..(inputs * outs)]);
         else Gemm.Multiply<T>(x, dz, gw, inputs, rows, outs, true, false, false);
-    }
-
-    // The one-row loops call these once per input on rows as short as 16 values, where a
-    // TensorPrimitives call's length dispatch costs as much as the arithmetic: inlined
-    // Vector<T> loops took W1 at batch 1 from about 84k to about 115k samples per CPU second. Same
-    // rounding as TP.MultiplyAdd and TP.Multiply (a separate multiply and add, no FMA).
-
-    /// <summary>y += a x.</summary>
-    private static void Axpy(ReadOnlySpan<T> x, T a, Span<T> y)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var va = new Vector<T>(a);
-            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
-                (new Vector<T>(y[i..]) + va * new Vector<T>(x[i..])).CopyTo(y[i..]);
-        }
-        for (; i < y.Length; i++) y[i] += a * x[i];
-    }
-
-    /// <summary>d = a x.</summary>
-    private static void Scale(ReadOnlySpan<T> x, T a, Span<T> d)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var va = new Vector<T>(a);
-            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
-                (va * new Vector<T>(x[i..])).CopyTo(d[i..]);
-        }
-        for (; i < d.Length; i++) d[i] = a * x[i];
     }
 
     /// <summary>dx = dz W^T; for one row a dot product per input.</summary>

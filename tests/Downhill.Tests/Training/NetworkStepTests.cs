@@ -51,6 +51,40 @@ public class NetworkStepTests
         }
     }
 
+    /// <summary>
+    /// Layer widths around the vector widths (8 and 16 floats, 4 and 8 doubles, plus leftovers)
+    /// so every branch of the one-row kernels runs, for batches of one row and of several.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void WideLayersEqualTheTapeInBothPrecisions(int rows)
+    {
+        CompareWithTape<double>(rows, 1e-12);
+        // Float32: the same products summed in another order differ by a few float ulps.
+        CompareWithTape<float>(rows, 2e-5);
+    }
+
+    private static void CompareWithTape<T>(int rows, double tolerance) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int[] hidden = [16, 33, 17];
+        var data = Data<T>(Loss.CrossEntropy, rows, 40, 10, seed: 4);
+        var tape = new Network<T>(ModelKind.Mlp, 40, 10, hidden, Activation.Sigmoid, seed: 3);
+        var fused = new Network<T>(ModelKind.Mlp, 40, 10, hidden, Activation.Sigmoid, seed: 3);
+
+        Losses.Compute(Loss.CrossEntropy, tape.Forward(data.Features), null, data.Labels).Backward();
+        NetworkStep<T>.For(fused, Loss.CrossEntropy)!.Run(data, null, 0, rows);
+
+        for (int p = 0; p < tape.Parameters.Count; p++)
+        {
+            var want = tape.Parameters[p].Grad!.Data.ToArray();
+            var got = fused.Parameters[p].Grad!.Data.ToArray();
+            for (int i = 0; i < want.Length; i++)
+                Assert.True(Math.Abs(double.CreateTruncating(want[i] - got[i])) <= tolerance,
+                    $"{typeof(T).Name} parameter {p} element {i}: tape {want[i]}, fused {got[i]}");
+        }
+    }
+
     [Fact]
     public void GathersTheRowsOfAnOrder()
     {
