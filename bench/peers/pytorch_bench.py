@@ -53,21 +53,23 @@ def throughput(workload, sizes, activation, make_optimizer, batch, data):
 def accuracy(data, test):
     x, y = data
     x_test, y_test = test
-    results = []
     seeds, epochs = ([0], 1) if args.quick else (wl.W4_SEEDS, wl.W4_EPOCHS)
-    for seed in seeds:
-        torch.manual_seed(seed)
-        model = mlp([784, 128, 10], torch.nn.ReLU)
-        optimizer = torch.optim.SGD(model.parameters(), lr=wl.W4_LR)
-        for epoch in range(epochs):
-            order = torch.from_numpy(np.random.default_rng(1000 * seed + epoch).permutation(len(x)))
-            train(model, optimizer, x[order], y[order], wl.W4_BATCH, len(x))
-        with torch.no_grad():
-            predicted = model(x_test).argmax(dim=1)
-        results.append(float((predicted == y_test).float().mean()))
-    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR}"
-    emit("W4", config, "test_accuracy", float(np.median(results)), results,
-         extra={"seeds": seeds})
+    for scale in wl.W4_SCALES:
+        xs, xs_test = (x, x_test) if scale == "pixels" else pl.standardized(x, x_test)
+        xs, xs_test = torch.from_numpy(xs), torch.from_numpy(xs_test)
+        results = []
+        for seed in seeds:
+            torch.manual_seed(seed)
+            model = mlp([784, 128, 10], torch.nn.ReLU)
+            optimizer = torch.optim.SGD(model.parameters(), lr=wl.W4_LR)
+            for epoch in range(epochs):
+                order = torch.from_numpy(np.random.default_rng(1000 * seed + epoch).permutation(len(xs)))
+                train(model, optimizer, xs[order], y[order], wl.W4_BATCH, len(xs))
+            with torch.no_grad():
+                predicted = model(xs_test).argmax(dim=1)
+            results.append(float((predicted == y_test).float().mean()))
+        emit("W4", wl.w4_config(epochs, scale), "test_accuracy", float(np.median(results)), results,
+             extra={"seeds": seeds})
 
 
 def linear_regression():
@@ -164,8 +166,7 @@ def main():
         adam = lambda params: torch.optim.Adam(params, lr=wl.W3_LR)  # noqa: E731
         throughput("W3", [784, 256, 128, 10], torch.nn.ReLU, adam, wl.W3_BATCH, data)
     if wl.wants(args, "W4"):
-        accuracy((torch.from_numpy(x_train), torch.from_numpy(y_train)),
-                 (torch.from_numpy(x_test), torch.from_numpy(y_test)))
+        accuracy((x_train, torch.from_numpy(y_train)), (x_test, torch.from_numpy(y_test)))
     if wl.wants(args, "W5"):
         linear_regression()
     if wl.wants(args, "W6"):

@@ -49,15 +49,17 @@ def accuracy(data, test):
     x, y = data
     x_test, y_test = test
     seeds, epochs = ([0], 1) if args.quick else (wl.W4_SEEDS, wl.W4_EPOCHS)
-    results = []
-    for seed in seeds:
-        model = mlp((128,), "relu", "sgd", wl.W4_LR, wl.W4_BATCH, seed)
-        for epoch in range(epochs):
-            order = np.random.default_rng(1000 * seed + epoch).permutation(len(x))
-            model.partial_fit(x[order], y[order], classes=np.arange(10))
-        results.append(float(model.score(x_test, y_test)))
-    config = f"epochs={epochs},batch={wl.W4_BATCH},lr={wl.W4_LR}"
-    emit("W4", config, "test_accuracy", float(np.median(results)), results, extra={"seeds": seeds})
+    for scale in wl.W4_SCALES:
+        xs, xs_test = (x, x_test) if scale == "pixels" else pl.standardized(x, x_test)
+        results = []
+        for seed in seeds:
+            model = mlp((128,), "relu", "sgd", wl.W4_LR, wl.W4_BATCH, seed)
+            for epoch in range(epochs):
+                order = np.random.default_rng(1000 * seed + epoch).permutation(len(xs))
+                model.partial_fit(xs[order], y[order], classes=np.arange(10))
+            results.append(float(model.score(xs_test, y_test)))
+        emit("W4", wl.w4_config(epochs, scale), "test_accuracy", float(np.median(results)), results,
+             extra={"seeds": seeds})
 
 
 def linear_regression():

@@ -16,7 +16,10 @@ W2_BATCHES = [32, 128]
 W3_BATCH = 128
 W1_W2_LR = 0.1
 W3_LR = 0.001
-W4_EPOCHS, W4_BATCH, W4_LR, W4_SEEDS = 5, 32, 0.1, [0, 1, 2]
+W4_EPOCHS, W4_BATCH, W4_LR, W4_SEEDS = 5, 32, 0.1, [0, 1, 2, 3, 4]
+# W4 inputs: pixels / 255, or each pixel standardized with the training set's mean and standard
+# deviation (constant pixels become 0), the scaling Downhill's `fit` applies by default.
+W4_SCALES = ["pixels", "standard"]
 W5_SGD_LR = 0.01
 W6_STEPS, W6_LR = 10_000, 0.005
 
@@ -51,3 +54,7 @@ def samples_per_epoch(args):
 
 def gemm_config(m, k, n, threads):
     return f"m={m},k={k},n={n},threads={threads}"
+
+
+def w4_config(epochs, scale):
+    return f"epochs={epochs},batch={W4_BATCH},lr={W4_LR},scale={scale}"
