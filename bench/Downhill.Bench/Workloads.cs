@@ -216,21 +216,26 @@ internal static class Workloads
         Emit("W5", config, "seconds", runs, new() { ["method"] = $"LinearLeastSquares ({solution!.Solver})" });
         Emit("W5", config, "coef_max_abs_err", [Error(solution.Weights, solution.Biases[0])]);
 
-        // One epoch of mini-batch SGD in file order from zero weights.
+        // One epoch of mini-batch SGD in file order from zero weights, at the batch sizes and
+        // rates of bench/peers/workloads.py (W5_SGD_RUNS).
         var data = new TrainingData<float>(Tensor<float>.Wrap(x, rows, features), Tensor<float>.Wrap(y, rows, 1), null);
         var model = new Network<float>(ModelKind.Linear, features, 1, [], Activation.Identity, seed: 0);
-        void Epoch()
+        foreach (var (batch, rate) in new[] { (32, 0.01), (128, 0.02) })
         {
-            foreach (var p in model.Parameters) p.Data.Clear();
-            var optimizer = new Sgd<float>(model.Parameters, new SgdOptions { LearningRate = 0.01 });
-            var options = new TrainingOptions { Epochs = 1, BatchSize = 32, Shuffle = false, Loss = Loss.Mse };
-            new Trainer<float>(model, optimizer, options).Fit(data);
+            void Epoch()
+            {
+                foreach (var p in model.Parameters) p.Data.Clear();
+                var optimizer = new Sgd<float>(model.Parameters, new SgdOptions { LearningRate = rate });
+                var options = new TrainingOptions { Epochs = 1, BatchSize = batch, Shuffle = false, Loss = Loss.Mse };
+                new Trainer<float>(model, optimizer, options).Fit(data);
+            }
+            Epoch();
+            runs = Timed(Epoch, seconds => seconds);
+            config = $"sgd,epochs=1,batch={batch},lr={rate},threads={threads}";
+            Emit("W5", config, "seconds", runs);
+            var weights = model.Layers[0].Weight.ToArray().Select(v => (double)v).ToArray();
+            Emit("W5", config, "coef_max_abs_err", [Error(weights, model.Layers[0].Bias.Data[0])]);
         }
-        runs = Timed(Epoch, seconds => seconds);
-        config = $"sgd,epochs=1,batch=32,lr=0.01,threads={threads}";
-        Emit("W5", config, "seconds", runs);
-        var weights = model.Layers[0].Weight.ToArray().Select(v => (double)v).ToArray();
-        Emit("W5", config, "coef_max_abs_err", [Error(weights, model.Layers[0].Bias.Data[0])]);
     }
 
     private static (float[] X, float[] Y, JsonElement Meta) LoadLinreg()

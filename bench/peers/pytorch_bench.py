@@ -89,25 +89,25 @@ def linear_regression():
     emit("W5", config, "coef_max_abs_err",
          pl.coef_max_abs_err(solution[:-1].numpy(), solution[-1].item(), meta))
 
-    batch = 32
     model = torch.nn.Linear(x.shape[1], 1)
 
-    def sgd_epoch():
+    def sgd_epoch(batch, lr):
         with torch.no_grad():
             model.weight.zero_()
             model.bias.zero_()
-        optimizer = torch.optim.SGD(model.parameters(), lr=wl.W5_SGD_LR)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
         target = y.unsqueeze(1)
         for start in range(0, len(x), batch):
             optimizer.zero_grad(set_to_none=True)
             F.mse_loss(model(x[start:start + batch]), target[start:start + batch]).backward()
             optimizer.step()
 
-    median, runs = pl.median_of(args.repeats, lambda: pl.timed(sgd_epoch))
-    config = f"sgd,epochs=1,batch={batch},lr={wl.W5_SGD_LR},threads={args.threads}"
-    emit("W5", config, "seconds", median, runs)
-    emit("W5", config, "coef_max_abs_err",
-         pl.coef_max_abs_err(model.weight.detach().numpy(), model.bias.item(), meta))
+    for batch, lr in wl.W5_SGD_RUNS:
+        median, runs = pl.median_of(args.repeats, lambda: pl.timed(lambda: sgd_epoch(batch, lr)))
+        config = f"sgd,epochs=1,batch={batch},lr={lr},threads={args.threads}"
+        emit("W5", config, "seconds", median, runs)
+        emit("W5", config, "coef_max_abs_err",
+             pl.coef_max_abs_err(model.weight.detach().numpy(), model.bias.item(), meta))
 
 
 def line_fit():

@@ -21,6 +21,10 @@ W4_EPOCHS, W4_BATCH, W4_LR, W4_SEEDS = 5, 32, 0.1, [0, 1, 2, 3, 4]
 # deviation (constant pixels become 0), the scaling Downhill's `fit` applies by default.
 W4_SCALES = ["pixels", "standard"]
 W5_SGD_LR = 0.01
+# Mini-batch SGD epochs of W5 on the sides that batch (Downhill, PyTorch): (batch, learning rate).
+# The larger batch does a quarter of the updates at twice the rate; scikit-learn's SGDRegressor
+# (batch 1, learning rate W5_SGD_LR) is the reference both are timed against.
+W5_SGD_RUNS = [(32, 0.01), (128, 0.02)]
 W6_STEPS, W6_LR = 10_000, 0.005
 
 
