@@ -23,7 +23,11 @@ public static class Csv
         return Read(stream, path, options);
     }
 
-    /// <summary>Reads CSV from <paramref name="stream"/>; <paramref name="name"/> names it in messages.</summary>
+    /// <summary>
+    /// Reads CSV from <paramref name="stream"/>, from its position on; <paramref name="name"/> names
+    /// it in messages. A file or memory stream is read in place; any other stream (a pipe, a
+    /// decompressor) is copied into memory first, since the reader makes two passes.
+    /// </summary>
     public static Dataset Read(Stream stream, string name, DataOptions options = default) =>
         Read(stream, name, options, Parallelism.Threads, MinPartBytes);
 
@@ -55,7 +59,7 @@ public static class Csv
     {
         var (rows, featureNames, targetNames) = Parse<double>(CsvBytes.Of(stream), name, options, threads, minPartBytes);
         int n = rows.Count;
-        string[]? ids = rows.Ids.Length == 0 ? null : rows.Ids.Length == n ? rows.Ids : rows.Ids[..n];
+        string[]? ids = rows.Ids.Length == 0 ? null : Exact(rows.Ids, n);
         if (rows.ClassNames is null)
         {
             // The arrays were sized from the line count, so they are usually exact and need no copy.

@@ -291,6 +291,23 @@ public class CsvPartsTests
         AssertSame(Csv.Read(whole, path, options, threads: 1, TinyPart), Csv.Read(parts, path, options, threads: 3, TinyPart));
     }
 
+    [Fact]
+    public void A_stream_is_read_from_its_position_on()
+    {
+        using var folder = new TempFolder();
+        var (text, features, _) = Numbers(300, seed: 13);
+        const string Prefix = "not,part,of,it\n1,2\n";
+        var path = folder.Write("offset.csv", Prefix + text);
+        using var file = File.OpenRead(path);
+        file.Position = Prefix.Length;
+        var d = Csv.Read(file, path, new DataOptions { Targets = ["y"] }, threads: 3, TinyPart);
+        Assert.Equal(Bits(features), Bits(d.Features<double>().ToArray()));
+
+        var memory = new MemoryStream(Encoding.UTF8.GetBytes(Prefix + text)) { Position = Prefix.Length };
+        d = Csv.Read(memory, "data.csv", new DataOptions { Targets = ["y"] }, threads: 3, TinyPart);
+        Assert.Equal(Bits(features), Bits(d.Features<double>().ToArray()));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
