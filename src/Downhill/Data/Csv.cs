@@ -171,10 +171,9 @@ public static class Csv
     /// Parses every part, each on its own thread when there are several. The outcome is the one
     /// a single pass front to back would have: the first part (in file order) that meets an
     /// error or a text target decides, whatever the parts after it met.
-    /// Measured on bench W8 with other builds on both cores: 286-317 MB/s on 2 threads when they
-    /// got one core between them (155-181 with two thirds of one), against 188-278 on 1 thread;
-    /// the CPU time per byte hardly changes (248-302 against 285-298 MB per CPU second), so on an
-    /// idle machine 2 threads should come near twice 1.
+    /// Measured on bench W8 (213 MB, 2 cores shared with other builds): 444-529 MB/s on 2 threads
+    /// when they got most of both cores, against 271-318 on 1 thread with a core to itself; the
+    /// CPU time per byte hardly changes (248-302 against 280-321 MB per CPU second).
     /// </summary>
     /// <returns>Null, or the column of a target that turned out to hold text.</returns>
     private static int? ParseParts<T>(CsvParser<T>[] parts) where T : unmanaged, IFloatingPointIeee754<T>
