@@ -8,7 +8,8 @@ namespace Downhill.Bench;
 
 /// <summary>
 /// Reading a numeric CSV file of 1,000,000 rows x 21 columns (20 features and a target) into a
-/// <see cref="Dataset"/>, against Sylvan.Data.Csv reading the same doubles. Results: bench/README.md, "CSV".
+/// <see cref="Dataset"/>, against Sylvan.Data.Csv reading the same doubles, one thread each
+/// (Downhill's parts on several threads are measured by W8). Results: bench/README.csv.md.
 /// </summary>
 [MemoryDiagnoser]
 public class CsvBenchmarks
@@ -21,7 +22,11 @@ public class CsvBenchmarks
     public NumberStyle Numbers { get; set; }
 
     [GlobalSetup]
-    public void Setup() => path = WriteFile(Numbers, Rows);
+    public void Setup()
+    {
+        Parallelism.Threads = 1;
+        path = WriteFile(Numbers, Rows);
+    }
 
     [GlobalCleanup]
     public void Cleanup() => File.Delete(path);
@@ -83,6 +88,7 @@ public class CsvBenchmarks
     /// </summary>
     public static void Quick(TextWriter output, int rows = Rows, int repeats = 5)
     {
+        Parallelism.Threads = 1;
         foreach (var style in new[] { NumberStyle.Short, NumberStyle.RoundTrip })
         {
             var file = WriteFile(style, rows);

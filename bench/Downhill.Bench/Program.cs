@@ -1,11 +1,16 @@
 using BenchmarkDotNet.Running;
 using Downhill.Bench;
 
-// "gemm-quick" is a Stopwatch run that takes under a minute; "workloads" prints bench/run's
+// "gemm-quick" and "csv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
 // measurement lines (bench/README.peers.md); everything else goes to BenchmarkDotNet, which
 // finds every benchmark class in this assembly.
 if (args is ["gemm-quick", ..])
     return GemmQuick.Run();
+if (args is ["csv-quick", ..])
+{
+    CsvBenchmarks.Quick(Console.Out);
+    return 0;
+}
 if (args is ["workloads", ..])
     return Workloads.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

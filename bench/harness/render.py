@@ -111,7 +111,7 @@ def markdown(rows, records, meta):
               "|" + "---|" * (2 + len(sides))]
     rss = defaultdict(dict)
     for r in records:
-        if r["workload"] in ("W2", "W5") and r.get("rss_mb") is not None:
+        if r["workload"] in ("W2", "W5", "W8") and r.get("rss_mb") is not None:
             threads = r["config"].rsplit("threads=", 1)[-1]
             key = (r["workload"], threads)
             rss[key][r["peer"]] = max(rss[key].get(r["peer"], 0.0), r["rss_mb"])

@@ -1,25 +1,27 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
+using static Downhill.Data.CsvParser;
 
 namespace Downhill.Data;
 
 /// <summary>
 /// One pass over UTF-8 CSV bytes (RFC 4180: quoted fields with "" escapes and line breaks,
-/// \n, \r\n or \r line ends) straight into row-major doubles, without a string per cell.
-/// The stream is read in blocks; a record cut by the end of a block is parsed again after the
-/// next read, so every step below may give up with <see cref="Step.NeedMore"/> and is safe to
-/// repeat. Measured: see bench/README.csv.md.
+/// \n, \r\n or \r line ends) straight into row-major values of <typeparamref name="T"/>,
+/// without a string per cell. The input is read in blocks; a record cut by the end of a block
+/// is parsed again after the next read, so every step below may give up with
+/// <see cref="CsvParser.Step.NeedMore"/> and is safe to repeat.
+/// One parser reads the header (<see cref="ReadHeader"/>); then one parser per part of the
+/// input (<see cref="Part"/>) reads rows into its own range of the shared <see cref="CsvRows{T}"/>.
+/// Measured: see bench/README.csv.md.
 /// </summary>
-internal sealed class CsvParser
+internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal enum Step { Row, NeedMore, End, TextTarget }
-
-    private enum Role : byte { Skip, Feature, Target, ClassTarget, Id }
-
     private const int BlockSize = 1 << 20;
 
-    private readonly Stream stream;
+    private readonly CsvBytes source;
     private readonly string name;
     private readonly DataOptions options;
     private readonly HashSet<int> classColumns;
@@ -27,61 +29,125 @@ internal sealed class CsvParser
     private byte[] buffer = new byte[BlockSize];
     private int pos, end;
     private bool eof;
+    // The input offset of buffer[0], the next offset to read, and where this parser's part stops.
+    private long bufferStart, next, partEnd;
     private long line = 1, headerLine = 1;
     private byte delimiter;
 
     private string[] header = [];
     private Role[] roles = [];
     private int[] slots = [];
-    private int featureCount, targetCount, rows, capacity;
-    private double[] values = [];
-    private double[] targets = [];
+    private int featureCount, targetCount;
+
+    // This part's rows go to storage rows firstRow.. firstRow + capacity; the arrays are the storage's.
+    private CsvRows<T> storage = null!;
+    private int firstRow, rows, capacity;
+    private T[] values = [], targets = [];
     private int[] labels = [];
     private string[] ids = [];
+    private bool growable;
     private readonly Dictionary<string, int> classIndex = new(StringComparer.Ordinal);
     private byte[] scratch = new byte[256];
 
     /// <param name="classColumns">Columns already known to hold class labels (from an earlier try).</param>
-    public CsvParser(Stream stream, string name, DataOptions options, HashSet<int> classColumns)
+    public CsvParser(CsvBytes source, string name, DataOptions options, HashSet<int> classColumns)
     {
-        this.stream = stream;
+        this.source = source;
         this.name = name;
         this.options = options;
         this.classColumns = classColumns;
+        partEnd = source.Length;
     }
 
     /// <summary>In <see cref="TargetKind.Auto"/>, the target column that turned out to hold text.</summary>
     public int TextTargetColumn { get; private set; } = -1;
 
-    /// <summary>The dataset, or null when a target turned out to be text (see <see cref="TextTargetColumn"/>): read again with it as classes.</summary>
-    public Dataset? Parse(long rowCapacity)
+    /// <summary>The input offset of the first byte after the header row (after <see cref="ReadHeader"/>); <see cref="DataLine"/> is its line number.</summary>
+    public long DataStart => bufferStart + pos;
+
+    public long DataLine => line;
+
+    public int FeatureCount => featureCount;
+
+    public int TargetCount => targetCount;
+
+    /// <summary>Whether a column has each role; the storage holds arrays for those present.</summary>
+    public bool HasTargets => roles.Contains(Role.Target);
+
+    public bool HasClasses => roles.Contains(Role.ClassTarget);
+
+    public bool HasIds => roles.Contains(Role.Id);
+
+    /// <summary>Rows this part has parsed, starting at storage row <see cref="FirstRow"/>.</summary>
+    public int Rows => rows;
+
+    public int FirstRow => firstRow;
+
+    /// <summary>The class labels this part has seen, numbered in order of appearance.</summary>
+    public IReadOnlyDictionary<string, int> ClassIndex => classIndex;
+
+    /// <summary>The feature and target column names, in the order of their values in a row.</summary>
+    public (string[] Features, string[] Targets) ColumnNames()
+    {
+        var featureNames = new string[featureCount];
+        var targetNames = new string[targetCount];
+        for (int c = 0; c < header.Length; c++)
+        {
+            if (roles[c] == Role.Feature) featureNames[slots[c]] = header[c];
+            else if (roles[c] is Role.Target or Role.ClassTarget) targetNames[slots[c]] = header[c];
+        }
+        return (featureNames, targetNames);
+    }
+
+    /// <summary>Reads a byte order mark, blank lines and the header row, and assigns each column its role.</summary>
+    public void ReadHeader()
     {
         Fill();
         if (end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) pos = 3;
-        ReadHeader();
-        capacity = (int)Math.Clamp(rowCapacity, 1, Array.MaxLength / Math.Max(1, featureCount));
-        values = new double[checked(capacity * featureCount)];
-        targets = new double[checked(capacity * (roles.Contains(Role.Target) ? targetCount : 0))];
-        if (roles.Contains(Role.ClassTarget)) labels = new int[capacity];
-        if (roles.Contains(Role.Id)) ids = new string[capacity];
+        ReadHeaderRow();
+    }
 
-        while (true)
+    /// <summary>
+    /// A parser for the rows in input bytes [<paramref name="start"/>, <paramref name="stop"/>),
+    /// which begin on line <paramref name="line"/>, into storage rows from <paramref name="firstRow"/>;
+    /// at most <paramref name="capacity"/> rows unless <paramref name="growable"/> (one part only).
+    /// </summary>
+    public CsvParser<T> Part(long start, long stop, long line, CsvRows<T> storage, int firstRow, int capacity, bool growable) =>
+        new(source, name, options, classColumns)
         {
-            var step = ParseRow();
-            if (step == Step.Row) continue;
-            if (step == Step.End) break;
-            if (step == Step.TextTarget) return null;
-            System.Diagnostics.Debug.Assert(!eof, "NeedMore at the end of input would loop forever");
-            Refill();
+            next = start, bufferStart = start, partEnd = stop, line = line, headerLine = headerLine, delimiter = delimiter,
+            header = header, roles = roles, slots = slots, featureCount = featureCount, targetCount = targetCount,
+            storage = storage, firstRow = firstRow, capacity = capacity, growable = growable,
+            values = storage.Values, targets = storage.Targets, labels = storage.Labels, ids = storage.Ids,
+        };
+
+    /// <summary>Parses every row of this part; false when a target turned out to be text (see <see cref="TextTargetColumn"/>): read again with it as classes.</summary>
+    public bool ParseRows()
+    {
+        try
+        {
+            while (true)
+            {
+                var step = ParseRow();
+                if (step == Step.Row) continue;
+                if (step == Step.End) return true;
+                if (step == Step.TextTarget) return false;
+                Debug.Assert(!eof, "NeedMore at the end of input would loop forever");
+                Refill();
+            }
         }
-        if (rows == 0)
-            Errors.Data($"{name} has a header row but no data rows; add at least one row of values below the header.");
-        return Build();
+        finally
+        {
+            // NOTE: Parallel.For can leave a part reachable from a pool thread after the read: at
+            // 2 threads the last table outlived a full collection 3 times in about 60 reads, and the
+            // next read then held two (peak RSS 206 MB instead of 124). A finished part lets go of its rows.
+            (storage, values, targets, labels, ids, buffer) = (null!, [], [], [], [], []);
+        }
     }
 
     // ---- Header ------------------------------------------------------------------------------
 
-    private void ReadHeader()
+    private void ReadHeaderRow()
     {
         // Leading blank lines are skipped; a file of nothing else is empty.
         while (true)
@@ -137,24 +203,6 @@ internal sealed class CsvParser
         if (d is not (',' or ';' or '\t' or '|'))
             Errors.Data($"{name}: delimiter '{d}' is not supported; use ',', ';', tab or '|'.");
         return (byte)d;
-    }
-
-    /// <summary>The most frequent of ',', ';' and tab outside quotes in the header row (',' when none appears).</summary>
-    internal static byte Sniff(ReadOnlySpan<byte> headerLine)
-    {
-        int commas = 0, semicolons = 0, tabs = 0;
-        bool quoted = false;
-        foreach (byte b in headerLine)
-        {
-            if (b == '"') quoted = !quoted;
-            else if (quoted) continue;
-            else if (b == ',') commas++;
-            else if (b == ';') semicolons++;
-            else if (b == '\t') tabs++;
-        }
-        if (tabs > commas && tabs > semicolons) return (byte)'\t';
-        if (semicolons > commas) return (byte)';';
-        return (byte)',';
     }
 
     private void AssignRoles()
@@ -271,11 +319,11 @@ internal sealed class CsvParser
                         Errors.Data($"{At(c, quotedLines)}: the class label is empty; give every row a class.");
                     if (!classIndex.TryGetValue(text, out int label))
                         classIndex.Add(text, label = classIndex.Count);
-                    labels[rows] = label;
+                    labels[firstRow + rows] = label;
                 }
                 else if (role == Role.Id)
                 {
-                    ids[rows] = Encoding.UTF8.GetString(field);
+                    ids[firstRow + rows] = Encoding.UTF8.GetString(field);
                 }
             }
 
@@ -305,8 +353,10 @@ internal sealed class CsvParser
 
     private void Store(Role role, int column, double value)
     {
-        if (role == Role.Feature) values[rows * featureCount + slots[column]] = value;
-        else targets[rows * targetCount + slots[column]] = value;
+        // The same conversion as Dataset.Features<T>, so reading straight into floats gives the same bits.
+        int row = firstRow + rows;
+        if (role == Role.Feature) values[row * featureCount + slots[column]] = T.CreateChecked(value);
+        else targets[row * targetCount + slots[column]] = T.CreateChecked(value);
     }
 
     /// <summary>
@@ -384,7 +434,8 @@ internal sealed class CsvParser
     {
         while (end < buffer.Length && !eof)
         {
-            int n = stream.Read(buffer, end, buffer.Length - end);
+            int n = source.Read(next, buffer.AsSpan(end, (int)Math.Min(buffer.Length - end, partEnd - next)));
+            next += n;
             if (n == 0) eof = true;
             end += n;
         }
@@ -400,6 +451,7 @@ internal sealed class CsvParser
         {
             Buffer.BlockCopy(buffer, pos, buffer, 0, end - pos);
             end -= pos;
+            bufferStart += pos;
             pos = 0;
         }
         Fill();
@@ -407,57 +459,14 @@ internal sealed class CsvParser
 
     private void Grow()
     {
-        // Only when the row count from the line count was too small (files with bare \r line ends).
+        // Only when the row count from the line count was too small (files with bare \r line ends),
+        // which happens only when the input is read as one part.
+        if (!growable) throw new UnreachableException($"{name}: part of the input starting on line {line} has more rows than lines.");
         int newCapacity = (int)Math.Min(Array.MaxLength / Math.Max(1, featureCount), capacity + capacity / 2 + 16);
         if (newCapacity <= capacity) Errors.Data($"{name}: more than {capacity} rows do not fit in memory as one array.");
         capacity = newCapacity;
-        Array.Resize(ref values, capacity * featureCount);
-        if (targets.Length > 0) Array.Resize(ref targets, capacity * targetCount);
-        if (labels.Length > 0) Array.Resize(ref labels, capacity);
-        if (ids.Length > 0) Array.Resize(ref ids, capacity);
-    }
-
-    // ---- Result ------------------------------------------------------------------------------
-
-    private Dataset Build()
-    {
-        var featureNames = new string[featureCount];
-        var targetNames = new string[targetCount];
-        for (int c = 0; c < header.Length; c++)
-        {
-            if (roles[c] == Role.Feature) featureNames[slots[c]] = header[c];
-            else if (roles[c] is Role.Target or Role.ClassTarget) targetNames[slots[c]] = header[c];
-        }
-        string? idName = options.Id;
-        string[]? rowIds = ids.Length == 0 ? null : ids.Length == rows ? ids : ids[..rows];
-        if (!roles.Contains(Role.ClassTarget))
-        {
-            // The arrays were sized from the line count, so they are usually exact and need no copy.
-            double[]? rowTargets = targetCount == 0 ? null : targets.Length == rows * targetCount ? targets : targets[..(rows * targetCount)];
-            return Dataset.FromParts(name, rows, featureNames, values, targetNames, rowTargets, null, null, idName, rowIds);
-        }
-
-        var classes = SortClasses(classIndex.Keys);
-        if (classes.Length < 2)
-            Errors.Data($"{name}: the target \"{targetNames[0]}\" has only one class (\"{classes[0]}\"); classification needs at least two classes.");
-        var remap = new int[classes.Length];
-        for (int k = 0; k < classes.Length; k++) remap[classIndex[classes[k]]] = k;
-        var rowLabels = new int[rows];
-        for (int i = 0; i < rows; i++) rowLabels[i] = remap[labels[i]];
-        return Dataset.FromParts(name, rows, featureNames, values, targetNames, null, rowLabels, classes, idName, rowIds);
-    }
-
-    /// <summary>Numeric order when every label is a number ("2" before "10"), else ordinal order.</summary>
-    internal static string[] SortClasses(IEnumerable<string> labels)
-    {
-        var classes = labels.ToArray();
-        var numbers = new double[classes.Length];
-        bool numeric = true;
-        for (int i = 0; i < classes.Length && numeric; i++)
-            numeric = double.TryParse(classes[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]);
-        if (numeric) Array.Sort(numbers, classes);
-        else Array.Sort(classes, StringComparer.Ordinal);
-        return classes;
+        storage.Grow(capacity);
+        (values, targets, labels, ids) = (storage.Values, storage.Targets, storage.Labels, storage.Ids);
     }
 
     // ---- Messages ----------------------------------------------------------------------------
@@ -510,5 +519,44 @@ internal sealed class CsvParser
             else if (b == '\n' || b == '\r') break;
         }
         return counted;
+    }
+}
+
+/// <summary>What every <see cref="CsvParser{T}"/> shares: its steps, the column roles, and the pieces that need no parser.</summary>
+internal static class CsvParser
+{
+    internal enum Step { Row, NeedMore, End, TextTarget }
+
+    internal enum Role : byte { Skip, Feature, Target, ClassTarget, Id }
+
+    /// <summary>The most frequent of ',', ';' and tab outside quotes in the header row (',' when none appears).</summary>
+    internal static byte Sniff(ReadOnlySpan<byte> headerLine)
+    {
+        int commas = 0, semicolons = 0, tabs = 0;
+        bool quoted = false;
+        foreach (byte b in headerLine)
+        {
+            if (b == '"') quoted = !quoted;
+            else if (quoted) continue;
+            else if (b == ',') commas++;
+            else if (b == ';') semicolons++;
+            else if (b == '\t') tabs++;
+        }
+        if (tabs > commas && tabs > semicolons) return (byte)'\t';
+        if (semicolons > commas) return (byte)';';
+        return (byte)',';
+    }
+
+    /// <summary>Numeric order when every label is a number ("2" before "10"), else ordinal order.</summary>
+    internal static string[] SortClasses(IEnumerable<string> labels)
+    {
+        var classes = labels.ToArray();
+        var numbers = new double[classes.Length];
+        bool numeric = true;
+        for (int i = 0; i < classes.Length && numeric; i++)
+            numeric = double.TryParse(classes[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]);
+        if (numeric) Array.Sort(numbers, classes);
+        else Array.Sort(classes, StringComparer.Ordinal);
+        return classes;
     }
 }
