@@ -59,6 +59,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public IReadOnlyList<EpochRecord> History => history;
 
+    /// <summary>Whether a fused step may replace the tape where one applies; tests turn it off to compare with the tape.</summary>
+    internal bool FusedSteps { get; init; } = true;
+
     /// <summary>The epoch the next <see cref="Fit"/> starts at (1-based); a resumed trainer starts later.</summary>
     public int NextEpoch { get; private set; } = 1;
 
@@ -80,7 +83,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Divergence? divergence = null;
         int lastEpoch = NextEpoch + options.Epochs - 1;
         long updates = 0;
-        var fused = options.Gradient == GradientMode.Analytic && FitsModel(train) ? NetworkStep<T>.For(model, options.Loss) : null;
+        var fused = FusedPass(train);
 
         for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
         {
@@ -223,13 +226,26 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateTruncating(numericLoss);
     }
 
-    /// <summary>The same update as <see cref="Step"/> with the network's fused forward and backward pass in reused buffers.</summary>
-    private double FusedStep(NetworkStep<T> fused, TrainingData<T> train, int[]? order, int start, int count)
+    /// <summary>A fused forward and backward pass: loss of rows order[start..start+count) and the gradients in every parameter's Grad.</summary>
+    private delegate T FusedRun(TrainingData<T> data, int[]? order, int start, int count);
+
+    /// <summary>The model's fused pass for this loss (<see cref="NetworkStep{T}"/>, <see cref="FormulaStep"/>), or null where only the tape applies.</summary>
+    private FusedRun? FusedPass(TrainingData<T> train)
+    {
+        if (!FusedSteps || options.Gradient != GradientMode.Analytic || !FitsModel(train)) return null;
+        if (NetworkStep<T>.For(model, options.Loss) is { } network) return network.Run;
+        if (model is FormulaModel formula && FormulaStep.For(formula, options.Loss) is { } step)
+            return (FusedRun)(object)new Trainer<double>.FusedRun(step.Run); // T is double: formula models compute in double
+        return null;
+    }
+
+    /// <summary>The same update as <see cref="Step"/> with a fused forward and backward pass in reused buffers.</summary>
+    private double FusedStep(FusedRun fused, TrainingData<T> train, int[]? order, int start, int count)
     {
         T loss = optimizer.Step(() =>
         {
             optimizer.ZeroGrad();
-            T l = fused.Run(train, order, start, count);
+            T l = fused(train, order, start, count);
             if (T.IsFinite(l)) Clip();
             return l;
         });
