@@ -31,7 +31,7 @@ internal sealed class FormulaStep
     private readonly Tensor<double>[] grads;
     private int capacity = -1;
     private double[][] columns;
-    private double[] targets = [], outputs = [], residuals = [], work = [], upstream = [];
+    private double[] targets = [], outputs = [], work = [], upstream = [];
 
     private FormulaStep(FormulaModel model, Loss loss, RowsGradient compiled)
     {
@@ -81,54 +81,65 @@ internal sealed class FormulaStep
     /// <summary>
     /// The batch's loss, and in <see cref="upstream"/> its derivative by each row's output. Each
     /// line repeats what <see cref="Losses.Compute"/> records and what its ops' backward closures
-    /// compute, grouping included, so values agree with the tape to the last bit or two.
+    /// compute, grouping included: element by element the same bits (one IEEE operation rounds
+    /// the same, vectorized or not), and the mean's sum is TP.Sum, as Mean's. Loops rather than
+    /// a TensorPrimitives call per op: on 20 rows each call's dispatch cost more than its work.
     /// </summary>
     private double LossAndUpstream(int n)
     {
         var y = outputs.AsSpan(0, n);
-        var d = residuals.AsSpan(0, n);
+        var t = targets.AsSpan(0, n);
         var w = work.AsSpan(0, n);
         var u = upstream.AsSpan(0, n);
         double count = n;
         double mean = 1.0 / count; // Mean's backward: the seed 1 over n
-        TP.Subtract(y, targets.AsSpan(0, n), d);
         switch (loss)
         {
             case Loss.Mse:
             {
-                TP.Multiply(d, d, w);
-                double value = TP.Sum(w) / count;
-                TP.Multiply(d, 2.0, u);
-                TP.Multiply(u, mean, u);
-                return value;
+                for (int i = 0; i < n; i++)
+                {
+                    double d = y[i] - t[i];
+                    w[i] = d * d;
+                    u[i] = d * 2.0 * mean;
+                }
+                return TP.Sum(w) / count;
             }
             case Loss.Rmse:
             {
-                TP.Multiply(d, d, w);
+                for (int i = 0; i < n; i++)
+                {
+                    double d = y[i] - t[i];
+                    w[i] = d * d;
+                    u[i] = d * 2.0;
+                }
                 double value = Math.Sqrt(TP.Sum(w) / count);
                 double g = 1.0 / (value + value) / count; // Sqrt's backward, then Mean's
-                TP.Multiply(d, 2.0, u);
-                TP.Multiply(u, g, u);
+                for (int i = 0; i < n; i++) u[i] *= g;
                 return value;
             }
             case Loss.Mae:
             {
-                TP.Abs(d, w);
-                double value = TP.Sum(w) / count;
-                for (int i = 0; i < n; i++) u[i] = mean * Sign(d[i]);
-                return value;
+                for (int i = 0; i < n; i++)
+                {
+                    double d = y[i] - t[i];
+                    w[i] = Math.Abs(d);
+                    u[i] = mean * Sign(d);
+                }
+                return TP.Sum(w) / count;
             }
             default:
             {
                 // Huber as Losses.Huber: a = |d|, q = min(a, 1), mean(0.5 q^2 + (a - q)).
                 for (int i = 0; i < n; i++)
                 {
-                    double a = Math.Abs(d[i]), q = Math.Min(a, 1.0);
+                    double d = y[i] - t[i];
+                    double a = Math.Abs(d), q = Math.Min(a, 1.0);
                     w[i] = q * q * 0.5 + (a - q);
                     double gq = q * 2.0 * (mean * 0.5) + -mean;
                     // Minimum's backward: a gets gq where it is the minimum, half of it at a tie with 1.
                     double ga = mean + (a == q ? gq * (q == 1.0 ? 0.5 : 1.0) : 0.0);
-                    u[i] = ga * Sign(d[i]);
+                    u[i] = ga * Sign(d);
                 }
                 return TP.Sum(w) / count;
             }
@@ -170,7 +181,6 @@ internal sealed class FormulaStep
         for (int j = 0; j < columns.Length; j++) columns[j] = new double[rows];
         targets = new double[rows];
         outputs = new double[rows];
-        residuals = new double[rows];
         work = new double[rows];
         upstream = new double[rows];
     }
