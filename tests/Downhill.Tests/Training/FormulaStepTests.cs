@@ -23,6 +23,8 @@ public class FormulaStepTests
     /// </summary>
     private const double ParameterTolerance = 1e-10;
 
+    public static readonly TheoryData<Loss> RegressionLosses = [Loss.Mse, Loss.Rmse, Loss.Mae, Loss.Huber];
+
     private static readonly Formula Curve = Formula.Parse("y = a*exp(-b*x) + c");
 
     private static FormulaModel Model(Formula formula, params (string Name, double Value)[] init) =>
@@ -45,10 +47,7 @@ public class FormulaStepTests
     }
 
     [Theory]
-    [InlineData(Loss.Mse)]
-    [InlineData(Loss.Rmse)]
-    [InlineData(Loss.Mae)]
-    [InlineData(Loss.Huber)]
+    [MemberData(nameof(RegressionLosses))]
     public void LossAndGradientEqualTheTape(Loss loss)
     {
         var data = CurveData(17, seed: 1);
@@ -66,10 +65,7 @@ public class FormulaStepTests
     }
 
     [Theory]
-    [InlineData(Loss.Mse)]
-    [InlineData(Loss.Rmse)]
-    [InlineData(Loss.Mae)]
-    [InlineData(Loss.Huber)]
+    [MemberData(nameof(RegressionLosses))]
     public void KinksOfTheLossesFollowTheTape(Loss loss)
     {
         // y = m*x + b at m = 1, b = 0 with integer targets: residuals of exactly 0 (abs's
