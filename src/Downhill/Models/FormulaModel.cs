@@ -13,6 +13,7 @@ public sealed class FormulaModel : Model<double>
     private readonly Tensor<double>[] parameters;
     private readonly Dictionary<string, Tensor<double>> parameterByName;
     private readonly Dictionary<string, int> columnIndex;
+    private RowsGradient? compiledGradient;
 
     /// <param name="formula">An equation such as <c>y = a*exp(b*x) + c</c>.</param>
     /// <param name="inputs">The data columns the model receives, in the order of the feature matrix.</param>
@@ -45,6 +46,23 @@ public sealed class FormulaModel : Model<double>
     public override IReadOnlyList<Tensor<double>> Parameters => parameters;
     public override int Inputs => InputNames.Length;
     public override int Outputs => 1;
+
+    /// <summary>
+    /// The right side and its gradient compiled over the columns it reads (made on first use, then
+    /// kept: compiling takes about a millisecond): the Trainer's formula step runs on it.
+    /// </summary>
+    internal RowsGradient CompiledGradient
+    {
+        get
+        {
+            if (compiledGradient is null)
+            {
+                var used = Formula.Right.Variables();
+                compiledGradient = Formula.Right.CompileGradient([.. parameters.Select(p => p.Name!)], [.. InputNames.Where(used.Contains)]);
+            }
+            return compiledGradient;
+        }
+    }
 
     public override Tensor<double> Forward(Tensor<double> features)
     {

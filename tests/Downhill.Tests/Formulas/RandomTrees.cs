@@ -17,13 +17,16 @@ internal static class RandomTrees
         Gen.Int[0, Names.Length - 1].Select(i => (Expr)new Expr.Variable(Names[i])),
         Gen.Bool.Select(pi => (Expr)new Expr.Constant(pi ? "pi" : "e")));
 
-    public static Gen<Expr> Tree(int depth)
+    public static Gen<Expr> Tree(int depth) => Tree(depth, Leaf);
+
+    /// <summary>Trees with the given leaves (numbers and names of the caller's choosing).</summary>
+    public static Gen<Expr> Tree(int depth, Gen<Expr> leaf)
     {
-        if (depth == 0) return Leaf;
-        var sub = Tree(depth - 1);
+        if (depth == 0) return leaf;
+        var sub = Tree(depth - 1, leaf);
         int functions = Enum.GetValues<FormulaFunction>().Length;
         return Gen.OneOf(
-            Leaf,
+            leaf,
             sub.Select(e => (Expr)new Expr.Negate(e)),
             Gen.Select(Gen.Int[0, 4], sub, sub, (op, l, r) => (Expr)new Expr.Binary((BinaryOperator)op, l, r)),
             Gen.Select(Gen.Int[0, functions - 1], sub, sub, (f, a, b) =>
