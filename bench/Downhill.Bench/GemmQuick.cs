@@ -65,7 +65,7 @@ internal static partial class GemmQuick
         Parallelism.Threads = threads;
         try
         {
-            void Call() => Gemm.Packed<T>(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel);
+            void Call() => Gemm.Packed<T>(a, b, c, s.M, s.K, s.N, s.TransA, s.TransB, accumulate: false, kernel, threads);
             var watch = Stopwatch.StartNew();
             int calls = 0;
             while (watch.ElapsedMilliseconds < sampleMs || calls < 3) { Call(); calls++; }

@@ -67,10 +67,11 @@ internal static partial class Gemm
 
     /// <summary>
     /// Packed GEMM for float or double on the given kernel, which must be supported by this
-    /// CPU; <see cref="GemmKernel.Portable"/> runs the unpacked loop.
+    /// CPU, on at most <paramref name="threads"/> threads; <see cref="GemmKernel.Portable"/>
+    /// runs the unpacked loop.
     /// </summary>
     internal static unsafe void Packed<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
-        int m, int k, int n, bool transA, bool transB, bool accumulate, GemmKernel kernel)
+        int m, int k, int n, bool transA, bool transB, bool accumulate, GemmKernel kernel, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         System.Diagnostics.Debug.Assert(typeof(T) == typeof(float) || typeof(T) == typeof(double));
@@ -90,17 +91,39 @@ internal static partial class Gemm
         {
             var job = new PackedJob<T>((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, kernel);
             int nr = NR<T>();
-            var split = PlanSplit(m, k, n, nr, Parallelism.Threads);
+            var split = PlanSplit(m, k, n, nr, threads);
             if (split.Parts == 1)
                 job.Run(0, m, 0, n);
             else
-                Parallel.For(0, split.Parts, new ParallelOptions { MaxDegreeOfParallelism = split.Parts }, part =>
-                {
-                    int t0 = (int)((long)split.Tiles * part / split.Parts), t1 = (int)((long)split.Tiles * (part + 1) / split.Parts);
-                    if (split.ByRows) job.Run(t0 * MR, Math.Min(t1 * MR, m), 0, n);
-                    else job.Run(0, m, t0 * nr, Math.Min(t1 * nr, n));
-                });
+                Parallel.For(0, split.Parts, new ParallelOptions { MaxDegreeOfParallelism = split.Parts }, part => job.RunStrip(split, part));
         }
+    }
+
+    /// <summary>
+    /// Share <paramref name="share"/> of <paramref name="shares"/> of the product, for a caller
+    /// that runs its own threads (the training step's batch split): C is cut into strips of
+    /// whole register tiles, by rows where there are enough row tiles, else by columns. Every
+    /// element of C is computed exactly as one whole call computes it, so the result does not
+    /// depend on the cut. Element types and CPUs without a packed kernel: share 0 does it all.
+    /// </summary>
+    internal static unsafe void MultiplyShare<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
+        int m, int k, int n, bool transA, bool transB, bool accumulate, int share, int shares)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        System.Diagnostics.Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n && share < shares);
+        int nr = NR<T>(), rowTiles = (m + MR - 1) / MR, colTiles = (n + nr - 1) / nr;
+        var split = rowTiles >= shares ? new GemmSplit(shares, ByRows: true, rowTiles)
+            : colTiles >= shares ? new GemmSplit(shares, ByRows: false, colTiles)
+            : new GemmSplit(1, ByRows: true, rowTiles);
+        bool packed = (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && BestKernel != GemmKernel.Portable;
+        // One column goes to Multiply's matrix-vector loop whole, so a share gives the same bits.
+        if (!packed || split.Parts == 1 || k == 0 || n == 1)
+        {
+            if (share == 0) Multiply(a, b, c, m, k, n, transA, transB, accumulate, threads: 1);
+            return;
+        }
+        fixed (T* pa = a, pb = b, pc = c)
+            new PackedJob<T>((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, BestKernel).RunStrip(split, share);
     }
 
     /// <summary>How C is dealt to threads: <see cref="Tiles"/> whole tiles of rows or of columns in <see cref="Parts"/> strips.</summary>
@@ -144,6 +167,14 @@ internal static partial class Gemm
         bool TransA, bool TransB, bool Accumulate, GemmKernel Kernel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        /// <summary>Strip <paramref name="part"/> of <paramref name="split"/>.</summary>
+        public void RunStrip(GemmSplit split, int part)
+        {
+            int t0 = (int)((long)split.Tiles * part / split.Parts), t1 = (int)((long)split.Tiles * (part + 1) / split.Parts);
+            if (split.ByRows) Run(t0 * MR, Math.Min(t1 * MR, M), 0, N);
+            else Run(0, M, t0 * NR<T>(), Math.Min(t1 * NR<T>(), N));
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public unsafe void Run(int i0, int i1, int j0, int j1)
         {

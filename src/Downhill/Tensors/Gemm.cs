@@ -12,13 +12,22 @@ internal static partial class Gemm
 {
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
         int m, int k, int n, bool transA, bool transB, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Multiply(a, b, c, m, k, n, transA, transB, accumulate, Parallelism.Threads);
+
+    /// <summary>
+    /// The product on at most <paramref name="threads"/> threads: 1 keeps it on the calling
+    /// thread, for callers that already run in parallel (the training step's batch split).
+    /// </summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
+        int m, int k, int n, bool transA, bool transB, bool accumulate, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         System.Diagnostics.Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n);
         if (n == 1 && k > 0)
             MatrixVector(a, b, c, m, k, transA, accumulate);
         else if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
-            Packed(a, b, c, m, k, n, transA, transB, accumulate, BestKernel);
+            Packed(a, b, c, m, k, n, transA, transB, accumulate, BestKernel, threads);
         else
             Generic(a, b, c, m, k, n, transA, transB, accumulate);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Downhill.Models;
 using Downhill.Nn;
@@ -17,35 +18,50 @@ namespace Downhill.Training;
 /// large arrays cost page faults (system time) and the backward pass took 2.8 ms of CPU per
 /// batch against 0.1 ms of matrix products; with reused buffers W2 at batch 32 went from about
 /// 10k to over 100k samples per CPU second. Batches are gathered straight from the training
-/// set's rows into the input buffer instead of copying them out with IndexRows first.
+/// set's rows into the input buffer instead of copying them out with IndexRows first. With
+/// two or more threads a large enough batch is split across them (NetworkStep.Split.cs).
 /// </remarks>
-internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IReadOnlyList<Dense<T>> layers;
     private readonly Loss loss;
+    private readonly int threads;
     private readonly Tensor<T>[] weightGrads, biasGrads;
     private int capacity;
     private T[] input = [];
     private T[] targets = [];
+    // The current batch's inputs and targets: the training set's own arrays when the rows are in
+    // file order (read in place), else the gathered input and targets buffers.
+    private T[] batchInput = [], batchTargets = [];
+    private int batchInputAt, batchTargetsAt;
     private T[][] outputs = [];
     private T[][] deltas = [];
-    private T[] upstream = [];
+    private T[][] inputGrads = [];
+    private T[] rowLosses = [];
 
-    private NetworkStep(Network<T> network, Loss loss)
+    private NetworkStep(Network<T> network, Loss loss, int threads)
     {
         layers = network.Layers;
         this.loss = loss;
+        this.threads = threads;
         weightGrads = layers.Select(l => Tensor<T>.Zeros(l.Inputs, l.Outputs)).ToArray();
         biasGrads = layers.Select(l => Tensor<T>.Zeros(l.Outputs)).ToArray();
+        rowsPart = RowsPart;
+        gradientsPart = GradientsPart;
+        macsPerRow = MacsPerRow(layers);
     }
 
-    /// <summary>The fused step for <paramref name="model"/>, or null where only the tape applies (other models or losses, frozen parameters).</summary>
-    public static NetworkStep<T>? For(Model<T> model, Loss loss)
+    /// <summary>
+    /// The fused step for <paramref name="model"/> on <paramref name="threads"/> threads
+    /// (default <see cref="Parallelism.Threads"/>), or null where only the tape applies (other
+    /// models or losses, frozen parameters).
+    /// </summary>
+    public static NetworkStep<T>? For(Model<T> model, Loss loss, int? threads = null)
     {
         if (model is not Network<T> network || loss is not (Loss.CrossEntropy or Loss.Mse)) return null;
         foreach (var p in network.Parameters)
             if (!p.RequiresGrad) return null;
-        return new NetworkStep<T>(network, loss);
+        return new NetworkStep<T>(network, loss, threads ?? Parallelism.Threads);
     }
 
     /// <summary>
@@ -55,41 +71,86 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     public T Run(TrainingData<T> data, int[]? order, int start, int count)
     {
+        if (loss == Loss.CrossEntropy) CheckLabels(data.Labels!, order, start, count);
         Reserve(count);
-        ReadOnlySpan<T> batch = Rows(data.Features.Data, layers[0].Inputs, order, start, count, input);
-        ReadOnlySpan<T> batchTargets = data.Targets is { } t ? Rows(t.Data, t.Shape[1], order, start, count, targets) : default;
-        ReadOnlySpan<T> x = batch;
-        for (int l = 0; l < layers.Count; l++)
-        {
-            var layer = layers[l];
-            var y = outputs[l].AsSpan(0, count * layer.Outputs);
-            Forward(layer, x, y, count);
-            x = y;
-        }
-        var top = deltas[^1].AsSpan(0, count * layers[^1].Outputs);
-        T value = loss == Loss.CrossEntropy
-            ? CrossEntropy(x, data.Labels!, order, start, count, top)
-            : MeanSquaredError(x, batchTargets, top);
+        PlaceBatch(data, order, start);
+        int parts = Parts(count);
+        if (parts == 1) RowsPass(data, order, start, 0, count, count, threads);
+        else SplitRows(data, order, start, count, parts);
+        // Row by row in batch order however the rows were split: the same bits on any number of threads.
+        T sum = T.Zero;
+        foreach (T rowLoss in rowLosses.AsSpan(0, count)) sum += rowLoss;
+        T value = sum / T.CreateTruncating(loss == Loss.CrossEntropy ? count : count * layers[^1].Outputs);
         if (!T.IsFinite(value)) return value;
 
-        for (int l = layers.Count - 1; l >= 0; l--)
+        if (parts == 1) GradientsPass(count, 0, 1, threads);
+        else SplitGradients(parts);
+        for (int l = 0; l < layers.Count; l++)
         {
-            var layer = layers[l];
-            var dz = deltas[l].AsSpan(0, count * layer.Outputs);
-            if (l < layers.Count - 1)
-                Dense<T>.ActivationGradient(layer.Activation, upstream.AsSpan(0, dz.Length), outputs[l].AsSpan(0, dz.Length), dz);
-            ReadOnlySpan<T> xl = l == 0 ? batch : outputs[l - 1].AsSpan(0, count * layer.Inputs);
-            WeightGradient(xl, dz, weightGrads[l].Data, count, layer.Inputs, layer.Outputs);
-            ColumnSums(dz, count, layer.Outputs, biasGrads[l].Data);
-            if (l > 0) InputGradient(dz, layer.Weight.Data, upstream.AsSpan(0, count * layer.Inputs), count, layer.Inputs, layer.Outputs);
-            Deliver(layer.Weight, weightGrads[l]);
-            Deliver(layer.Bias, biasGrads[l]);
+            Deliver(layers[l].Weight, weightGrads[l]);
+            Deliver(layers[l].Bias, biasGrads[l]);
         }
         return value;
     }
 
+    /// <summary>
+    /// Everything that works row by row, for rows <paramref name="from"/> .. <paramref name="to"/>
+    /// of a batch of <paramref name="batchRows"/>: gathering, the forward pass, each row's loss
+    /// into <see cref="rowLosses"/> and the gradient of the batch mean with respect to every
+    /// layer's pre-activation (<see cref="deltas"/>). Rows never meet here; only the parameter
+    /// gradients (<see cref="GradientsPass"/>) sum over the batch.
+    /// </summary>
+    private void RowsPass(TrainingData<T> data, int[]? order, int start, int from, int to, int batchRows, int gemmThreads)
+    {
+        int rows = to - from;
+        if (order is not null) Gather(data, order, start + from, rows, from);
+        ReadOnlySpan<T> x = batchInput.AsSpan(batchInputAt + from * layers[0].Inputs, rows * layers[0].Inputs);
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            var y = outputs[l].AsSpan(from * layer.Outputs, rows * layer.Outputs);
+            Forward(layer, x, y, rows, gemmThreads);
+            x = y;
+        }
+        int outs = layers[^1].Outputs;
+        var top = deltas[^1].AsSpan(from * outs, rows * outs);
+        var losses = rowLosses.AsSpan(from, rows);
+        if (loss == Loss.CrossEntropy) CrossEntropy(x, data.Labels!, order, start + from, batchRows, top, losses);
+        else SquaredError(x, batchTargets.AsSpan(batchTargetsAt + from * outs, rows * outs), batchRows * outs, top, losses);
+
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var dz = deltas[l].AsSpan(from * layer.Outputs, rows * layer.Outputs);
+            if (l < layers.Count - 1)
+                Dense<T>.ActivationGradient(layer.Activation, inputGrads[l + 1].AsSpan(from * layer.Outputs, dz.Length), outputs[l].AsSpan(from * layer.Outputs, dz.Length), dz);
+            if (l > 0) InputGradient(dz, layer.Weight.Data, inputGrads[l].AsSpan(from * layer.Inputs, rows * layer.Inputs), rows, layer.Inputs, layer.Outputs, gemmThreads);
+        }
+    }
+
+    /// <summary>
+    /// Share <paramref name="share"/> of <paramref name="shares"/> of the weight and bias
+    /// gradients over the whole batch: gW = x^T dz and db = column sums of dz, cut by columns of
+    /// the result, so each value is summed over the rows in the same order whatever the cut.
+    /// </summary>
+    private void GradientsPass(int count, int share, int shares, int gemmThreads)
+    {
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            int outs = layer.Outputs;
+            ReadOnlySpan<T> x = l == 0 ? batchInput.AsSpan(batchInputAt, count * layer.Inputs) : outputs[l - 1].AsSpan(0, count * layer.Inputs);
+            ReadOnlySpan<T> dz = deltas[l].AsSpan(0, count * outs);
+            if (shares == 1) WeightGradient(x, dz, weightGrads[l].Data, count, layer.Inputs, outs, gemmThreads);
+            else Gemm.MultiplyShare<T>(x, dz, weightGrads[l].Data, layer.Inputs, count, outs, true, false, false, share, shares);
+            int j0 = outs * share / shares, j1 = outs * (share + 1) / shares;
+            if (j0 == j1) continue;
+            ColumnSums(dz, count, outs, j0, j1, biasGrads[l].Data[j0..j1]);
+        }
+    }
+
     /// <summary>y = act(x W + b) for <paramref name="rows"/> rows, as <see cref="Dense{T}.Forward"/> computes it.</summary>
-    private static void Forward(Dense<T> layer, ReadOnlySpan<T> x, Span<T> y, int rows)
+    private static void Forward(Dense<T> layer, ReadOnlySpan<T> x, Span<T> y, int rows, int threads)
     {
         int outs = layer.Outputs;
         var w = layer.Weight.Data;
@@ -100,8 +161,15 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
             for (int i = 0, at = 0; i < rows; i++)
                 for (int j = 0; j < outs; j++) y[at++] = bias[j];
         if (rows == 1) OneRow.AddWeightedRows(x, w, y);
-        else Gemm.Multiply<T>(x, w, y, rows, layer.Inputs, outs, false, false, accumulate: true);
+        else Gemm.Multiply<T>(x, w, y, rows, layer.Inputs, outs, false, false, accumulate: true, threads);
         Dense<T>.ApplyActivation(layer.Activation, y);
+    }
+
+    /// <summary>gW = x^T dz; for one row an outer product, written row by row.</summary>
+    private static void WeightGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dz, Span<T> gw, int rows, int inputs, int outs, int threads)
+    {
+        if (rows == 1) OneRow.OuterProduct(x, dz, gw[..(inputs * outs)]);
+        else Gemm.Multiply<T>(x, dz, gw, inputs, rows, outs, true, false, false, threads);
     }
 
     /// <summary>
@@ -111,66 +179,72 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     private const int SmallRow = 16;
 
-    /// <summary>The bias gradient: the sum of dz's rows.</summary>
-    private static void ColumnSums(ReadOnlySpan<T> dz, int rows, int outs, Span<T> sums)
+    /// <summary>Columns j0..j1 of the bias gradient: the sums of those columns of dz over the batch.</summary>
+    private static void ColumnSums(ReadOnlySpan<T> dz, int rows, int outs, int j0, int j1, Span<T> sums)
     {
-        dz[..outs].CopyTo(sums);
-        if (outs >= SmallRow)
-            for (int i = 1; i < rows; i++) TP.Add<T>(sums, dz.Slice(i * outs, outs), sums);
+        int width = j1 - j0;
+        dz.Slice(j0, width).CopyTo(sums);
+        if (width >= SmallRow)
+            for (int i = 1; i < rows; i++) TP.Add<T>(sums, dz.Slice(i * outs + j0, width), sums);
         else
-            for (int i = 1, at = outs; i < rows; i++)
-                for (int j = 0; j < outs; j++) sums[j] += dz[at++];
-    }
-
-    /// <summary>gW = x^T dz; for one row an outer product, written row by row.</summary>
-    private static void WeightGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> dz, Span<T> gw, int rows, int inputs, int outs)
-    {
-        if (rows == 1) OneRow.OuterProduct(x, dz, gw[..(inputs * outs)]);
-        else Gemm.Multiply<T>(x, dz, gw, inputs, rows, outs, true, false, false);
+            for (int i = 1; i < rows; i++)
+                for (int j = 0; j < width; j++) sums[j] += dz[i * outs + j0 + j];
     }
 
     /// <summary>dx = dz W^T; for one row a dot product per input.</summary>
-    private static void InputGradient(ReadOnlySpan<T> dz, ReadOnlySpan<T> w, Span<T> dx, int rows, int inputs, int outs)
+    private static void InputGradient(ReadOnlySpan<T> dz, ReadOnlySpan<T> w, Span<T> dx, int rows, int inputs, int outs, int threads)
     {
         if (rows == 1)
             for (int p = 0; p < inputs; p++) dx[p] = TP.Dot<T>(w.Slice(p * outs, outs), dz);
-        else Gemm.Multiply<T>(dz, w, dx, rows, outs, inputs, false, true, false);
+        else Gemm.Multiply<T>(dz, w, dx, rows, outs, inputs, false, true, false, threads);
     }
 
-    /// <summary>Mean softmax cross-entropy and its gradient (softmax - onehot) / rows, as <see cref="Tensor{T}.SoftmaxCrossEntropy"/>.</summary>
-    private static T CrossEntropy(ReadOnlySpan<T> logits, int[] labels, int[]? order, int start, int rows, Span<T> grad)
+    /// <summary>
+    /// Each row's softmax cross-entropy and the gradient of the batch mean, (softmax - onehot) /
+    /// batchRows, as <see cref="Tensor{T}.SoftmaxCrossEntropy"/>.
+    /// </summary>
+    private static void CrossEntropy(ReadOnlySpan<T> logits, int[] labels, int[]? order, int start, int batchRows, Span<T> grad, Span<T> rowLosses)
     {
-        int c = logits.Length / rows;
-        T total = T.Zero, scale = T.One / T.CreateTruncating(rows);
+        int rows = rowLosses.Length, c = logits.Length / rows;
+        T scale = T.One / T.CreateTruncating(batchRows);
         for (int i = 0; i < rows; i++)
         {
             int label = labels[order?[start + i] ?? start + i];
-            if ((uint)label >= (uint)c)
-                Errors.Argument($"SoftmaxCrossEntropy: label {label} at row {i} is out of range for {c} classes (0..{c - 1}).");
+            Debug.Assert((uint)label < (uint)c);
             var xr = logits.Slice(i * c, c);
             var gr = grad.Slice(i * c, c);
             T max = TP.Max<T>(xr);
             TP.Subtract<T>(xr, max, gr);
             TP.Exp<T>(gr, gr);
             T logSum = T.Log(TP.Sum<T>(gr));
-            total += (max - xr[label]) + logSum;
+            rowLosses[i] = (max - xr[label]) + logSum;
             // softmax = exp(x - max) / sum = exp(x - max - logSum)
             TP.Subtract<T>(xr, max + logSum, gr);
             TP.Exp<T>(gr, gr);
             gr[label] -= T.One;
             TP.Multiply<T>(gr, scale, gr);
         }
-        return total / T.CreateTruncating(rows);
     }
 
-    /// <summary>mean((y - t)^2) and its gradient 2 (y - t) / size.</summary>
-    private static T MeanSquaredError(ReadOnlySpan<T> y, ReadOnlySpan<T> t, Span<T> grad)
+    /// <summary>Before any pass, so that a bad label is reported from the calling thread with its row in the batch.</summary>
+    private void CheckLabels(int[] labels, int[]? order, int start, int count)
+    {
+        int c = layers[^1].Outputs;
+        for (int i = 0; i < count; i++)
+        {
+            int label = labels[order?[start + i] ?? start + i];
+            if ((uint)label >= (uint)c)
+                Errors.Argument($"SoftmaxCrossEntropy: label {label} at row {i} is out of range for {c} classes (0..{c - 1}).");
+        }
+    }
+
+    /// <summary>Each row's sum((y - t)^2) and the gradient of the batch mean, 2 (y - t) / batchSize.</summary>
+    private static void SquaredError(ReadOnlySpan<T> y, ReadOnlySpan<T> t, int batchSize, Span<T> grad, Span<T> rowLosses)
     {
         TP.Subtract<T>(y, t, grad);
-        T n = T.CreateTruncating(y.Length);
-        T value = TP.SumOfSquares<T>(grad) / n;
-        TP.Multiply<T>(grad, T.CreateTruncating(2) / n, grad);
-        return value;
+        int k = grad.Length / rowLosses.Length;
+        for (int i = 0; i < rowLosses.Length; i++) rowLosses[i] = TP.SumOfSquares<T>(grad.Slice(i * k, k));
+        TP.Multiply<T>(grad, T.CreateTruncating(2) / T.CreateTruncating(batchSize), grad);
     }
 
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it just hands over the buffer.</summary>
@@ -181,15 +255,32 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>
-    /// The batch's rows of a row-major table: in file order they are one block of the table,
-    /// read in place (copying it cost W5's linear model 7% of its epoch); in shuffled order they
-    /// are gathered into <paramref name="buffer"/>.
+    /// Where the batch's rows are read from. Rows in file order are one block of the training
+    /// set, read in place: copying them cost W5's linear model 7% of its epoch. Shuffled rows
+    /// are gathered into the buffers by each part (<see cref="Gather"/>).
     /// </summary>
-    private static ReadOnlySpan<T> Rows(ReadOnlySpan<T> source, int width, int[]? order, int start, int count, T[] buffer)
+    private void PlaceBatch(TrainingData<T> data, int[]? order, int start)
     {
-        if (order is null) return source.Slice(start * width, count * width);
-        for (int i = 0; i < count; i++) source.Slice(order[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
-        return buffer.AsSpan(0, count * width);
+        bool inPlace = order is null;
+        batchInput = inPlace ? data.Features.Buffer : input;
+        batchInputAt = inPlace ? start * layers[0].Inputs : 0;
+        batchTargets = inPlace && data.Targets is { } t ? t.Buffer : targets;
+        batchTargetsAt = inPlace && data.Targets is not null ? start * data.Targets.Shape[1] : 0;
+    }
+
+    /// <summary>Rows <c>order[start ..]</c> of the data into the input (and target) buffers from row <paramref name="at"/> on.</summary>
+    private void Gather(TrainingData<T> data, int[] order, int start, int count, int at)
+    {
+        int f = layers[0].Inputs;
+        var source = data.Features.Data;
+        for (int i = 0; i < count; i++)
+            source.Slice(order[start + i] * f, f).CopyTo(input.AsSpan((at + i) * f, f));
+        if (data.Targets is { } t)
+        {
+            int k = t.Shape[1];
+            for (int i = 0; i < count; i++)
+                t.Data.Slice(order[start + i] * k, k).CopyTo(targets.AsSpan((at + i) * k, k));
+        }
     }
 
     private void Reserve(int rows)
@@ -200,6 +291,9 @@ internal sealed class NetworkStep<T> where T : unmanaged, IFloatingPointIeee754<
         targets = new T[rows * layers[^1].Outputs];
         outputs = layers.Select(l => new T[rows * l.Outputs]).ToArray();
         deltas = layers.Select(l => new T[rows * l.Outputs]).ToArray();
-        upstream = new T[rows * layers.Max(l => l.Inputs)];
+        // One per layer (none for the first), not one shared buffer: with the batch split, one
+        // part may write layer l's rows while another still reads layer l+1's.
+        inputGrads = layers.Select((l, i) => i == 0 ? [] : new T[rows * l.Inputs]).ToArray();
+        rowLosses = new T[rows];
     }
 }

@@ -68,6 +68,35 @@ public class GemmTests
     public void Double_matches_naive_loop_on_every_kernel_and_thread_count(int m, int k, int n, bool transA, bool transB) =>
         CheckEveryKernel<double>(m, k, n, transA, transB, 2 * (k + 2) * DoubleUnitRoundoff);
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Shares_of_a_product_give_the_bits_of_the_whole_product(int m, int k, int n, bool transA, bool transB)
+    {
+        // Exact equality: every element is computed by the same k-loop in the same register
+        // tile whichever strip it falls in, so no rounding may differ.
+        SharesEqualWhole<float>(m, k, n, transA, transB);
+        SharesEqualWhole<double>(m, k, n, transA, transB);
+    }
+
+    private static void SharesEqualWhole<T>(int m, int k, int n, bool transA, bool transB)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new Random(((m * 1009 + k) * 1009 + n) * 4 + (transA ? 2 : 0) + (transB ? 1 : 0));
+        T[] a = RandomValues<T>(rng, m * k), b = RandomValues<T>(rng, k * n), c0 = RandomValues<T>(rng, m * n);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var whole = (T[])c0.Clone();
+            Gemm.Multiply<T>(a, b, whole, m, k, n, transA, transB, accumulate, threads: 1);
+            foreach (int shares in new[] { 2, 3, 5 })
+            {
+                var shared = (T[])c0.Clone();
+                for (int share = shares - 1; share >= 0; share--)
+                    Gemm.MultiplyShare<T>(a, b, shared, m, k, n, transA, transB, accumulate, share, shares);
+                Assert.True(whole.AsSpan().SequenceEqual(shared), $"{typeof(T).Name}, {shares} shares, accumulate {accumulate}");
+            }
+        }
+    }
+
     [Fact]
     public void Small_integer_product_is_exact()
     {
@@ -76,9 +105,9 @@ public class GemmTests
         foreach (var kernel in SupportedKernels())
         {
             var c = new float[4];
-            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: false, kernel);
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: false, kernel, threads: 1);
             Assert.Equal([58f, 64f, 139f, 154f], c);
-            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: true, kernel);
+            Gemm.Packed<float>(a, b, c, 2, 3, 2, transA: false, transB: false, accumulate: true, kernel, threads: 1);
             Assert.Equal([116f, 128f, 278f, 308f], c);
         }
     }
@@ -118,37 +147,30 @@ public class GemmTests
         Gemm.Naive<double>(ad, bd, product, m, k, n, transA, transB, accumulate: false);
         Gemm.Naive<double>(Array.ConvertAll(ad, Math.Abs), Array.ConvertAll(bd, Math.Abs), sumAbs, m, k, n, transA, transB, accumulate: false);
 
-        int saved = Parallelism.Threads;
-        try
+        // The thread count goes in as an argument, not through Parallelism.Threads: test
+        // classes run in parallel, and a changed global would leak into the others.
+        foreach (bool accumulate in new[] { false, true })
         {
-            foreach (bool accumulate in new[] { false, true })
+            double[] expected = new double[m * n], bound = new double[m * n];
+            for (int i = 0; i < m * n; i++)
             {
-                double[] expected = new double[m * n], bound = new double[m * n];
-                for (int i = 0; i < m * n; i++)
-                {
-                    double old = c0[i].ToDouble(null);
-                    expected[i] = accumulate ? old + product[i] : product[i];
-                    bound[i] = accumulate ? Math.Abs(old) + sumAbs[i] : sumAbs[i];
-                }
-                foreach (int threads in new[] { 1, 2 })
-                {
-                    Parallelism.Threads = threads;
-                    string context = $"accumulate {accumulate}, {threads} threads";
-                    foreach (var kernel in KernelsFor(threads))
-                    {
-                        var c = WithGuard(c0);
-                        Gemm.Packed<T>(a, b, c, m, k, n, transA, transB, accumulate, kernel);
-                        AssertClose(expected, bound, c, relativeTolerance, $"{kernel}, {context}");
-                    }
-                    var viaMultiply = WithGuard(c0);
-                    Gemm.Multiply<T>(a, b, viaMultiply, m, k, n, transA, transB, accumulate);
-                    AssertClose(expected, bound, viaMultiply, relativeTolerance, $"Multiply<{typeof(T).Name}>, {context}");
-                }
+                double old = c0[i].ToDouble(null);
+                expected[i] = accumulate ? old + product[i] : product[i];
+                bound[i] = accumulate ? Math.Abs(old) + sumAbs[i] : sumAbs[i];
             }
-        }
-        finally
-        {
-            Parallelism.Threads = saved;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                string context = $"accumulate {accumulate}, {threads} threads";
+                foreach (var kernel in KernelsFor(threads))
+                {
+                    var c = WithGuard(c0);
+                    Gemm.Packed<T>(a, b, c, m, k, n, transA, transB, accumulate, kernel, threads);
+                    AssertClose(expected, bound, c, relativeTolerance, $"{kernel}, {context}");
+                }
+                var viaMultiply = WithGuard(c0);
+                Gemm.Multiply<T>(a, b, viaMultiply, m, k, n, transA, transB, accumulate, threads);
+                AssertClose(expected, bound, viaMultiply, relativeTolerance, $"Multiply<{typeof(T).Name}>, {context}");
+            }
         }
     }
 

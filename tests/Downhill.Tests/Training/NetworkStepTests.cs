@@ -15,7 +15,7 @@ public class NetworkStepTests
     /// <summary>Float32 parameters after a dozen updates: rounding differences of 1e-7 per step, amplified by the updates.</summary>
     private const double ParameterTolerance = 1e-5;
 
-    private static TrainingData<T> Data<T>(Loss loss, int rows, int inputs, int outputs, int seed)
+    internal static TrainingData<T> Data<T>(Loss loss, int rows, int inputs, int outputs, int seed)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Random(seed);

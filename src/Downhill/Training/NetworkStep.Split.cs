@@ -1,0 +1,83 @@
+using Downhill.Nn;
+
+namespace Downhill.Training;
+
+// The batch split. With two or more threads a batch is cut into parts of whole GEMM row tiles
+// and each part runs RowsPass on its own thread (single-threaded matrix products): rows do not
+// meet before the parameter gradients. Then every thread computes a share of those over the
+// whole batch (Gemm.MultiplyShare: a strip of each weight gradient; a range of bias columns).
+// No thread sums another's partial gradients, and every value is computed exactly as in the
+// unsplit step: the products' row tiles are the same, and each gradient value is summed over
+// the rows in the same order. Loss and gradients have the same bits on any number of threads.
+// (A first version gave each part its own gradient buffers and added them up: the sum alone
+// took about 20 us for W2's 101,770 gradients, and its rounding changed with the thread count.)
+//
+// Measured with `workloads` (Fashion-MNIST, samples/s, 2 threads, before: each product split by
+// the GEMM's own fork -> after) on the 2-vCPU AMD EPYC (Zen 5) with nothing else running. Its
+// two vCPUs ran in two regimes (bench/README.md): in the faster one W2 batch 32 went 294k ->
+// 370k, batch 128 386k -> 545k, W3 152k -> 220k (1 thread: 279k, 348k, 145k); in the slower
+// one (both threads busy at 60-80% speed, as if sharing a core) 194-203k -> 242-256k,
+// 271-289k -> 393-396k and 103-108k -> 130-135k.
+internal sealed partial class NetworkStep<T>
+{
+    private readonly Action<int> rowsPart, gradientsPart;
+    private readonly long macsPerRow;
+    private TrainingData<T>? splitData;
+    private int[]? splitOrder;
+    private int splitStart, splitCount, splitParts;
+
+    /// <summary>
+    /// A part has to carry at least this many multiply-adds, about 18 us of one core: the split
+    /// pays for waking the worker threads (up to 10 us when they have gone to sleep), a second
+    /// fork for the gradients, and each part packing the weights for its own products.
+    /// </summary>
+    private const long PartMinimumMacs = 2_000_000;
+
+    /// <summary>Multiply-adds of one row: forward x W, weight gradient x^T dz, and input gradient dz W^T above the first layer.</summary>
+    private static long MacsPerRow(IReadOnlyList<Dense<T>> layers) =>
+        layers.Select((l, i) => (long)l.Inputs * l.Outputs * (i == 0 ? 2 : 3)).Sum();
+
+    /// <summary>Tests: split every batch that can be split, whatever the cost.</summary>
+    internal bool AlwaysSplit { get; set; }
+
+    /// <summary>
+    /// How many parts a batch of <paramref name="count"/> rows is split into: 1 runs it whole.
+    /// A part is at least two row tiles, so that no part of a larger batch falls to the one-row
+    /// path (other rounding).
+    /// </summary>
+    internal int Parts(int count)
+    {
+        int parts = Math.Min(threads, (count + Gemm.MR - 1) / Gemm.MR / 2);
+        if (parts < 2) return 1;
+        return AlwaysSplit ? parts : (int)Math.Clamp(count * macsPerRow / PartMinimumMacs, 1, parts);
+    }
+
+    private void SplitRows(TrainingData<T> data, int[]? order, int start, int count, int parts)
+    {
+        (splitData, splitOrder, splitStart, splitCount, splitParts) = (data, order, start, count, parts);
+        try
+        {
+            ForkJoin.Run(parts, rowsPart);
+        }
+        finally
+        {
+            (splitData, splitOrder) = (null, null);
+        }
+    }
+
+    private void SplitGradients(int parts)
+    {
+        splitParts = parts;
+        ForkJoin.Run(parts, gradientsPart);
+    }
+
+    private void RowsPart(int part)
+    {
+        int tiles = (splitCount + Gemm.MR - 1) / Gemm.MR;
+        int from = Math.Min(splitCount, tiles * part / splitParts * Gemm.MR);
+        int to = Math.Min(splitCount, tiles * (part + 1) / splitParts * Gemm.MR);
+        RowsPass(splitData!, splitOrder, splitStart, from, to, splitCount, gemmThreads: 1);
+    }
+
+    private void GradientsPart(int share) => GradientsPass(splitCount, share, splitParts, gemmThreads: 1);
+}
