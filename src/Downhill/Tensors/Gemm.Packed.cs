@@ -89,6 +89,23 @@ internal static partial class Gemm
 
         fixed (T* pa = a, pb = b, pc = c)
         {
+            if (IsNarrow<T>(n, kernel))
+            {
+                int blocks = (m + NarrowRows - 1) / NarrowRows;
+                int parts = (long)m * k * n < ForkJoinCostInMacs * 2 ? 1 : Math.Min(threads, blocks);
+                if (parts <= 1)
+                {
+                    Narrow(pa, pb, pc, m, k, n, transA, transB, accumulate, 0, m);
+                    return;
+                }
+                nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+                {
+                    var (r0, r1) = NarrowStrip(m, part, parts);
+                    Narrow((T*)ia, (T*)ib, (T*)ic, m, k, n, transA, transB, accumulate, r0, r1);
+                });
+                return;
+            }
             var job = new PackedJob<T>((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, kernel);
             int nr = NR<T>();
             var split = PlanSplit(m, k, n, nr, threads);
@@ -123,7 +140,22 @@ internal static partial class Gemm
             return;
         }
         fixed (T* pa = a, pb = b, pc = c)
+        {
+            if (IsNarrow<T>(n, BestKernel))
+            {
+                var (r0, r1) = NarrowStrip(m, share, shares);
+                Narrow(pa, pb, pc, m, k, n, transA, transB, accumulate, r0, r1);
+                return;
+            }
             new PackedJob<T>((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, BestKernel).RunStrip(split, share);
+        }
+    }
+
+    /// <summary>Rows of strip <paramref name="part"/> of <paramref name="parts"/> for the narrow kernel: whole blocks of eight rows.</summary>
+    private static (int From, int To) NarrowStrip(int m, int part, int parts)
+    {
+        int blocks = (m + NarrowRows - 1) / NarrowRows;
+        return ((int)((long)blocks * part / parts) * NarrowRows, Math.Min(m, (int)((long)blocks * (part + 1) / parts) * NarrowRows));
     }
 
     /// <summary>How C is dealt to threads: <see cref="Tiles"/> whole tiles of rows or of columns in <see cref="Parts"/> strips.</summary>
