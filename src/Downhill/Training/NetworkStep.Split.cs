@@ -80,4 +80,53 @@ internal sealed partial class NetworkStep<T>
     }
 
     private void GradientsPart(int share) => GradientsPass(splitCount, share, splitParts, gemmThreads: 1);
+
+    private readonly SplitChoice splitPays = new();
+
+    /// <summary>
+    /// Whether splitting a batch pays right now, found by timing: every <see cref="Period"/>
+    /// steps the next <see cref="Trials"/> run whole on the calling thread and the next
+    /// <see cref="Trials"/> split, and the faster way (median time) is kept until the next check.
+    /// A step's time runs from its start to the next step's start, so it includes what the
+    /// trainer does in between (the optimizer update), which a spinning worker can slow down.
+    /// </summary>
+    /// <remarks>
+    /// Why: on this 2-vCPU VM the split's gain depends on the moment. When both vCPUs run at full
+    /// speed W3 at 2 threads went 145k -> 220k samples/s split; when they slow each other down
+    /// (both at 60-80%, as if sharing a core, with nothing else running) the split gave 130-135k
+    /// against 145k on one thread, so a fixed rule lost one way or the other. Timing only the
+    /// step itself still picked the split there: the cost landed in the optimizer update that
+    /// follows. The loss and the gradients have the same bits either way, so the choice never
+    /// changes a result.
+    /// </remarks>
+    private sealed class SplitChoice
+    {
+        private const int Period = 1024, Trials = 6;
+        private readonly long[] whole = new long[Trials - 1], split = new long[Trials - 1];
+        private int step;
+        private long lastStart;
+        private bool splitting = true;
+
+        /// <summary>Whether the step about to run should split; call once at the start of each step that could.</summary>
+        public bool Split()
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            // The previous step's time. The first step of each way is left out: it may wake
+            // sleeping workers or touch cold buffers.
+            int previous = step - 1, phase = previous % Period;
+            if (previous >= 0 && phase is > 0 and < Trials) whole[phase - 1] = now - lastStart;
+            else if (previous >= 0 && phase is > Trials and < 2 * Trials) split[phase - Trials - 1] = now - lastStart;
+            if (previous >= 0 && phase == 2 * Trials - 1) splitting = Median(split) < Median(whole);
+            lastStart = now;
+            phase = step++ % Period;
+            return phase < Trials ? false : phase < 2 * Trials || splitting;
+        }
+
+        private static long Median(long[] ticks)
+        {
+            var sorted = (long[])ticks.Clone();
+            Array.Sort(sorted);
+            return sorted[sorted.Length / 2];
+        }
+    }
 }
