@@ -143,7 +143,7 @@ def chart(rows, path):
         for side in sides:
             v = values.get(side)
             if v is None or v == 0:
-                series[side].append(0.0)
+                series[side].append(float("nan"))
             else:
                 series[side].append(best / v if metric in LOWER_IS_BETTER else v / best)
     if not labels:
@@ -156,8 +156,13 @@ def chart(rows, path):
     ax.set_yticks([j + (len(sides) - 1) * height / 2 for j in range(len(labels))])
     ax.set_yticklabels(labels, fontsize=7)
     ax.invert_yaxis()
+    # Log scale: the ratios run from about 0.5 to about 100, and on a linear axis everything
+    # near 1 (GEMM, the batch-128 rows) was unreadable next to W6.
+    ax.set_xscale("log")
+    ax.set_xlim(left=0.2)
     ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xlabel("speed relative to the best peer on the row (1 = best peer; higher is faster)")
+    ax.axvline(2.0, color="gray", linewidth=0.6, linestyle="--")
+    ax.set_xlabel("speed relative to the best peer on the row, log scale (1 = best peer, dashed: 2x; higher is faster)")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
