@@ -151,7 +151,9 @@ public static class LinearLeastSquares
         var reduced = new double[rows * kept.Length];
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < kept.Length; k++) reduced[r * kept.Length + k] = double.CreateTruncating(x[r * p + kept[k]]);
-        var fit = FitAny<double>(reduced, kept.Length, Widened(y.Span), m, fitIntercept: true);
+        // Double targets are used as they are; float ones are widened once for the reduced fit.
+        ReadOnlyMemory<double> targets = typeof(TIn) == typeof(double) ? (ReadOnlyMemory<double>)(object)y : Widened(y.Span);
+        var fit = FitAny(reduced, kept.Length, targets, m, fitIntercept: true);
         var weights = new double[m * p];
         var errors = new double[m * p];
         Array.Fill(errors, double.NaN);

@@ -12,8 +12,9 @@ internal static partial class Gemm
     /// <remarks>
     /// Why: a linear model with one output multiplies [32,20] by [20,1] every batch. The tiled
     /// kernel packs both operands and computes a full 8 x 32 tile for each single column; that
-    /// took 0.33-0.60 us of CPU per call, this takes about 0.1 us (see the W5 SGD epoch in
-    /// bench/README.md). Rows of A are dotted with b; for a transposed A (a weight gradient
+    /// took 0.33-0.60 us of CPU per call and the narrow kernel 0.37 us, this loop 0.14 us for
+    /// [32,20] x [20,1] and 0.09 us for the transposed [20,32] x [32,1] (CPU time per call,
+    /// 2M calls, AMD EPYC Zen 5). Rows of A are dotted with b; for a transposed A (a weight gradient
     /// xᵀ dz) a vector of C's entries accumulates b[p] times A's row p over all p.
     /// </remarks>
     private static void MatrixVector<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, bool transA, bool accumulate)

@@ -99,18 +99,20 @@ internal sealed partial class NetworkStep<T>
     /// follows. The loss and the gradients have the same bits either way, so the choice never
     /// changes a result.
     /// </remarks>
-    private sealed class SplitChoice
+    internal sealed class SplitChoice
     {
-        private const int Period = 1024, Trials = 6;
+        internal const int Period = 1024, Trials = 6;
         private readonly long[] whole = new long[Trials - 1], split = new long[Trials - 1];
         private int step;
         private long lastStart;
         private bool splitting = true;
 
         /// <summary>Whether the step about to run should split; call once at the start of each step that could.</summary>
-        public bool Split()
+        public bool Split() => Split(System.Diagnostics.Stopwatch.GetTimestamp());
+
+        /// <summary><see cref="Split()"/> at time <paramref name="now"/> (Stopwatch ticks); tests pass their own clock.</summary>
+        internal bool Split(long now)
         {
-            long now = System.Diagnostics.Stopwatch.GetTimestamp();
             // The previous step's time. The first step of each way is left out: it may wake
             // sleeping workers or touch cold buffers.
             int previous = step - 1, phase = previous % Period;
@@ -119,7 +121,7 @@ internal sealed partial class NetworkStep<T>
             if (previous >= 0 && phase == 2 * Trials - 1) splitting = Median(split) < Median(whole);
             lastStart = now;
             phase = step++ % Period;
-            return phase < Trials ? false : phase < 2 * Trials || splitting;
+            return phase >= Trials && (phase < 2 * Trials || splitting);
         }
 
         private static long Median(long[] ticks)

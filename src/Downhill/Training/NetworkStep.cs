@@ -74,12 +74,11 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         if (loss == Loss.CrossEntropy) CheckLabels(data.Labels!, order, start, count);
         Reserve(count);
         PlaceBatch(data, order, start);
-        int parts = Parts(count);
+        int parts = Parts(count), gemmThreads = threads;
         // A batch worth splitting runs split or wholly on this thread, whichever the recent
         // steps found faster (NetworkStep.Split.cs); the bits are the same either way.
-        if (parts > 1 && !AlwaysSplit && !splitPays.Split()) parts = 0;
-        int gemmThreads = parts == 0 ? 1 : threads;
-        if (parts <= 1) RowsPass(data, order, start, 0, count, count, gemmThreads);
+        if (parts > 1 && !AlwaysSplit && !splitPays.Split()) (parts, gemmThreads) = (1, 1);
+        if (parts == 1) RowsPass(data, order, start, 0, count, count, gemmThreads);
         else SplitRows(data, order, start, count, parts);
         // Row by row in batch order however the rows were split: the same bits on any number of threads.
         T sum = T.Zero;
@@ -87,7 +86,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         T value = sum / T.CreateTruncating(loss == Loss.CrossEntropy ? count : count * layers[^1].Outputs);
         if (!T.IsFinite(value)) return value;
 
-        if (parts <= 1) GradientsPass(count, 0, 1, gemmThreads);
+        if (parts == 1) GradientsPass(count, 0, 1, gemmThreads);
         else SplitGradients(parts);
         for (int l = 0; l < layers.Count; l++)
         {
