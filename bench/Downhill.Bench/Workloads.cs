@@ -138,14 +138,9 @@ internal static class Workloads
         // (Scaler, what `downhill fit` does by default); the peers run both too.
         foreach (string scale in new[] { "pixels", "standard" })
         {
-            var train = TrainingData<float>.From(trainSet);
-            var testFeatures = testSet.Features<float>();
-            if (scale == "standard")
-            {
-                var scaler = Scaler.Fit(trainSet, ScalerKind.Standard);
-                Standardize(scaler, train.Features);
-                Standardize(scaler, testFeatures);
-            }
+            var scaler = scale == "standard" ? Scaler.Fit(trainSet, ScalerKind.Standard) : null;
+            var train = TrainingData<float>.From(trainSet.WithScaler(scaler));
+            var testFeatures = testSet.WithScaler(scaler).Features<float>();
             var accuracies = new List<double>();
             foreach (int seed in seeds)
             {
@@ -160,20 +155,6 @@ internal static class Workloads
             cpuShares.Clear();
             Emit("W4", $"epochs={epochs},batch=32,lr=0.1,scale={scale}", "test_accuracy", accuracies,
                 new() { ["seeds"] = seeds });
-        }
-    }
-
-    private static void Standardize(Scaler scaler, Tensor<float> features)
-    {
-        int columns = features.Shape[1];
-        var row = new double[columns];
-        var data = features.Data;
-        for (int i = 0; i < features.Shape[0]; i++)
-        {
-            var values = data.Slice(i * columns, columns);
-            for (int j = 0; j < columns; j++) row[j] = values[j];
-            scaler.TransformFeatures(row);
-            for (int j = 0; j < columns; j++) values[j] = (float)row[j];
         }
     }
 
