@@ -286,7 +286,7 @@ public static class Fitting
             settings.Training.Gradient, settings.Training.Nudge, Progress);
         clock.Stop();
         var result = new TrainingResult(history, StopReason.Completed, null, null, clock.Elapsed.TotalSeconds,
-            (long)report.Solver!.Evaluations * n);
+            (long)report.Solver!.Evaluations * n) { Path = TrainingPath.LeastSquares };
 
         var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);
         var validationMetrics = prepared.Validation is null ? null : Evaluate(prepared.Model, loss, prepared.Validation);

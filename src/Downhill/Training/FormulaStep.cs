@@ -46,17 +46,24 @@ internal sealed class FormulaStep
         columns = new double[columnOfInput.Length][];
     }
 
-    /// <summary>The fused step for <paramref name="model"/>, or null where only the tape applies (classification losses, frozen parameters, nothing to fit).</summary>
-    public static FormulaStep? For(FormulaModel model, Loss loss)
+    /// <summary>
+    /// The fused step for <paramref name="model"/>, or null where only the tape applies
+    /// (classification losses, nothing to fit). Frozen parameters get no gradient, as on the tape.
+    /// </summary>
+    public static FormulaStep? For(FormulaModel model, Loss loss) => For(model, loss, out _);
+
+    /// <inheritdoc cref="For(FormulaModel, Loss)"/>
+    /// <param name="whyNot">When null is returned: why the tape has to do it, for the fit's result.</param>
+    public static FormulaStep? For(FormulaModel model, Loss loss, out string? whyNot)
     {
-        if (loss is not (Nn.Loss.Mse or Nn.Loss.Rmse or Nn.Loss.Mae or Nn.Loss.Huber)) return null;
-        if (model.Parameters.Count == 0) return null;
-        foreach (var p in model.Parameters)
-            if (!p.RequiresGrad || p.Size != 1) return null;
-        var compiled = model.CompiledGradient;
-        // A formula in which no parameter gets a gradient: the tape's Backward explains that.
-        if (!Enumerable.Range(0, model.Parameters.Count).Any(compiled.Reaches)) return null;
-        return new FormulaStep(model, loss, compiled);
+        whyNot = null;
+        if (loss is not (Nn.Loss.Mse or Nn.Loss.Rmse or Nn.Loss.Mae or Nn.Loss.Huber))
+            whyNot = $"loss {loss.Name()}: compiled formulas have rules for mse, rmse, mae and huber";
+        else if (model.Parameters.Any(p => p.Size != 1))
+            whyNot = "a parameter is not a single number";
+        else if (!Enumerable.Range(0, model.Parameters.Count).Any(i => model.Parameters[i].RequiresGrad && model.CompiledGradient.Reaches(i)))
+            whyNot = "no trainable parameter reaches the output"; // the tape's Backward explains that to the user
+        return whyNot is null ? new FormulaStep(model, loss, model.CompiledGradient) : null;
     }
 
     /// <summary>
@@ -74,7 +81,7 @@ internal sealed class FormulaStep
         if (!double.IsFinite(value)) return value;
         compiled.Gradient(parameterValues, columns, count, upstream, gradient);
         for (int i = 0; i < parameters.Length; i++)
-            if (compiled.Reaches(i)) Deliver(i);
+            if (compiled.Reaches(i) && parameters[i].RequiresGrad) Deliver(i);
         return value;
     }
 

@@ -25,13 +25,23 @@ public enum StopReason
     EarlyStopping,
     Diverged,
     Cancelled,
+
+    /// <summary>Not stopped: a <see cref="TrainingSession{T}"/> that can take more steps.</summary>
+    Running,
 }
 
 /// <summary>Where and how training blew up.</summary>
 public sealed record Divergence(int Epoch, int Batch, double Loss)
 {
-    public string Describe() =>
-        $"training diverged at epoch {Epoch}, batch {Batch}: the loss became {Format(Loss)}. Try a smaller learning rate (e.g. a tenth of it).";
+    /// <summary>
+    /// Set when the loss was still finite but the update of batch <see cref="Batch"/> made this
+    /// parameter infinite or NaN (the loss of a batch is measured before its update).
+    /// </summary>
+    public string? Parameter { get; init; }
+
+    public string Describe() => Parameter is null
+        ? $"training diverged at epoch {Epoch}, batch {Batch}: the loss became {Format(Loss)}. Try a smaller learning rate (e.g. a tenth of it)."
+        : $"training diverged at epoch {Epoch}, batch {Batch}: the update made {Parameter} infinite or NaN. Try a smaller learning rate (e.g. a tenth of it).";
 
     private static string Format(double loss) =>
         double.IsNaN(loss) ? "NaN" : double.IsInfinity(loss) ? "infinite" : loss.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
@@ -46,4 +56,10 @@ public sealed record TrainingResult(
     long SamplesSeen)
 {
     public double SamplesPerSecond => Seconds > 0 ? SamplesSeen / Seconds : 0;
+
+    /// <summary>How the gradients were computed (the fast path that ran, or the tape).</summary>
+    public TrainingPath Path { get; init; }
+
+    /// <summary>Why no faster path applied, or null when the fastest one for this model ran.</summary>
+    public string? WhyNotFaster { get; init; }
 }

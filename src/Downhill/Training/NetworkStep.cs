@@ -54,14 +54,18 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     /// <summary>
     /// The fused step for <paramref name="model"/> on <paramref name="threads"/> threads
     /// (default <see cref="Parallelism.Threads"/>), or null where only the tape applies (other
-    /// models or losses, frozen parameters).
+    /// models or losses). Frozen parameters (RequiresGrad off) get no gradient, as on the tape.
     /// </summary>
-    public static NetworkStep<T>? For(Model<T> model, Loss loss, int? threads = null)
+    public static NetworkStep<T>? For(Model<T> model, Loss loss, int? threads = null) => For(model, loss, out _, threads);
+
+    /// <inheritdoc cref="For(Model{T}, Loss, int?)"/>
+    /// <param name="whyNot">When null is returned: why the tape has to do it, for the fit's result.</param>
+    public static NetworkStep<T>? For(Model<T> model, Loss loss, out string? whyNot, int? threads = null)
     {
-        if (model is not Network<T> network || loss is not (Loss.CrossEntropy or Loss.Mse)) return null;
-        foreach (var p in network.Parameters)
-            if (!p.RequiresGrad) return null;
-        return new NetworkStep<T>(network, loss, threads ?? Parallelism.Threads);
+        whyNot = model is not Network<T> ? "not a network"
+            : loss is not (Loss.CrossEntropy or Loss.Mse) ? $"loss {loss.Name()}: the fused network step has rules for mse and cross-entropy only"
+            : null;
+        return whyNot is null ? new NetworkStep<T>((Network<T>)model, loss, threads ?? Parallelism.Threads) : null;
     }
 
     /// <summary>
@@ -253,6 +257,8 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it just hands over the buffer.</summary>
     private static void Deliver(Tensor<T> parameter, Tensor<T> gradient)
     {
+        // NOTE: a frozen parameter keeps Grad null, as Backward leaves it: clipping by norm must not count it.
+        if (!parameter.RequiresGrad) return;
         if (parameter.Grad is null || ReferenceEquals(parameter.Grad, gradient)) parameter.Grad = gradient;
         else TP.Add<T>(parameter.Grad.Data, gradient.Data, parameter.Grad.Data);
     }

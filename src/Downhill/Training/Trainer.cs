@@ -63,85 +63,50 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal bool FusedSteps { get; init; } = true;
 
     /// <summary>The epoch the next <see cref="Fit"/> starts at (1-based); a resumed trainer starts later.</summary>
-    public int NextEpoch { get; private set; } = 1;
+    public int NextEpoch { get; internal set; } = 1;
 
+    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs (or until early stopping, divergence or cancellation).</summary>
     public TrainingResult Fit(TrainingData<T> train, TrainingData<T>? validation = null,
-        TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
+        TrainingCallbacks? callbacks = null, CancellationToken cancel = default) =>
+        Start(train, validation, callbacks).Run(cancel);
+
+    /// <summary>
+    /// A training session on <paramref name="train"/> that can be stepped one update at a time,
+    /// an epoch at a time, run to the end, and reset to this moment exactly.
+    /// </summary>
+    public TrainingSession<T> Start(TrainingData<T> train, TrainingData<T>? validation = null, TrainingCallbacks? callbacks = null)
     {
         if (train.Count == 0) Errors.Argument("Fit: the training data has no rows.");
         if (options.Loss.IsClassification() != (train.Labels is not null))
             Errors.Argument(train.Labels is null
                 ? $"Fit: loss {options.Loss.Name()} needs class labels, but the target is numeric; use a regression loss (mse, rmse, mae, huber) or a text/class target."
                 : $"Fit: loss {options.Loss.Name()} needs numeric targets, but the target holds class labels; use cross-entropy (or binary-cross-entropy for two classes).");
-        callbacks ??= new TrainingCallbacks();
-        var clock = Stopwatch.StartNew();
-        long samples = 0;
-        int batchSize = Math.Min(options.BatchSize ?? train.Count, train.Count);
-        int batches = (train.Count + batchSize - 1) / batchSize;
-        var lastGood = model.Snapshot();
-        var stop = StopReason.Completed;
-        Divergence? divergence = null;
-        int lastEpoch = NextEpoch + options.Epochs - 1;
-        long updates = 0;
-        var fused = FusedPass(train);
+        return new TrainingSession<T>(this, train, validation, callbacks ?? new TrainingCallbacks());
+    }
 
-        for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
-        {
-            Schedule?.Step(epoch - 1);
-            long epochStart = Stopwatch.GetTimestamp(); // not a Stopwatch object: one step per epoch (W6) feels every allocation
-            var order = Order(train.Count, epoch);
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                int start = b * batchSize, count = Math.Min(batchSize, train.Count - start);
-                double loss = fused is not null
-                    ? FusedStep(fused, order, start, count)
-                    : Step(order is null && count == train.Count ? train : train.Rows(Slice(order, start, count)));
-                samples += count;
-                lossSum += loss * count;
-                firstLoss ??= Math.Max(Math.Abs(loss), 1e-300);
-                if (!double.IsFinite(loss) || Math.Abs(loss) > options.DivergenceFactor * firstLoss.Value)
-                {
-                    divergence = new Divergence(epoch, b + 1, loss);
-                    break;
-                }
-                callbacks.Step?.Invoke(new StepProgress(++updates, epoch, b + 1, loss));
-                callbacks.Batch?.Invoke(new BatchProgress(epoch, b + 1, batches, loss));
-                if (cancel.IsCancellationRequested) break;
-            }
-            if (divergence is not null)
-            {
-                model.Restore(lastGood);
-                stop = StopReason.Diverged;
-                break;
-            }
-            var record = EndOfEpoch(epoch, lossSum / train.Count, validation, Stopwatch.GetElapsedTime(epochStart).TotalSeconds);
-            history.Add(record);
-            // Into the same arrays: with one step per epoch (full-batch fits such as a formula's
-            // 10,000 steps) a fresh snapshot per epoch was a noticeable part of the step.
-            for (int i = 0; i < lastGood.Length; i++) model.Parameters[i].Data.CopyTo(lastGood[i]);
-            NextEpoch = epoch + 1;
-            callbacks.Epoch?.Invoke(record);
-            callbacks.EpochEnd?.Invoke(epoch);
-            if (cancel.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
-            if (options.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience)
-            {
-                stop = StopReason.EarlyStopping;
-                break;
-            }
-        }
+    internal Model<T> Model => model;
+    internal Optimizer<T> Optimizer => optimizer;
+    internal TrainingOptions Options => options;
+    internal List<EpochRecord> HistoryList => history;
+    internal double? FirstLoss { get => firstLoss; set => firstLoss = value; }
+    internal int? BestEpoch => bestEpoch;
+
+    /// <summary>Restores the early-stopping best weights at the end of a run that kept them.</summary>
+    internal void RestoreBest(StopReason stop)
+    {
         if (bestWeights is not null && options.EarlyStoppingPatience is not null && stop != StopReason.Diverged)
             model.Restore(bestWeights);
-        clock.Stop();
-        return new TrainingResult(history, stop, bestEpoch, divergence, clock.Elapsed.TotalSeconds, samples);
     }
+
+    /// <summary>True when early stopping's patience has run out.</summary>
+    internal bool OutOfPatience => options.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience;
 
     // One shared empty, read-only dictionary for epochs without validation: a full-batch fit
     // keeps one record per step, and 10,000 dictionaries kept alive cost the GC more than the
     // steps themselves (W6).
     private static readonly IReadOnlyDictionary<string, double> NoMetrics = new Dictionary<string, double>().AsReadOnly();
 
-    private EpochRecord EndOfEpoch(int epoch, double trainLoss, TrainingData<T>? validation, double seconds)
+    internal EpochRecord EndOfEpoch(int epoch, double trainLoss, TrainingData<T>? validation, double seconds)
     {
         double? validationLoss = null;
         IReadOnlyDictionary<string, double> metrics = NoMetrics;
@@ -201,7 +166,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         double.CreateTruncating(Losses.Compute(options.Loss, output, data.Targets, data.Labels).Item());
 
     /// <summary>One update on one batch; returns the batch's loss before the update.</summary>
-    private double Step(TrainingData<T> batch)
+    internal double Step(TrainingData<T> batch)
     {
         if (options.Gradient == GradientMode.Analytic)
         {
@@ -226,20 +191,34 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>A fused forward and backward pass: loss of rows order[start..start+count) and the gradients in every parameter's Grad.</summary>
-    private delegate T FusedRun(TrainingData<T> data, int[]? order, int start, int count);
+    internal delegate T FusedRun(TrainingData<T> data, int[]? order, int start, int count);
 
-    /// <summary>The model's fused pass for this loss (<see cref="NetworkStep{T}"/>, <see cref="FormulaStep"/>), or null where only the tape applies.</summary>
-    private FusedBatch? FusedPass(TrainingData<T> train)
+    /// <summary>
+    /// The one place where a fit's gradient path is chosen: the fused network step or the
+    /// compiled formula where they apply, else the tape or finite differences, with the reason.
+    /// </summary>
+    internal (TrainingPath Path, string? WhyNotFaster, FusedBatch? Fused) ChoosePath(TrainingData<T> train)
     {
-        if (!FusedSteps || options.Gradient != GradientMode.Analytic || !FitsModel(train)) return null;
-        if (NetworkStep<T>.For(model, options.Loss) is { } network) return new FusedBatch(this, network.Run, train);
-        if (model is FormulaModel formula && FormulaStep.For(formula, options.Loss) is { } step)
-            return new FusedBatch(this, (FusedRun)(object)new Trainer<double>.FusedRun(step.Run), train); // T is double: formula models compute in double
-        return null;
+        if (options.Gradient != GradientMode.Analytic)
+            return (TrainingPath.NumericalGradient, $"--gradient {options.Gradient.ToString().ToLowerInvariant()}: one forward pass per parameter element, on the tape", null);
+        if (!FusedSteps) return (TrainingPath.Tape, "fast paths switched off", null);
+        if (!FitsModel(train)) return (TrainingPath.Tape, "the data's columns do not fit the model (the tape reports how)", null);
+        if (model is Network<T>)
+        {
+            var network = NetworkStep<T>.For(model, options.Loss, out var why);
+            return network is null ? (TrainingPath.Tape, why, null) : (TrainingPath.FusedNetwork, null, new FusedBatch(this, network.Run, train));
+        }
+        if (model is FormulaModel formula)
+        {
+            var step = FormulaStep.For(formula, options.Loss, out var why);
+            return step is null ? (TrainingPath.Tape, why, null)
+                : (TrainingPath.CompiledFormula, null, new FusedBatch(this, (FusedRun)(object)new Trainer<double>.FusedRun(step.Run), train)); // T is double: formula models compute in double
+        }
+        return (TrainingPath.Tape, $"{model.GetType().Name} has no fused step", null);
     }
 
     /// <summary>The same update as <see cref="Step"/> with a fused forward and backward pass in reused buffers.</summary>
-    private double FusedStep(FusedBatch fused, int[]? order, int start, int count)
+    internal double FusedStep(FusedBatch fused, int[]? order, int start, int count)
     {
         fused.Order = order;
         fused.Start = start;
@@ -248,12 +227,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
-    /// The closure optimizer.Step calls for a fused pass, made once per Fit with the batch in
-    /// fields. A lambda per step was two allocations (88 bytes) per update, and next to a
-    /// formula's step of about 200 ns fresh memory is expensive on the shared machine: W6's
-    /// first runs went from about 1.15M to 1.85M steps per CPU second without it.
+    /// The closure optimizer.Step calls for a fused pass, made once per session with the batch in
+    /// fields: a lambda per step would allocate on every update, which a formula's step of a few
+    /// hundred nanoseconds feels (bench/README.md, W6).
     /// </summary>
-    private sealed class FusedBatch
+    internal sealed class FusedBatch
     {
         private readonly Trainer<T> trainer;
         private readonly FusedRun run;
@@ -327,7 +305,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>The epoch's row order: a permutation seeded by (seed, epoch) so a resumed run reshuffles identically.</summary>
-    private int[]? Order(int n, int epoch)
+    internal int[]? Order(int n, int epoch)
     {
         if (!options.Shuffle) return null;
         var order = new int[n];
@@ -337,7 +315,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return order;
     }
 
-    private static int[] Slice(int[]? order, int start, int count)
+    internal static int[] Slice(int[]? order, int start, int count)
     {
         var rows = new int[count];
         for (int i = 0; i < count; i++) rows[i] = order?[start + i] ?? start + i;

@@ -157,12 +157,16 @@ public class FormulaStepTests
     }
 
     [Fact]
-    public void ClassificationLossesAndFrozenParametersStayOnTheTape()
+    public void ClassificationLossesStayOnTheTapeAndFrozenParametersDoNot()
     {
         var model = CurveModel();
         Assert.NotNull(FormulaStep.For(model, Loss.Huber));
-        Assert.Null(FormulaStep.For(model, Loss.BinaryCrossEntropy));
+        Assert.Null(FormulaStep.For(model, Loss.BinaryCrossEntropy, out var why));
+        Assert.Contains("binary-cross-entropy", why);
         model.Parameters[1].RequiresGrad = false;
-        Assert.Null(FormulaStep.For(model, Loss.Mse));
+        Assert.NotNull(FormulaStep.For(model, Loss.Mse));
+        foreach (var p in model.Parameters) p.RequiresGrad = false;
+        Assert.Null(FormulaStep.For(model, Loss.Mse, out why));
+        Assert.Contains("no trainable parameter", why);
     }
 }

@@ -133,12 +133,33 @@ public class NetworkStepTests
     }
 
     [Fact]
-    public void FrozenParametersAndOtherLossesStayOnTheTape()
+    public void OtherLossesStayOnTheTapeAndSayWhy()
     {
         var network = new Network<float>(ModelKind.Mlp, 3, 1, [2], Activation.Relu, seed: 1);
-        Assert.Null(NetworkStep<float>.For(network, Loss.Huber));
+        Assert.Null(NetworkStep<float>.For(network, Loss.Huber, out var why));
+        Assert.Contains("huber", why);
         Assert.NotNull(NetworkStep<float>.For(network, Loss.Mse));
-        network.Parameters[1].RequiresGrad = false;
-        Assert.Null(NetworkStep<float>.For(network, Loss.Mse));
+    }
+
+    /// <summary>A frozen parameter takes the fused step too: it gets no gradient and does not move, and the rest moves as on the tape.</summary>
+    [Fact]
+    public void FrozenParametersTakeTheFusedStepAndMatchTheTape()
+    {
+        var data = Data<double>(Loss.Mse, 12, 4, 2, seed: 3);
+        var tape = new Network<double>(ModelKind.Mlp, 4, 2, [3], Activation.Tanh, seed: 5);
+        var fused = new Network<double>(ModelKind.Mlp, 4, 2, [3], Activation.Tanh, seed: 5);
+        tape.Parameters[1].RequiresGrad = false;
+        fused.Parameters[1].RequiresGrad = false;
+        var frozenStart = fused.Parameters[1].ToArray();
+        var options = new TrainingOptions { Epochs = 4, BatchSize = 5, Loss = Loss.Mse, ClipNorm = 0.5 };
+        var tapeResult = new Trainer<double>(tape, new Sgd<double>(tape.Parameters, new SgdOptions { LearningRate = 0.1 }), options) { FusedSteps = false }.Fit(data);
+        var fusedResult = new Trainer<double>(fused, new Sgd<double>(fused.Parameters, new SgdOptions { LearningRate = 0.1 }), options).Fit(data);
+
+        Assert.Equal(TrainingPath.Tape, tapeResult.Path);
+        Assert.Equal(TrainingPath.FusedNetwork, fusedResult.Path);
+        Assert.Equal(frozenStart, fused.Parameters[1].ToArray());
+        for (int p = 0; p < tape.Parameters.Count; p++)
+            for (int i = 0; i < tape.Parameters[p].Size; i++)
+                Assert.Equal(tape.Parameters[p].Data[i], fused.Parameters[p].Data[i], GradientTolerance);
     }
 }
