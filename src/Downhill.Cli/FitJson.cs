@@ -10,7 +10,8 @@ namespace Downhill.Cli;
 /// formulas only), <c>rss</c> (likewise), <c>loss</c> (final training loss), <c>iterations</c>
 /// (lm) or <c>epochs</c> (gradient methods), <c>seconds</c>, <c>stopped_because</c> (a
 /// snake_case code) and <c>explanation</c> (the sentence behind it), and <c>hint</c> when a
-/// gradient method stalled. Numbers that are not finite (a standard error of an undetermined
+/// gradient method stalled, <c>path</c> (how the gradients were computed: fused-network,
+/// compiled-formula, tape, numerical-gradient, least-squares) and <c>why_not_faster</c>. Numbers that are not finite (a standard error of an undetermined
 /// parameter) are written as null, which JSON readers accept.
 /// </summary>
 internal static class FitJson
@@ -57,6 +58,8 @@ internal static class FitJson
             if (leastSquares?.Solver is { } solver) w.WriteNumber("iterations", solver.Iterations);
             else w.WriteNumber("epochs", result.History.Count);
             Number(w, "seconds", result.Seconds);
+            w.WriteString("path", result.Path.Name());
+            if (result.WhyNotFaster is { } why) w.WriteString("why_not_faster", why);
             var (code, explanation) = StoppedBecause(outcome);
             w.WriteString("stopped_because", code);
             w.WriteString("explanation", explanation);

@@ -116,7 +116,8 @@ public static class FitReport
 
     static void AddSurface(HtmlReport report, Dataset data, FitSettings settings, FitOutcome outcome, ParameterTrace trace, ImageSize size)
     {
-        var prepared = Fitting.Prepare<double>(data, settings with { Precision = Training.Precision.Float64 });
+        // The fit's own plan: the same split and start, nothing decided again.
+        var prepared = (outcome.Plan ?? Fitting.Plan(data, settings)).Build<double>();
         foreach (var stored in outcome.Model.Parameters)
             prepared.Model.Parameter(stored.Name).Data[0] = stored.Values[0];
         string first = trace.Names[0], second = trace.Names[1];

@@ -39,6 +39,10 @@ internal static class FitCommand
             "At most 1,000 parameters. Use it as 'surface --path'." };
         var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics, confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
         var size = Cli.SizeOption();
+        var planOnly = new Option<bool>("--plan")
+        {
+            Description = "Print what the fit would do (task and why, loss, precision, split, scaling, solver, gradient path) and stop without training.",
+        };
 
         var command = new Command("fit", "Learn a model's parameters from data by gradient descent, show progress, save the model.\n" +
             "Examples:\n  downhill fit line --target y --model linear --optimizer sgd --lr 0.1 --epochs 50\n" +
@@ -46,7 +50,7 @@ internal static class FitCommand
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --optimizer lm --json\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
         shared.AddTo(command);
-        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size }) command.Add(o);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size, planOnly }) command.Add(o);
 
         command.SetAction(r =>
         {
@@ -87,6 +91,18 @@ internal static class FitCommand
                     (dataset.TargetCount > 0 ? $", target {string.Join(", ", dataset.TargetNames)}" : "") +
                     (dataset.ClassNames is { } c ? $" ({c.Length} classes)" : ""));
 
+            var plan = Fitting.Plan(dataset, settings);
+            if (r.GetValue(planOnly))
+            {
+                foreach (var line in plan.Describe()) Console.WriteLine(line);
+                if (plan.Solver == Solver.Gradient)
+                {
+                    var session = Fitting.Start(plan with { Settings = settings with { CheckpointPath = null } });
+                    Console.WriteLine($"gradient path: {session.Path.Name()}" + (session.WhyNotFaster is { } why ? $" ({why})" : ""));
+                }
+                return ExitCodes.Success;
+            }
+
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -99,9 +115,9 @@ internal static class FitCommand
             FitOutcome outcome;
             try
             {
-                outcome = lm
-                    ? Fitting.Fit(dataset, settings, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
-                    : new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(dataset, settings, cb, cancel.Token));
+                outcome = plan.Solver == Solver.LeastSquares
+                    ? Fitting.Fit(plan, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
+                    : new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
             }
             finally { Console.CancelKeyPress -= onCancel; }
 
@@ -185,6 +201,7 @@ internal static class FitCommand
         table.AddRow("rows", $"{o.TrainRows} train" + (o.ValidationRows > 0 ? $", {o.ValidationRows} validation" : ""));
         foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}", Progress.Format(v));
         if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}", Progress.Format(v));
+        table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({why})" : "")));
         table.AddRow("time", $"{r.Seconds:F3} s");
         table.AddRow("samples/s", r.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
         if (o.Model.WeightsInDataUnits() is { } linear && linear.Weights.Length <= 40)

@@ -26,10 +26,12 @@ public static class LearningRateSweep
         if (rates.Count == 0) Errors.Argument("--lr: give at least one learning rate, e.g. 1e-4,1e-3,1e-2.");
         var runs = new List<SweepRun>();
         foreach (double rate in rates)
-        {
             if (!(rate > 0)) Errors.Argument($"--lr {rate} is invalid: every learning rate must be positive.");
-            // Same seed: every run starts from the same weights and sees the same batches.
-            var outcome = Fitting.Fit(data, settings with { OptimizerSettings = settings.OptimizerSettings with { LearningRate = rate } });
+        // One plan (split, scaler, task); every run builds the same start from it and sees the same batches.
+        var plan = Fitting.Plan(data, settings);
+        foreach (double rate in rates)
+        {
+            var outcome = Fitting.Fit(plan with { Settings = settings with { OptimizerSettings = settings.OptimizerSettings with { LearningRate = rate } } });
             var r = outcome.Result;
             var losses = r.History.Select(h => h.ValidationLoss ?? h.TrainLoss).ToList();
             if (r.Divergence is { } d) losses.Add(d.Loss);
@@ -49,14 +51,15 @@ public static class LearningRateSweep
     {
         if (!(low > 0 && high > low)) Errors.Argument($"--lr-range {low}:{high}: need 0 < low < high, e.g. 1e-6:1:40.");
         if (steps < 3) Errors.Argument($"--lr-range: {steps} steps are too few; use at least 3 (e.g. 1e-6:1:40).");
-        var precision = settings.Precision ?? (settings.Model.Kind == Models.ModelKind.Formula ? Precision.Float64 : Precision.Float32);
-        return precision == Precision.Float32 ? Range<float>(data, settings, low, high, steps) : Range<double>(data, settings, low, high, steps);
+        var plan = Fitting.Plan(data, settings);
+        return plan.Precision == Precision.Float32 ? Range<float>(plan, low, high, steps) : Range<double>(plan, low, high, steps);
     }
 
-    private static RangeTest Range<T>(Dataset data, FitSettings settings, double low, double high, int steps)
+    private static RangeTest Range<T>(FitPlan plan, double low, double high, int steps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var prepared = Fitting.Prepare<T>(data, settings);
+        var settings = plan.Settings;
+        var prepared = plan.Build<T>();
         var model = prepared.Model;
         var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings with { LearningRate = low });
         var train = prepared.Train;

@@ -82,6 +82,12 @@ public sealed record FitOutcome(
     LeastSquaresReport? LeastSquares = null,
     ParameterTrace? Trace = null)
 {
+    /// <summary>The plan the fit ran (null only for outcomes made by hand).</summary>
+    public FitPlan? Plan { get; init; }
+
+    /// <summary>Things the user should know about this fit (an inferred task that may be wrong, a run far from converged).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>True when Levenberg-Marquardt did the fit (then <see cref="LeastSquares"/> holds its run).</summary>
     public bool IsLevenbergMarquardt => LeastSquares?.Solver is not null;
 }
@@ -103,13 +109,29 @@ public static class Fitting
     /// reported as one <see cref="EpochRecord"/> (its <c>Epoch</c> is the iteration, its
     /// <c>LearningRate</c> 0: the method has none).
     /// </summary>
-    public static FitOutcome Fit(Dataset data, FitSettings settings, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
+    public static FitOutcome Fit(Dataset data, FitSettings settings, TrainingCallbacks? callbacks = null, CancellationToken cancel = default) =>
+        Fit(Plan(data, settings), callbacks, cancel);
+
+    /// <summary>Runs a plan to the end: Levenberg-Marquardt, or a gradient session run through.</summary>
+    public static FitOutcome Fit(FitPlan plan, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
     {
-        if (IsLevenbergMarquardt(settings.Optimizer)) CheckLevenbergMarquardt(settings);
-        var precision = settings.Precision ?? (settings.Model.Kind == ModelKind.Formula ? Precision.Float64 : Precision.Float32);
-        return precision == Precision.Float32
-            ? Run<float>(data, settings, callbacks, cancel)
-            : Run<double>(data, settings, callbacks, cancel);
+        if (plan.Solver == Solver.LeastSquares)
+            return plan.Precision == Precision.Float32
+                ? FitLeastSquares(plan, plan.Build<float>(), callbacks)
+                : FitLeastSquares(plan, plan.Build<double>(), callbacks);
+        var session = Start(plan, callbacks);
+        session.Run(cancel);
+        return session.Outcome();
+    }
+
+    /// <summary>A gradient fit as a session that can be stepped, run by epochs and reset (the lab and MPI ranks drive it).</summary>
+    public static FitSession Start(FitPlan plan, TrainingCallbacks? callbacks = null)
+    {
+        if (plan.Solver != Solver.Gradient)
+            Errors.Argument("Levenberg-Marquardt computes whole steps from the Jacobian and cannot be stepped as a session; use Fitting.Fit, or choose a gradient optimizer.");
+        return plan.Precision == Precision.Float32
+            ? new FitSession<float>(plan, callbacks)
+            : new FitSession<double>(plan, callbacks);
     }
 
     /// <summary>The loss a model kind implies when none is given.</summary>
@@ -123,19 +145,31 @@ public static class Fitting
         Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
         string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>Chooses the loss and scaling, splits off validation rows and builds the (untrained) model.</summary>
-    public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Plans the fit and builds its start (<see cref="Plan"/> then <see cref="FitPlan.Build{T}"/>).</summary>
+    public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Plan(data, settings with { Precision = typeof(T) == typeof(float) ? Training.Precision.Float32 : Training.Precision.Float64 }).Build<T>();
+
+    /// <summary>
+    /// Makes every decision of a fit once: task, loss, precision, solver, scaling, the seeded
+    /// validation split and the scaler (fitted on the training rows). Checks that they fit
+    /// together and says what is wrong and how to fix it when they do not.
+    /// </summary>
+    public static FitPlan Plan(Dataset data, FitSettings settings)
     {
+        var solver = IsLevenbergMarquardt(settings.Optimizer) ? Solver.LeastSquares : Solver.Gradient;
+        if (solver == Solver.LeastSquares) CheckLevenbergMarquardt(settings);
+        var precision = settings.Precision ?? (settings.Model.Kind == ModelKind.Formula ? Training.Precision.Float64 : Training.Precision.Float32);
         if (data.Count < 2)
             Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var spec = settings.Model;
-        if (spec.Kind == ModelKind.Formula && typeof(T) != typeof(double))
+        if (spec.Kind == ModelKind.Formula && precision != Training.Precision.Float64)
             Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         bool classification = data.IsClassification;
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
         if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
             Errors.Argument($"--init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change --seed instead).");
+        settings.Training.Validate();
 
         var (train, validation) = settings.ValidationFraction > 0
             ? data.Split(settings.ValidationFraction, settings.Training.Seed)
@@ -147,91 +181,29 @@ public static class Fitting
         // with the gradient (Adam) would otherwise need ~10^5 steps to walk a bias out to a target
         // mean like 250,000. Predictions, weights in data units and reported metrics undo it.
         var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind, scaleTargets: !classification);
-        train = train.WithScaler(scaler);
-        validation = validation?.WithScaler(scaler);
-
-        if (spec.Kind == ModelKind.Formula)
+        return new FitPlan
         {
-            var formulaModel = BuildFormula(data, spec, settings.Init, out var formulaFeatures, out var formulaTargets);
-            return new Prepared<T>((Model<T>)(object)formulaModel,
-                (TrainingData<T>)(object)FormulaData(train, formulaModel),
-                validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
-                null, loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
-        }
-        int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
-        var network = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
-        return new Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
-            scaler, loss, data.FeatureNames, data.TargetNames, train.Count, validation?.Count ?? 0);
+            Data = data,
+            Settings = settings,
+            Task = classification ? TaskKind.Classification : TaskKind.Regression,
+            TaskReason = TaskReason(data),
+            Loss = loss,
+            Precision = precision,
+            Solver = solver,
+            Scale = scaleKind,
+            TrainRows = train,
+            ValidationRows = validation,
+            Scaler = scaler,
+        };
     }
 
-    private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static string TaskReason(Dataset data)
     {
-        var spec = settings.Model;
-        bool classification = data.IsClassification;
-        var prepared = Prepare<T>(data, settings);
-        var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
-        var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
-        // The training rows as a Dataset for least squares: the same seeded split Prepare made.
-        var (train, _) = settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed) : (data, null);
-        if (IsLevenbergMarquardt(settings.Optimizer))
-            return FitLeastSquares((FormulaModel)(object)model, settings, prepared, train, callbacks);
-        var trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
-        var optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
-        Freeze(model, optimizer, settings.Freeze);
-        var training = settings.Training with { Loss = loss };
-        if (settings.Resume is { } resume)
-        {
-            LoadWeights(model, resume.Model);
-            optimizer.ImportState(resume.Optimizer);
-            int done = resume.Trainer.NextEpoch - 1;
-            if (done >= training.Epochs)
-                Errors.Argument($"the checkpoint has already trained {done} epochs; ask for more with --epochs (e.g. --epochs {done + 10}).");
-            training = training with { Epochs = training.Epochs - done };
-        }
-        var trainer = new Trainer<T>(model, optimizer, training)
-        {
-            Schedule = settings.Schedule?.Invoke(optimizer),
-            TargetScaler = scaler?.TargetOffset is null ? null : scaler,
-        };
-        if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
-        var precisionOfT = typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64;
-        if (settings.CheckpointPath is { } checkpointPath)
-        {
-            var inner = callbacks ?? new TrainingCallbacks();
-            callbacks = new TrainingCallbacks
-            {
-                Batch = inner.Batch,
-                Epoch = inner.Epoch,
-                Step = inner.Step,
-                EpochEnd = epoch =>
-                {
-                    var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null);
-                    new Checkpoint(snapshot, optimizer.ExportState(), trainer.ExportState()).Save(checkpointPath);
-                    inner.EpochEnd?.Invoke(epoch);
-                },
-            };
-        }
-        if (trace is not null)
-        {
-            trace.Record(0, Analysis.LossSurface.LossAt(model, trainData, loss));
-            callbacks = trace.Around(callbacks);
-        }
-        var result = trainer.Fit(trainData, validationData, callbacks, cancel);
-
-        var trainMetrics = trainer.Evaluate(trainData);
-        var validationMetrics = validationData is null ? null : trainer.Evaluate(validationData);
-        var file = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler,
-            typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
-            validationMetrics ?? trainMetrics);
-        LeastSquaresReport? leastSquares = null;
-        if (model is FormulaModel formula && loss is Nn.Loss.Mse or Nn.Loss.Rmse && result.Divergence is null)
-        {
-            leastSquares = LeastSquaresFit.Analyze(formula, train, WholeParameters(settings.Freeze));
-            if (leastSquares is not null) file = file with { Statistics = leastSquares.ToRecord() };
-        }
-        return new FitOutcome(file, result, classification ? TaskKind.Classification : TaskKind.Regression, loss,
-            prepared.TrainRows, prepared.ValidationRows, trainMetrics, validationMetrics, model.ParameterCount, leastSquares, trace);
+        if (data.TargetCount == 0) return "no target column";
+        string target = string.Join(", ", data.TargetNames.Select(t => $"\"{t}\""));
+        return data.ClassNames is { } classes
+            ? $"the target {target} holds {classes.Length} class labels"
+            : $"the target {target} is numeric";
     }
 
     /// <summary>What <c>--optimizer lm</c> cannot be combined with, each refused with the way out.</summary>
@@ -257,13 +229,14 @@ public static class Fitting
                 Errors.Argument($"--freeze \"{f}\": formula parameters are single numbers; freeze them by name, e.g. --freeze {f[..f.IndexOf('[')].Trim()}.");
     }
 
-    private static string[] WholeParameters(IReadOnlyList<string> freeze) =>
+    internal static string[] WholeParameters(IReadOnlyList<string> freeze) =>
         freeze.Where(f => !f.Contains('[')).Select(f => f.Trim()).ToArray();
 
     /// <summary><c>--optimizer lm</c>: Levenberg-Marquardt on the formula's residuals, with the Jacobian from the tape.</summary>
-    private static FitOutcome FitLeastSquares<T>(FormulaModel model, FitSettings settings, Prepared<T> prepared, Dataset train,
-        TrainingCallbacks? callbacks) where T : unmanaged, IFloatingPointIeee754<T>
+    private static FitOutcome FitLeastSquares<T>(FitPlan plan, Prepared<T> prepared, TrainingCallbacks? callbacks)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (settings, train, model) = (plan.Settings, plan.TrainRows, (FormulaModel)(object)prepared.Model);
         var loss = prepared.Loss;
         var history = new List<EpochRecord>();
         var clock = Stopwatch.StartNew();
@@ -293,11 +266,11 @@ public static class Fitting
         var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
             Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
         return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
-            trainMetrics, validationMetrics, model.ParameterCount, report);
+            trainMetrics, validationMetrics, model.ParameterCount, report) { Plan = plan };
     }
 
     /// <summary>Metrics and the loss of a model fitted without a <see cref="Trainer{T}"/> (formulas: no target scaling to undo).</summary>
-    private static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
+    internal static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Tensor<T> output;
@@ -355,7 +328,7 @@ public static class Fitting
         return new FormulaModel(formula, inputs, split.Parameters, init);
     }
 
-    private static void LoadWeights<T>(Model<T> model, ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void LoadWeights<T>(Model<T> model, ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (file.Parameters.Length != model.Parameters.Count)
             Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {model.Parameters.Count}; resume with the same --model.");
@@ -369,9 +342,6 @@ public static class Fitting
         }
     }
 
-    private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>
-        new(model.InputsFrom(data), model.TargetFrom(data), null);
-
     private static void CollectColumns(Expr e, string[] columns, HashSet<string> found)
     {
         foreach (var name in e.Variables())
@@ -384,7 +354,7 @@ public static class Fitting
     /// <c>b</c> freezes a whole parameter (no gradient); <c>weight[0,1]</c> one element (the
     /// optimizer leaves it and its state untouched), as in the seeds' "freezing one weight".
     /// </summary>
-    private static void Freeze<T>(Model<T> model, Optimizer<T> optimizer, IReadOnlyList<string> freeze)
+    internal static void Freeze<T>(Model<T> model, Optimizer<T> optimizer, IReadOnlyList<string> freeze)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var spec in freeze)

@@ -57,6 +57,9 @@ public sealed class ParameterTrace
     /// <summary>Reads the model's current values into a new row.</summary>
     public void Record(long step, double loss) => points.Add(new TracePoint(step, loss, read()));
 
+    /// <summary>Forgets every point (a session that was reset records its path again).</summary>
+    public void Clear() => points.Clear();
+
     /// <summary>Hooks that record a row after every update, then call <paramref name="inner"/>'s hooks.</summary>
     public TrainingCallbacks Around(TrainingCallbacks? inner) => new()
     {

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Numerics;
+using Downhill.Data;
+using Downhill.Models;
+using Downhill.Nn;
+
+namespace Downhill.Training;
+
+/// <summary>How a fit finds its parameters.</summary>
+public enum Solver
+{
+    /// <summary>A gradient optimizer, epoch by epoch (<see cref="TrainingSession{T}"/>).</summary>
+    Gradient,
+
+    /// <summary>Levenberg-Marquardt least squares on a formula's residuals.</summary>
+    LeastSquares,
+}
+
+/// <summary>
+/// Every decision of a fit, made once by <see cref="Fitting.Plan"/>: the task, loss, precision,
+/// solver, scaling, the seeded split and the scaler fitted on the training rows. A plan is a
+/// value: print it (<see cref="Describe"/>), test it, and build the same start from it as often
+/// as needed (<see cref="Build{T}"/>): fit, report, sweep, surface and gradcheck all read the
+/// same plan instead of deciding again.
+/// </summary>
+public sealed record FitPlan
+{
+    public required Dataset Data { get; init; }
+    public required FitSettings Settings { get; init; }
+    public required TaskKind Task { get; init; }
+
+    /// <summary>Why <see cref="Task"/> was chosen, in words (the data's target kind, or the setting that asked for it).</summary>
+    public required string TaskReason { get; init; }
+    public required Loss Loss { get; init; }
+    public required Precision Precision { get; init; }
+    public required Solver Solver { get; init; }
+    public required ScalerKind Scale { get; init; }
+
+    /// <summary>The training rows in the data's units (least squares fits these).</summary>
+    public required Dataset TrainRows { get; init; }
+
+    /// <summary>The held-out rows in the data's units, or null without validation.</summary>
+    public Dataset? ValidationRows { get; init; }
+
+    /// <summary>Fitted on the training rows only; null when <see cref="Scale"/> is none.</summary>
+    public Scaler? Scaler { get; init; }
+
+    public ModelSpec Model => Settings.Model;
+
+    /// <summary>The plan in a few lines, as <c>fit --plan</c> prints it.</summary>
+    public IReadOnlyList<string> Describe()
+    {
+        var lines = new List<string>
+        {
+            $"data: {Data.Source}, {Data.Count} rows: {TrainRows.Count} to train" + (ValidationRows is { } v ? $", {v.Count} held out for validation (seed {Settings.Training.Seed})" : ""),
+            $"task: {Task.ToString().ToLowerInvariant()} ({TaskReason})",
+            $"model: {Model}" + (Model.Kind == ModelKind.Mlp ? $", activation {Settings.Activation.Name()}" : ""),
+            $"loss: {Loss.Name()}" + (Settings.Loss is null ? " (the default for this model and task)" : ""),
+            $"precision: {(Precision == Precision.Float32 ? "float32" : "float64")}",
+            $"scaling: {Scale.ToString().ToLowerInvariant()}" + (Scaler?.TargetOffset is not null ? " (features and target)" : Scaler is not null ? " (features)" : ""),
+            Solver == Solver.LeastSquares
+                ? "solver: Levenberg-Marquardt least squares"
+                : $"solver: {Settings.Optimizer}, {Settings.Training.Epochs} epochs, batch {Settings.Training.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full"}, gradient {Settings.Training.Gradient.ToString().ToLowerInvariant()}",
+        };
+        return lines;
+    }
+
+    /// <summary>
+    /// A fresh start from this plan: the untrained model (seeded) and the training and validation
+    /// tensors, scaled. Building twice gives the same bits.
+    /// </summary>
+    public Fitting.Prepared<T> Build<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != (Precision == Precision.Float32 ? typeof(float) : typeof(double)))
+            Errors.Argument($"this plan computes in {Precision}; build it with that element type.");
+        var train = TrainRows.WithScaler(Scaler);
+        var validation = ValidationRows?.WithScaler(Scaler);
+        var spec = Model;
+        if (spec.Kind == ModelKind.Formula)
+        {
+            var formulaModel = Fitting.BuildFormula(Data, spec, Settings.Init, out var formulaFeatures, out var formulaTargets);
+            return new Fitting.Prepared<T>((Model<T>)(object)formulaModel,
+                (TrainingData<T>)(object)FormulaData(train, formulaModel),
+                validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
+                null, Loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
+        }
+        bool classification = Task == TaskKind.Classification;
+        int outputs = classification ? (Loss == Nn.Loss.BinaryCrossEntropy ? 1 : Data.ClassNames!.Length) : Data.TargetCount;
+        var network = new Network<T>(spec.Kind, Data.FeatureCount, outputs, spec.Hidden, Settings.Activation, Settings.Training.Seed);
+        return new Fitting.Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
+            Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0);
+    }
+
+    private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>
+        new(model.InputsFrom(data), model.TargetFrom(data), null);
+}

@@ -1,0 +1,155 @@
+using System.Numerics;
+using Downhill.Models;
+using Downhill.Optim;
+
+namespace Downhill.Training;
+
+/// <summary>
+/// A gradient fit of a <see cref="FitPlan"/> that can be driven from outside: the plan's model,
+/// optimizer, schedule, checkpoints and trace around one <see cref="TrainingSession{T}"/>.
+/// <see cref="Fitting.Fit(FitPlan, TrainingCallbacks?, CancellationToken)"/> runs one to the end;
+/// the lab steps one; each MPI rank drives one. <see cref="Outcome"/> describes the model as it is now.
+/// </summary>
+public abstract class FitSession
+{
+    private protected FitSession(FitPlan plan) => Plan = plan;
+
+    public FitPlan Plan { get; }
+
+    public abstract TrainingPath Path { get; }
+    public abstract string? WhyNotFaster { get; }
+    public abstract int Epoch { get; }
+    public abstract int Batch { get; }
+    public abstract int BatchesPerEpoch { get; }
+    public abstract long Updates { get; }
+    public abstract bool IsFinished { get; }
+    public abstract IReadOnlyList<EpochRecord> History { get; }
+    public abstract TrainingResult Result { get; }
+
+    /// <inheritdoc cref="TrainingSession{T}.Step"/>
+    public abstract StepProgress? Step(CancellationToken cancel = default);
+
+    /// <inheritdoc cref="TrainingSession{T}.RunEpoch"/>
+    public abstract EpochRecord? RunEpoch(CancellationToken cancel = default);
+
+    /// <inheritdoc cref="TrainingSession{T}.Run(int, CancellationToken)"/>
+    public abstract TrainingResult Run(int epochs, CancellationToken cancel = default);
+
+    /// <inheritdoc cref="TrainingSession{T}.Run(CancellationToken)"/>
+    public abstract TrainingResult Run(CancellationToken cancel = default);
+
+    /// <inheritdoc cref="TrainingSession{T}.Extend"/>
+    public abstract void Extend(int epochs);
+
+    /// <inheritdoc cref="TrainingSession{T}.Reset"/>
+    public abstract void Reset();
+
+    /// <inheritdoc cref="TrainingSession{T}.Snapshot"/>
+    public abstract SessionSnapshot Snapshot();
+
+    /// <summary>The model file, metrics and statistics of the model as it is now (final once <see cref="IsFinished"/>).</summary>
+    public abstract FitOutcome Outcome();
+}
+
+internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Fitting.Prepared<T> prepared;
+    private readonly Optimizer<T> optimizer;
+    private readonly Trainer<T> trainer;
+    private readonly TrainingSession<T> session;
+    private readonly ParameterTrace? trace;
+
+    public FitSession(FitPlan plan, TrainingCallbacks? callbacks) : base(plan)
+    {
+        var settings = plan.Settings;
+        prepared = plan.Build<T>();
+        var model = prepared.Model;
+        trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
+        optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
+        Fitting.Freeze(model, optimizer, settings.Freeze);
+        var training = settings.Training with { Loss = plan.Loss };
+        // NOTE: the schedule is made before a checkpoint's state is imported: it scales the rate
+        // the run started with, not the decayed rate the checkpoint stopped at.
+        var schedule = settings.Schedule?.Invoke(optimizer);
+        if (settings.Resume is { } resume)
+        {
+            Fitting.LoadWeights(model, resume.Model);
+            optimizer.ImportState(resume.Optimizer);
+            int done = resume.Trainer.NextEpoch - 1;
+            if (done >= training.Epochs)
+                Errors.Argument($"the checkpoint has already trained {done} epochs; ask for more with --epochs (e.g. --epochs {done + 10}).");
+            training = training with { Epochs = training.Epochs - done };
+        }
+        trainer = new Trainer<T>(model, optimizer, training)
+        {
+            Schedule = schedule,
+            TargetScaler = prepared.Scaler?.TargetOffset is null ? null : prepared.Scaler,
+        };
+        if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
+        if (settings.CheckpointPath is { } checkpointPath)
+        {
+            var inner = callbacks ?? new TrainingCallbacks();
+            callbacks = new TrainingCallbacks
+            {
+                Batch = inner.Batch,
+                Epoch = inner.Epoch,
+                Step = inner.Step,
+                EpochEnd = epoch =>
+                {
+                    new Checkpoint(Describe(null), optimizer.ExportState(), trainer.ExportState()).Save(checkpointPath);
+                    inner.EpochEnd?.Invoke(epoch);
+                },
+            };
+        }
+        if (trace is not null)
+        {
+            trace.Record(0, Analysis.LossSurface.LossAt(model, prepared.Train, plan.Loss));
+            callbacks = trace.Around(callbacks);
+        }
+        session = trainer.Start(prepared.Train, prepared.Validation, callbacks);
+    }
+
+    public override TrainingPath Path => session.Path;
+    public override string? WhyNotFaster => session.WhyNotFaster;
+    public override int Epoch => session.Epoch;
+    public override int Batch => session.Batch;
+    public override int BatchesPerEpoch => session.BatchesPerEpoch;
+    public override long Updates => session.Updates;
+    public override bool IsFinished => session.IsFinished;
+    public override IReadOnlyList<EpochRecord> History => session.History;
+    public override TrainingResult Result => session.Result;
+    public override StepProgress? Step(CancellationToken cancel = default) => session.Step(cancel);
+    public override EpochRecord? RunEpoch(CancellationToken cancel = default) => session.RunEpoch(cancel);
+    public override TrainingResult Run(int epochs, CancellationToken cancel = default) => session.Run(epochs, cancel);
+    public override TrainingResult Run(CancellationToken cancel = default) => session.Run(cancel);
+    public override void Extend(int epochs) => session.Extend(epochs);
+    public override SessionSnapshot Snapshot() => session.Snapshot();
+
+    public override void Reset()
+    {
+        session.Reset();
+        trace?.Clear();
+        if (trace is not null) trace.Record(0, Analysis.LossSurface.LossAt(prepared.Model, prepared.Train, Plan.Loss));
+    }
+
+    private ModelFile Describe(Dictionary<string, double>? metrics) =>
+        Fitting.Describe(prepared.Model, Plan.Model, Plan.Settings.Activation, Plan.Loss, prepared.Features, prepared.Targets,
+            Plan.Data.ClassNames, prepared.Scaler, Plan.Precision, metrics);
+
+    public override FitOutcome Outcome()
+    {
+        var result = session.Result;
+        var trainMetrics = trainer.Evaluate(prepared.Train);
+        var validationMetrics = prepared.Validation is null ? null : trainer.Evaluate(prepared.Validation);
+        var file = Describe(validationMetrics ?? trainMetrics);
+        LeastSquaresReport? leastSquares = null;
+        if (prepared.Model is FormulaModel formula && Plan.Loss is Nn.Loss.Mse or Nn.Loss.Rmse && result.Divergence is null)
+        {
+            leastSquares = LeastSquaresFit.Analyze(formula, Plan.TrainRows, Fitting.WholeParameters(Plan.Settings.Freeze));
+            if (leastSquares is not null) file = file with { Statistics = leastSquares.ToRecord() };
+        }
+        return new FitOutcome(file, result, Plan.Task, Plan.Loss, prepared.TrainRows, prepared.ValidationRows,
+            trainMetrics, validationMetrics, prepared.Model.ParameterCount, leastSquares, trace)
+        { Plan = Plan };
+    }
+}

@@ -1,0 +1,100 @@
+using Downhill.Data;
+using Downhill.Models;
+using Downhill.Nn;
+using Downhill.Optim;
+using Downhill.Tests.Cli;
+using Downhill.Training;
+
+namespace Downhill.Tests.Training;
+
+/// <summary>The plan decides once; the fit session it starts runs as Fitting.Fit does, and resumes exactly.</summary>
+public class FitPlanTests
+{
+    private static Dataset Line() => DataSource.Load("line", new DataOptions { Targets = ["y"] });
+
+    private static FitSettings Settings(string model = "mlp:3", double validation = 0.25) => new()
+    {
+        Model = ModelSpec.Parse(model),
+        Optimizer = "adam",
+        OptimizerSettings = new OptimizerSettings { LearningRate = 0.05 },
+        Training = new TrainingOptions { Epochs = 5, BatchSize = 4 },
+        ValidationFraction = validation,
+    };
+
+    [Fact]
+    public void ThePlanSaysWhatWasDecidedAndWhy()
+    {
+        var plan = Fitting.Plan(Line(), Settings());
+        Assert.Equal(TaskKind.Regression, plan.Task);
+        Assert.Equal(Loss.Mse, plan.Loss);
+        Assert.Equal(Precision.Float32, plan.Precision);
+        Assert.Equal(Solver.Gradient, plan.Solver);
+        Assert.Equal(ScalerKind.Standard, plan.Scale);
+        Assert.Equal(15, plan.TrainRows.Count);
+        Assert.Equal(5, plan.ValidationRows!.Count);
+        var text = string.Join("\n", plan.Describe());
+        Assert.Contains("task: regression (the target \"y\" is numeric)", text);
+        Assert.Contains("15 to train, 5 held out for validation", text);
+        Assert.Contains("loss: mse (the default for this model and task)", text);
+
+        var lm = Fitting.Plan(Line(), new FitSettings { Model = ModelSpec.Parse("y = m*x + b"), Optimizer = "lm" });
+        Assert.Equal(Solver.LeastSquares, lm.Solver);
+        Assert.Equal(Precision.Float64, lm.Precision);
+    }
+
+    [Fact]
+    public void BuildingAPlanTwiceGivesTheSameStart()
+    {
+        var plan = Fitting.Plan(Line(), Settings());
+        var (a, b) = (plan.Build<float>(), plan.Build<float>());
+        Assert.NotSame(a.Model, b.Model);
+        Assert.Equal(a.Model.Parameters.Select(p => p.ToArray()), b.Model.Parameters.Select(p => p.ToArray()));
+        Assert.Equal(a.Train.Features.ToArray(), b.Train.Features.ToArray());
+        Assert.Throws<ArgumentException>(() => plan.Build<double>());
+    }
+
+    [Fact]
+    public void ASteppedFitSessionEndsWhereFitEnds()
+    {
+        var whole = Fitting.Fit(Line(), Settings());
+        var session = Fitting.Start(Fitting.Plan(Line(), Settings()));
+        while (!session.IsFinished) session.Step();
+        var stepped = session.Outcome();
+        Assert.Equal(whole.Model.Parameters.Select(p => p.Values), stepped.Model.Parameters.Select(p => p.Values));
+        Assert.Equal(whole.TrainMetrics, stepped.TrainMetrics);
+        Assert.Equal(whole.ValidationMetrics, stepped.ValidationMetrics);
+
+        session.Reset();
+        session.Run();
+        Assert.Equal(whole.Model.Parameters.Select(p => p.Values), session.Outcome().Model.Parameters.Select(p => p.Values));
+    }
+
+    /// <summary>Issue 13: a resumed run with a schedule took epoch 4 at 0.003125 instead of 0.0125 (the schedule scaled the checkpoint's decayed rate).</summary>
+    [Theory]
+    [InlineData("step:1:0.5")]
+    [InlineData("exponential:0.7")]
+    [InlineData("cosine:6")]
+    [InlineData("warmup:2+cosine:4")]
+    public void ResumingWithAScheduleContinuesExactly(string schedule)
+    {
+        string dir = CliProcess.TempFolder();
+        string checkpoint = Path.Combine(dir, "ck.json");
+        var settings = Settings("linear", validation: 0) with { Optimizer = "sgd", Schedule = ScheduleSpec.Parse(schedule) };
+        var whole = Fitting.Fit(Line(), settings with { Training = settings.Training with { Epochs = 6 } });
+        Fitting.Fit(Line(), settings with { Training = settings.Training with { Epochs = 3 }, CheckpointPath = checkpoint });
+        var resumed = Fitting.Fit(Line(), settings with { Training = settings.Training with { Epochs = 6 }, Resume = Checkpoint.Load(checkpoint) });
+        Assert.Equal(whole.Result.History.Select(h => h.LearningRate), resumed.Result.History.Select(h => h.LearningRate));
+        Assert.Equal(whole.Model.Parameters.Select(p => p.Values), resumed.Model.Parameters.Select(p => p.Values));
+    }
+
+    [Fact]
+    public void FitPlanPrintsThePlanAndThePathWithoutTraining()
+    {
+        string dir = CliProcess.TempFolder();
+        var (code, stdout, stderr) = CliProcess.Run(dir, "fit", "line", "--model", "mlp:4", "--loss", "huber", "--plan");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("task: regression", stdout);
+        Assert.Contains("gradient path: tape (loss huber", stdout);
+        Assert.False(File.Exists(Path.Combine(dir, "model.json")));
+    }
+}
