@@ -117,7 +117,7 @@ internal static class FitCommand
             {
                 outcome = plan.Solver == Solver.LeastSquares
                     ? Fitting.Fit(plan, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
-                    : new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
+                    : new Progress(isQuiet, plan.Settings.Training.Epochs).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
             }
             finally { Console.CancelKeyPress -= onCancel; }
 
@@ -125,6 +125,7 @@ internal static class FitCommand
             if (isJson) Console.WriteLine(FitJson.Write(outcome));
             else Summarize(outcome);
             if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
+            foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
             if (r.GetValue(trace) is { } tracePath)
             {
                 outcome.Trace!.Save(tracePath);

@@ -61,6 +61,7 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
         Optimizer = optimizer ? Optimizer.Name(r) : defaultOptimizer,
         OptimizerSettings = optimizer ? Optimizer.Read(r) : new OptimizerSettings(),
         Training = training ? Training.Read(r) : new TrainingOptions(),
+        AutomaticEpochs = training && r.GetResult(Training.Epochs) is null or { Implicit: true },
         Init = Model.ReadInit(r),
         Freeze = Parse.List(r.GetValue(Model.Freeze)),
         ValidationFraction = training ? r.GetValue(Training.Validation) : 0,

@@ -6,7 +6,11 @@ namespace Downhill.Cli.Options;
 /// <summary>How long and in what steps to train.</summary>
 internal sealed class TrainingOptionSet
 {
-    public readonly Option<int> Epochs = new("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 10 };
+    public readonly Option<int> Epochs = new("--epochs")
+    {
+        Description = $"Passes over the training data (default: chosen for the data's size: enough for about {FitPlan.AutomaticUpdates:N0} updates, at least 10 and at most 1,000 epochs; 'fit --plan' shows the number).",
+        DefaultValueFactory = _ => 10,
+    };
     public readonly Option<string> Batch = new("--batch")
     {
         Description = "Rows per update: full (one update per epoch), or N (1 = per-sample updates, as in the seed spreadsheet).",

@@ -66,7 +66,9 @@ internal static class BuiltInSets
         var text = new StringBuilder("x,y\n");
         foreach (var (x, y) in LinePoints) text.Append(CultureInfo.InvariantCulture, $"{x},{y}\n");
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
-        return Csv.Read(stream, "line", options with { Targets = options.Targets ?? ["y"], Delimiter = ',' });
+        // y is the target unless the caller reads it as an input (a formula model evaluating "y = m*x + b" reads both).
+        var targets = options.Targets ?? (options.Features?.Contains("y") == true ? [] : ["y"]);
+        return Csv.Read(stream, "line", options with { Targets = targets, Delimiter = ',' });
     }
 
     /// <summary>Where an installed copy may be: the Debian package dataset-fashion-mnist puts one in /usr/share/datasets.</summary>

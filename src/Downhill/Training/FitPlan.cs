@@ -47,6 +47,25 @@ public sealed record FitPlan
 
     public ModelSpec Model => Settings.Model;
 
+    /// <summary>Doubts about the decisions (a task inferred from the data that may not be meant), for the user to read.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Updates an automatic epoch count aims for (<see cref="FitSettings.AutomaticEpochs"/>).</summary>
+    public const int AutomaticUpdates = 20_000;
+
+    /// <summary>Rows seen (over all epochs) that end an automatic epoch count sooner on large data.</summary>
+    public const int AutomaticSamples = 10_000_000;
+
+    /// <summary>Epochs for about <see cref="AutomaticUpdates"/> updates or <see cref="AutomaticSamples"/> rows, within 10..1,000.</summary>
+    public static int ChooseEpochs(int trainRows, int? batchSize)
+    {
+        int batch = Math.Min(batchSize ?? trainRows, trainRows);
+        long batches = (trainRows + batch - 1) / batch;
+        long forUpdates = (AutomaticUpdates + batches - 1) / batches;
+        long forSamples = (AutomaticSamples + trainRows - 1L) / trainRows;
+        return (int)Math.Clamp(Math.Min(forUpdates, forSamples), 10, 1000);
+    }
+
     /// <summary>The plan in a few lines, as <c>fit --plan</c> prints it.</summary>
     public IReadOnlyList<string> Describe()
     {
@@ -60,7 +79,7 @@ public sealed record FitPlan
             $"scaling: {Scale.ToString().ToLowerInvariant()}" + (Scaler?.TargetOffset is not null ? " (features and target)" : Scaler is not null ? " (features)" : ""),
             Solver == Solver.LeastSquares
                 ? "solver: Levenberg-Marquardt least squares"
-                : $"solver: {Settings.Optimizer}, {Settings.Training.Epochs} epochs, batch {Settings.Training.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full"}, gradient {Settings.Training.Gradient.ToString().ToLowerInvariant()}",
+                : $"solver: {Settings.Optimizer}, {Settings.Training.Epochs} epochs{(Settings.AutomaticEpochs ? " (chosen for the data's size)" : "")}, batch {Settings.Training.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full"}, gradient {Settings.Training.Gradient.ToString().ToLowerInvariant()}",
         };
         return lines;
     }

@@ -58,6 +58,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     private readonly Trainer<T> trainer;
     private readonly TrainingSession<T> session;
     private readonly ParameterTrace? trace;
+    private readonly double startRate;
 
     public FitSession(FitPlan plan, TrainingCallbacks? callbacks) : base(plan)
     {
@@ -67,6 +68,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
         trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
         optimizer = Optimizers.Create(settings.Optimizer, model.Parameters, settings.OptimizerSettings);
         Fitting.Freeze(model, optimizer, settings.Freeze);
+        startRate = optimizer.LearningRate;
         var training = settings.Training with { Loss = plan.Loss };
         // NOTE: the schedule is made before a checkpoint's state is imported: it scales the rate
         // the run started with, not the decayed rate the checkpoint stopped at.
@@ -150,6 +152,9 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
         }
         return new FitOutcome(file, result, Plan.Task, Plan.Loss, prepared.TrainRows, prepared.ValidationRows,
             trainMetrics, validationMetrics, prepared.Model.ParameterCount, leastSquares, trace)
-        { Plan = Plan };
+        {
+            Plan = Plan,
+            Warnings = [.. Plan.Warnings, .. FitChecks.RunWarnings(result, Plan.Task, trainMetrics, Plan.TrainRows, startRate)],
+        };
     }
 }

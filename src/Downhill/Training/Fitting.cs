@@ -42,6 +42,14 @@ public sealed record FitSettings
     public OptimizerSettings OptimizerSettings { get; init; } = new();
     public TrainingOptions Training { get; init; } = new();
 
+    /// <summary>
+    /// Let the plan choose <c>Training.Epochs</c>: enough for about <see cref="FitPlan.AutomaticUpdates"/>
+    /// updates or <see cref="FitPlan.AutomaticSamples"/> rows seen, whichever comes first, at least 10
+    /// and at most 1,000 epochs. Ten fixed epochs leave a model of a small data set (iris: 50 updates)
+    /// far from trained.
+    /// </summary>
+    public bool AutomaticEpochs { get; init; }
+
     /// <summary>Start values of formula parameters (default 1).</summary>
     public IReadOnlyDictionary<string, double>? Init { get; init; }
 
@@ -165,11 +173,15 @@ public static class Fitting
         if (spec.Kind == ModelKind.Formula && precision != Training.Precision.Float64)
             Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
         bool classification = data.IsClassification;
+        FitChecks.CheckClasses(data);
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
         if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
             Errors.Argument($"--init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change --seed instead).");
         settings.Training.Validate();
+        if (settings.Training.EarlyStoppingPatience is int patience && !(settings.ValidationFraction > 0) && solver == Solver.Gradient)
+            Errors.Argument($"--early-stopping {patience} watches the validation loss, but no rows are held out for validation; add --validation 0.2 (or leave early stopping out).");
+        if (precision == Training.Precision.Float32) FitChecks.CheckFloat32Range(data);
 
         var (train, validation) = settings.ValidationFraction > 0
             ? data.Split(settings.ValidationFraction, settings.Training.Seed)
@@ -181,6 +193,8 @@ public static class Fitting
         // with the gradient (Adam) would otherwise need ~10^5 steps to walk a bias out to a target
         // mean like 250,000. Predictions, weights in data units and reported metrics undo it.
         var scaler = scaleKind == ScalerKind.None ? null : Scaler.Fit(train, scaleKind, scaleTargets: !classification);
+        if (settings.AutomaticEpochs && solver == Solver.Gradient)
+            settings = settings with { Training = settings.Training with { Epochs = FitPlan.ChooseEpochs(train.Count, settings.Training.BatchSize) } };
         return new FitPlan
         {
             Data = data,
@@ -194,6 +208,7 @@ public static class Fitting
             TrainRows = train,
             ValidationRows = validation,
             Scaler = scaler,
+            Warnings = FitChecks.TaskWarnings(data, spec).ToArray(),
         };
     }
 
@@ -266,7 +281,7 @@ public static class Fitting
         var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
             Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
         return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
-            trainMetrics, validationMetrics, model.ParameterCount, report) { Plan = plan };
+            trainMetrics, validationMetrics, model.ParameterCount, report) { Plan = plan, Warnings = plan.Warnings };
     }
 
     /// <summary>Metrics and the loss of a model fitted without a <see cref="Trainer{T}"/> (formulas: no target scaling to undo).</summary>

@@ -57,6 +57,9 @@ public sealed record TrainingResult(
 {
     public double SamplesPerSecond => Seconds > 0 ? SamplesSeen / Seconds : 0;
 
+    /// <summary>The loss of the very first batch, before any update (NaN when none ran).</summary>
+    public double StartLoss { get; init; } = double.NaN;
+
     /// <summary>How the gradients were computed (the fast path that ran, or the tape).</summary>
     public TrainingPath Path { get; init; }
 

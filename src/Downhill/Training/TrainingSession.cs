@@ -45,6 +45,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     private StopReason? stop;
     private Divergence? divergence;
     private int lastEpoch;
+    private double startLoss = double.NaN;
 
     internal TrainingSession(Trainer<T> trainer, TrainingData<T> train, TrainingData<T>? validation, TrainingCallbacks callbacks)
     {
@@ -167,6 +168,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         lastEpoch = trainer.NextEpoch + trainer.Options.Epochs - 1;
         (order, epochOpen, batch, lossSum, samples, updates, stop, divergence) = (null, false, 0, 0, 0, 0, null, null);
         LastLoss = double.NaN;
+        startLoss = double.NaN;
         clock.Reset();
     }
 
@@ -178,7 +180,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>The run so far (final once <see cref="IsFinished"/>).</summary>
     public TrainingResult Result => new(trainer.HistoryList.ToArray(), stop ?? StopReason.Running, trainer.BestEpoch, divergence,
-        clock.Elapsed.TotalSeconds, samples) { Path = Path, WhyNotFaster = WhyNotFaster };
+        clock.Elapsed.TotalSeconds, samples) { Path = Path, WhyNotFaster = WhyNotFaster, StartLoss = startLoss };
 
     private void CheckNotFinished()
     {
@@ -197,6 +199,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         samples += count;
         lossSum += loss * count;
         LastLoss = loss;
+        if (trainer.FirstLoss is null) startLoss = loss;
         trainer.FirstLoss ??= Math.Max(Math.Abs(loss), 1e-300);
         if (!double.IsFinite(loss) || Math.Abs(loss) > trainer.Options.DivergenceFactor * trainer.FirstLoss.Value)
         {
