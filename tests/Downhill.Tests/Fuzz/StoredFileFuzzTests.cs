@@ -9,7 +9,7 @@ namespace Downhill.Tests.Fuzz;
 /// <summary>
 /// Model files of every kind and checkpoints, written by the library, then damaged at random:
 /// fields deleted, values of another type, numbers made huge, negative, zero or NaN, bytes cut
-/// off or changed, keys doubled, lists shortened or lengthened. Loading, predicting, evaluating
+/// off or changed, keys doubled, lists shortened or lengthened, sizes and counts off by one. Loading, predicting, evaluating
 /// (and for checkpoints resuming) must give a result or a <see cref="DataException"/>, never
 /// another exception, and allocate a bounded amount while doing so.
 /// </summary>
@@ -27,7 +27,7 @@ public partial class StoredFileFuzzTests
     /// <summary>One damage: which kind, and two numbers that pick where and what.</summary>
     public readonly record struct Damage(int Kind, int Where, int What);
 
-    private static readonly Gen<Damage> OneDamage = Gen.Select(Gen.Int[0, 7], Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue], (k, w, v) => new Damage(k, w, v));
+    private static readonly Gen<Damage> OneDamage = Gen.Select(Gen.Int[0, 8], Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue], (k, w, v) => new Damage(k, w, v));
 
     [Fact]
     public void Damaged_model_files_load_and_predict_or_fail_cleanly()
@@ -134,6 +134,14 @@ public partial class StoredFileFuzzTests
                 var list = lists[d.Where % lists.Count];
                 if (d.What % 2 == 0 && list.Count > 0) list.RemoveAt(d.What / 2 % list.Count);
                 else list.Add(list.Count > 0 ? list[d.What / 2 % list.Count]?.DeepClone() : JsonValue.Create(1));
+                break;
+            case 8: // a number one more or one less, as a hand edit of a size or a count would be
+                var counts = nodes.Where(n => n is JsonValue v && v.TryGetValue(out int _)).ToList();
+                if (counts.Count > 0)
+                {
+                    var count = counts[d.Where % counts.Count];
+                    Replace(root, counts, d.Where, (count.GetValue<int>() + (d.What % 2 == 0 ? 1 : -1)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
                 break;
             case 7: // a string replaced by another name the files use
                 var strings = nodes.Where(n => n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String).ToList();
