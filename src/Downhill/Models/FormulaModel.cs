@@ -30,6 +30,10 @@ public sealed class FormulaModel : Model<double>
                     throw new ArgumentException(columnIndex.ContainsKey(name)
                         ? $"--init {name}: '{name}' is a data column, not a parameter; only parameters get start values ({List(parameterNames)})."
                         : $"--init {name}: the formula has no parameter '{name}'; its parameters are {List(parameterNames)}.");
+        foreach (var name in formula.Right.Variables())
+            if (!columnIndex.ContainsKey(name) && !parameterNames.Contains(name))
+                Errors.Argument($"FormulaModel: the formula '{formula.Text}' uses '{name}', which is neither an input column ({List(InputNames)}) " +
+                    $"nor a parameter ({List(parameterNames)}); add it to one of the two.");
         parameters = parameterNames.Select(name =>
         {
             var p = Tensor<double>.Scalar(init is not null && init.TryGetValue(name, out var v) ? v : 1.0);

@@ -22,7 +22,7 @@ public sealed record FitStatisticsRecord(
 /// targetScale: x' = (x - offset) / scale), <c>parameters</c> (name, shape, values; dense
 /// weights are [inputs, outputs]), optional <c>statistics</c> and <c>metrics</c>.
 /// </summary>
-public sealed record ModelFile
+public sealed partial record ModelFile
 {
     public const string FormatName = "downhill-model";
     public const int CurrentVersion = 1;
@@ -85,40 +85,32 @@ public sealed record ModelFile
     /// </summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
+    /// <summary>
+    /// Reads and checks a model file: every field present with its type, the parameters'
+    /// shapes backed by their values, and the architecture they declare agreeing with those
+    /// shapes (<see cref="Validate"/>). Any fault is a <see cref="DataException"/> naming the
+    /// file, the field, the value and the fix, raised before anything is sized from the file.
+    /// </summary>
     public static ModelFile Load(string path)
     {
         if (!File.Exists(path))
             throw new DataException($"model file {Path.GetFullPath(path)} does not exist.");
-        string text = File.ReadAllText(path);
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(text); }
-        catch (JsonException)
-        {
-            string first = text.Split('\n', 2)[0];
-            throw new DataException(first.Contains(',') || first.Contains(';') || first.Contains('\t')
-                ? $"{path} looks like a data file, not a model file; the model comes first: downhill predict MODEL DATA."
-                : $"{path} is not a Downhill model file: it is not valid JSON.");
-        }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != FormatName)
-                throw new DataException($"{path} is not a Downhill model file (no \"format\": \"{FormatName}\" field); give a file written by 'downhill fit --out' or 'downhill solve --out'.");
-            int version = root.TryGetProperty("version", out var v) && v.TryGetInt32(out int n) ? n : -1;
-            if (version > CurrentVersion)
-                throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
-            if (version < 1)
-                throw new DataException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<ModelFile>(text, Json)
-                ?? throw new DataException($"{path} is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new DataException($"{path} is a damaged model file: {e.Message}");
-        }
+        using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill model file", Fix,
+            dataFileHint: "the model comes first: downhill predict MODEL DATA");
+        var root = doc.RootElement;
+        if (StoredJson.Format(root) != FormatName)
+            throw new DataException($"{path} is not a Downhill model file: " +
+                (root.TryGetProperty("format", out var format) ? $"its \"format\" is {StoredJson.Describe(format)}, not \"{FormatName}\"" : $"it has no \"format\": \"{FormatName}\" field") +
+                "; give a file written by 'downhill fit --out' or 'downhill solve --out'.");
+        int version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : -1;
+        if (version > CurrentVersion)
+            throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
+        if (version < 1)
+            throw new DataException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
+        StoredJson.CheckFields(root, typeof(ModelFile), path, Fix);
+        var file = StoredJson.Deserialize<ModelFile>(doc, Json, path, "Downhill model file", Fix);
+        file.Validate(path);
+        return file;
     }
 }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Downhill.Nn;
 
 namespace Downhill.Models;
@@ -19,6 +21,7 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
         if (kind != ModelKind.Mlp && hidden.Count > 0) Errors.Argument($"Network: a {kind.ToString().ToLowerInvariant()} model has no hidden layers; use mlp:{string.Join(",", hidden)}.");
         foreach (var h in hidden)
             if (h < 1) Errors.Argument($"Network: hidden layer size {h} is invalid; every layer needs at least 1 neuron (e.g. mlp:16,16).");
+        CheckMemory(kind, inputs, outputs, hidden);
         Kind = kind;
         Activation = activation;
         Hidden = hidden.ToArray();
@@ -35,6 +38,39 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
             single ? "weight" : $"dense{Hidden.Length + 1}.weight", single ? "bias" : $"dense{Hidden.Length + 1}.bias"));
         layers = list.ToArray();
         parameters = layers.SelectMany(l => new[] { l.Weight, l.Bias }).ToArray();
+    }
+
+    /// <summary>
+    /// The most memory a network may need to train (<see cref="TrainingCopies"/> copies of its
+    /// parameters), refused up front: <c>mlp:40000,40000</c> is one typo away from
+    /// <c>mlp:400,400</c> and grew the process to 24 GB before the system killed it. 4 GiB is
+    /// 1,000 times a large model for this CPU library (784-1024-1024-10 on Fashion-MNIST: 1.9M
+    /// parameters, 30 MB in float32), holds 134M float64 parameters, whose every epoch would
+    /// take hours here, and leaves room beside the data on an 8 GB laptop.
+    /// </summary>
+    public const long MaxTrainingBytes = 4L << 30;
+
+    /// <summary>Copies of the parameters training holds: the values, their gradients and Adam's two moment buffers (the default optimizer).</summary>
+    public const int TrainingCopies = 4;
+
+    private static void CheckMemory(ModelKind kind, int inputs, int outputs, IReadOnlyList<int> hidden)
+    {
+        // In double: the count of an absurd network overflows a long, and the limit needs no exact figure.
+        double count = 0;
+        int fanIn = inputs;
+        foreach (var h in hidden.Append(outputs))
+        {
+            count += ((double)fanIn + 1) * h;
+            fanIn = h;
+        }
+        int size = Unsafe.SizeOf<T>();
+        double bytes = count * size * TrainingCopies;
+        if (bytes <= MaxTrainingBytes) return;
+        string name = kind == ModelKind.Mlp ? "mlp:" + string.Join(",", hidden) : kind.ToString().ToLowerInvariant();
+        Errors.Argument($"Network: {name} on {inputs} input{(inputs == 1 ? "" : "s")} and {outputs} output{(outputs == 1 ? "" : "s")} has {count.ToString("N0", CultureInfo.InvariantCulture)} parameters; " +
+            $"training it needs about {(bytes / 1e9).ToString("N1", CultureInfo.InvariantCulture)} GB ({size} bytes per parameter in {(size == 4 ? "float32" : "float64")}, times {TrainingCopies}: " +
+            $"the values, their gradients and the optimizer's two moment buffers), more than the {MaxTrainingBytes >> 30} GiB limit. " +
+            "Use fewer hidden units, e.g. mlp:128 or mlp:256,128" + (kind == ModelKind.Mlp ? "." : ", or fewer input columns."));
     }
 
     public override ModelKind Kind { get; }

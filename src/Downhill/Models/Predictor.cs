@@ -25,24 +25,17 @@ public sealed class Predictor
 {
     private readonly Func<Dataset, double[]> forward;
 
-    public Predictor(ModelFile file)
+    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate"/>), so a damaged one is a <see cref="DataException"/>.</param>
+    /// <param name="source">How error messages name the file (its path).</param>
+    public Predictor(ModelFile file, string source = "model file")
     {
-        foreach (var p in file.Parameters ?? [])
-        {
-            long size = 1;
-            foreach (var d in p.Shape ?? []) size *= d;
-            if (p.Values is null || p.Values.Length != size)
-                throw new DataException($"model file: parameter '{p.Name}' has shape {Shape.Format(p.Shape ?? [])} ({size} values) but stores {p.Values?.Length ?? 0}; the file is damaged, write it again with 'downhill fit'.");
-        }
-        if (file.Parameters is null || file.Parameters.Length == 0 || file.Features is null || file.Targets is null)
-            throw new DataException("model file: it lacks parameters, features or targets; the file is damaged, write it again with 'downhill fit'.");
+        file.Validate(source);
         File = file;
         Loss = Losses.Parse(file.Loss);
         forward = file.Precision switch
         {
             "float32" => Build<float>(file),
-            "float64" => Build<double>(file),
-            _ => throw new DataException($"model file: precision \"{file.Precision}\" is unknown (float32 or float64)."),
+            _ => Build<double>(file),
         };
     }
 
@@ -174,17 +167,13 @@ public sealed class Predictor
         {
             var spec = ModelSpec.Parse(file.Kind == "mlp" ? "mlp:" + string.Join(",", file.Hidden ?? []) : file.Kind);
             var activation = file.Activation is null ? Activation.Relu : ActivationNames.Parse(file.Activation);
+            // Validate checked the stored parameters against this architecture, name by name and shape by shape.
             int outputs = file.Parameters[^1].Shape[^1];
             model = new Network<T>(spec.Kind, file.Features.Length, outputs, spec.Hidden, activation, seed: 0);
-            if (model.Parameters.Count != file.Parameters.Length)
-                throw new DataException($"model file: {file.Parameters.Length} parameters stored but a {spec} model has {model.Parameters.Count}.");
             for (int i = 0; i < file.Parameters.Length; i++)
             {
-                var stored = file.Parameters[i];
                 var p = model.Parameters[i];
-                if (!stored.Shape.SequenceEqual(p.Shape.ToArray()) || stored.Name != p.Name)
-                    throw new DataException($"model file: parameter {stored.Name} {Shape.Format(stored.Shape)} does not match the model's {p.Name} {p.Shape}.");
-                for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
+                for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(file.Parameters[i].Values[k]);
             }
         }
         // Only the feature half of the scaler applies to inputs; new data need not have target columns.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Downhill.Models;
 using Downhill.Optim;
@@ -22,19 +23,48 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
+    private const string Fix = "use an earlier copy of the checkpoint, or start the fit again without --resume";
+
+    /// <summary>
+    /// Reads and checks a checkpoint: every field present with its type (a checkpoint without
+    /// <c>trainer</c> once failed much later with a NullReferenceException), the model checked as
+    /// a model file is (<see cref="ModelFile.Validate"/>), and the loop's state fitting it.
+    /// </summary>
+    /// <exception cref="DataException">The first fault found, naming the file, the field, the value and the fix.</exception>
     public static Checkpoint Load(string path)
     {
         if (!File.Exists(path)) throw new DataException($"checkpoint {Path.GetFullPath(path)} does not exist.");
-        try
+        using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill checkpoint", Fix,
+            dataFileHint: "give --resume the file that --checkpoint wrote");
+        if (StoredJson.Format(doc.RootElement) != FormatName)
+            throw new DataException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one with 'downhill fit --checkpoint FILE'.");
+        StoredJson.CheckFields(doc.RootElement, typeof(Checkpoint), path, Fix);
+        var c = StoredJson.Deserialize<Checkpoint>(doc, Json, path, "Downhill checkpoint", Fix);
+        c.Model.Validate(new ModelFile.Where($"{path}, its \"model\"", Fix));
+        c.Validate(path);
+        return c;
+    }
+
+    /// <summary>The optimizer's and the loop's state: counts that can be counts, and best weights shaped as the model's parameters.</summary>
+    private void Validate(string path)
+    {
+        void Fail(string field, string value, string expected) =>
+            Errors.Data($"{path}: field \"{field}\" is {value}; expected {expected}; {Fix}.");
+        if (Optimizer.Optimizer.Length == 0) Fail("optimizer.optimizer", "empty", "the optimizer's name, e.g. \"Adam\"");
+        if (Optimizer.StepCount < 0) Fail("optimizer.stepCount", Optimizer.StepCount.ToString(CultureInfo.InvariantCulture), "a count of steps, 0 or more");
+        if (!(double.IsFinite(Optimizer.LearningRate) && Optimizer.LearningRate >= 0))
+            Fail("optimizer.learningRate", Optimizer.LearningRate.ToString("R", CultureInfo.InvariantCulture), "a finite learning rate, 0 or more");
+        if (Trainer.NextEpoch < 1) Fail("trainer.nextEpoch", Trainer.NextEpoch.ToString(CultureInfo.InvariantCulture), "the epoch to continue at, 1 or more");
+        if (Trainer.EpochsWithoutImprovement < 0)
+            Fail("trainer.epochsWithoutImprovement", Trainer.EpochsWithoutImprovement.ToString(CultureInfo.InvariantCulture), "a count of epochs, 0 or more");
+        if (Trainer.BestWeights is { } best)
         {
-            var c = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), Json);
-            if (c is null || c.Format != FormatName)
-                throw new DataException($"{path} is not a Downhill checkpoint (write one with 'downhill fit --checkpoint FILE').");
-            return c;
-        }
-        catch (JsonException e)
-        {
-            throw new DataException($"{path} is a damaged checkpoint: {e.Message}");
+            var parameters = Model.Parameters;
+            if (best.Length != parameters.Length)
+                Fail("trainer.bestWeights", $"a list of {best.Length}", $"one list per model parameter ({parameters.Length})");
+            for (int i = 0; i < best.Length; i++)
+                if (best[i].Length != parameters[i].Values.Length)
+                    Fail($"trainer.bestWeights[{i}]", $"a list of {best[i].Length}", $"{parameters[i].Values.Length} values, as parameter \"{parameters[i].Name}\" holds");
         }
     }
 }
