@@ -121,7 +121,7 @@ public static class Fitting
     /// <summary>The model and tensors a fit starts from, exactly as <c>fit</c> builds them (also used by surface, sweep and gradcheck).</summary>
     public sealed record Prepared<T>(
         Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
-        string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
+        string[] Features, string[] Targets, int TrainRows, int ValidationRows, MissingFill? Missing = null) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Chooses the loss and scaling, splits off validation rows and builds the (untrained) model.</summary>
     public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
@@ -137,9 +137,7 @@ public static class Fitting
         if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
             Errors.Argument($"--init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change --seed instead).");
 
-        var (train, validation) = settings.ValidationFraction > 0
-            ? data.Split(settings.ValidationFraction, settings.Training.Seed)
-            : (data, null);
+        var (train, validation, missing) = SplitRows(data, settings);
         var scaleKind = settings.Scale ?? (spec.Kind == ModelKind.Formula ? ScalerKind.None : ScalerKind.Standard);
         if (spec.Kind == ModelKind.Formula && scaleKind != ScalerKind.None)
             Errors.Argument("formula models fit the data in its own units (--scale none): scaling would change what the formula's parameters mean.");
@@ -156,12 +154,37 @@ public static class Fitting
             return new Prepared<T>((Model<T>)(object)formulaModel,
                 (TrainingData<T>)(object)FormulaData(train, formulaModel),
                 validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
-                null, loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
+                null, loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0, missing);
         }
         int outputs = classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : data.ClassNames!.Length) : data.TargetCount;
         var network = new Network<T>(spec.Kind, data.FeatureCount, outputs, spec.Hidden, settings.Activation, settings.Training.Seed);
         return new Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
-            scaler, loss, data.FeatureNames, data.TargetNames, train.Count, validation?.Count ?? 0);
+            scaler, loss, data.FeatureNames, data.TargetNames, train.Count, validation?.Count ?? 0, missing);
+    }
+
+    /// <summary>
+    /// The seeded validation split, then missing features filled from the training rows alone,
+    /// so that, as for the scaler, no validation row shapes what the model is trained on.
+    /// </summary>
+    private static (Dataset Train, Dataset? Validation, MissingFill? Missing) SplitRows(Dataset data, FitSettings settings)
+    {
+        // A formula reads its target (the left side) from feature columns; it is a target all the
+        // same, never made up: a row missing it is left out, and the fill has no value for it.
+        string[] formulaTargets = settings.Model.Kind == ModelKind.Formula && data.MissingPolicy != MissingValues.Error
+            ? [.. (Formula.Parse(settings.Model.Formula!).Target?.Variables() ?? []).Where(data.FeatureNames.Contains)]
+            : [];
+        if (formulaTargets.Length > 0 && data.MissingCells > 0)
+        {
+            var columns = formulaTargets.Select(data.Column).ToArray();
+            data = data.Subset([.. Enumerable.Range(0, data.Count).Where(i => columns.All(c => !double.IsNaN(c[i])))]);
+        }
+        var (train, validation) = settings.ValidationFraction > 0
+            ? data.Split(settings.ValidationFraction, settings.Training.Seed)
+            : (data, null);
+        if (data.MissingPolicy == MissingValues.Error) return (train, validation, null);
+        var fill = MissingFill.Fit(train, data.MissingPolicy);
+        foreach (var target in formulaTargets) fill.Fill?.Remove(target);
+        return (train.FillMissing(fill), validation?.FillMissing(fill), fill);
     }
 
     private static FitOutcome Run<T>(Dataset data, FitSettings settings, TrainingCallbacks? callbacks, CancellationToken cancel)
@@ -173,7 +196,7 @@ public static class Fitting
         var (model, trainData, validationData) = (prepared.Model, prepared.Train, prepared.Validation);
         var (scaler, loss, features, targets) = (prepared.Scaler, prepared.Loss, prepared.Features, prepared.Targets);
         // The training rows as a Dataset for least squares: the same seeded split Prepare made.
-        var (train, _) = settings.ValidationFraction > 0 ? data.Split(settings.ValidationFraction, settings.Training.Seed) : (data, null);
+        var (train, _, _) = SplitRows(data, settings);
         if (IsLevenbergMarquardt(settings.Optimizer))
             return FitLeastSquares((FormulaModel)(object)model, settings, prepared, train, callbacks);
         var trace = settings.TraceParameters ? ParameterTrace.Of(model) : null;
@@ -206,7 +229,7 @@ public static class Fitting
                 Step = inner.Step,
                 EpochEnd = epoch =>
                 {
-                    var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null);
+                    var snapshot = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler, precisionOfT, null) with { Missing = prepared.Missing };
                     new Checkpoint(snapshot, optimizer.ExportState(), trainer.ExportState()).Save(checkpointPath);
                     inner.EpochEnd?.Invoke(epoch);
                 },
@@ -223,7 +246,7 @@ public static class Fitting
         var validationMetrics = validationData is null ? null : trainer.Evaluate(validationData);
         var file = Describe(model, spec, settings.Activation, loss, features, targets, data.ClassNames, scaler,
             typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64,
-            validationMetrics ?? trainMetrics);
+            validationMetrics ?? trainMetrics) with { Missing = prepared.Missing };
         LeastSquaresReport? leastSquares = null;
         if (model is FormulaModel formula && loss is Nn.Loss.Mse or Nn.Loss.Rmse && result.Divergence is null)
         {
@@ -291,7 +314,7 @@ public static class Fitting
         var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);
         var validationMetrics = prepared.Validation is null ? null : Evaluate(prepared.Model, loss, prepared.Validation);
         var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
-            Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
+            Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord(), Missing = prepared.Missing };
         return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
             trainMetrics, validationMetrics, model.ParameterCount, report);
     }
