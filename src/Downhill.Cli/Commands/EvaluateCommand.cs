@@ -26,7 +26,7 @@ internal static class EvaluateCommand
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: true, delimiter: Parse.Delimiter(r.GetValue(delimiter)))
                 with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
-            DataOptionSet.ReportMissing(data, $"the model's training {predictor.File.Missing?.Policy.ToString().ToLowerInvariant()}");
+            DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             var metrics = predictor.Evaluate(data);
             if (r.GetValue(json))
             {

@@ -29,7 +29,7 @@ internal static class PredictCommand
             string? idColumn = r.GetValue(id);
             var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter)))
                 with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
-            DataOptionSet.ReportMissing(data, $"the model's training {predictor.File.Missing?.Policy.ToString().ToLowerInvariant()}");
+            DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             if (r.GetValue(probabilities) && !predictor.IsClassifier)
                 throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
             var predictions = predictor.Predict(data);

@@ -70,13 +70,16 @@ internal sealed class DataOptionSet
         };
     }
 
-    /// <summary>Says on stderr which rows the reader left out and how many cells will be filled, so no row vanishes unseen.</summary>
-    public static void ReportMissing(Dataset data, string filledWith)
+    /// <summary>
+    /// Says on stderr how many rows the reader left out and how many cells will be filled with
+    /// <paramref name="filledWith"/> (null: nothing fills them, and the fill step will say so), so no row vanishes unseen.
+    /// </summary>
+    public static void ReportMissing(Dataset data, string? filledWith)
     {
         if (data.DroppedRows > 0)
             Console.Error.WriteLine($"note: {data.Source}: left out {data.DroppedRows} row{(data.DroppedRows == 1 ? "" : "s")} with a missing " +
                 $"{(data.MissingPolicy == MissingValues.Drop ? "cell" : "target")} (--missing {data.MissingPolicy.ToString().ToLowerInvariant()}).");
-        if (data.MissingCells > 0)
+        if (data.MissingCells > 0 && filledWith is not null)
             Console.Error.WriteLine($"note: {data.Source}: {data.MissingCells} missing feature cell{(data.MissingCells == 1 ? "" : "s")} filled with {filledWith}.");
     }
 }

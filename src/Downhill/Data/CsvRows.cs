@@ -103,5 +103,23 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
             kept++;
         }
         Count = kept;
+        if (ClassNames is not null) ForgetUnusedClasses();
+    }
+
+    /// <summary>A class seen only on dropped rows is no class of the data: a model would get an output no row teaches.</summary>
+    private void ForgetUnusedClasses()
+    {
+        var used = new bool[ClassNames!.Length];
+        for (int i = 0; i < Count; i++) used[Labels[i]] = true;
+        if (Array.TrueForAll(used, u => u)) return;
+        var remap = new int[used.Length];
+        var names = new List<string>();
+        for (int k = 0; k < used.Length; k++)
+        {
+            remap[k] = names.Count;
+            if (used[k]) names.Add(ClassNames[k]);
+        }
+        for (int i = 0; i < Count; i++) Labels[i] = remap[Labels[i]];
+        ClassNames = [.. names];
     }
 }

@@ -57,6 +57,18 @@ public class RealWorldFilesCliTests
     }
 
     [Fact]
+    public void A_model_without_fill_values_refuses_to_predict_for_a_row_with_a_gap()
+    {
+        Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "2", "--quiet", "--out", "plain.json").ExitCode);
+        Write("gap.csv", "x\n1\nNA\n");
+        var predict = CliProcess.Run(dir, "predict", "plain.json", "gap.csv");
+        Assert.Equal(1, predict.ExitCode);
+        Assert.Contains("error: gap.csv: 1 feature cell is missing, the first in data row 2, column \"x\"; the model was fitted without fill values. " +
+            "Fill the cells in, or fit with --missing mean or median", predict.Stderr);
+        Assert.DoesNotContain("note:", predict.Stderr);
+    }
+
+    [Fact]
     public void A_semicolon_file_with_decimal_commas_fits_like_its_point_spelling()
     {
         Write("comma.csv", Gappy(';', ','));

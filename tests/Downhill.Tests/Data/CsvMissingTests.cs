@@ -117,6 +117,14 @@ public class CsvMissingTests
     }
 
     [Fact]
+    public void A_class_seen_only_on_dropped_rows_is_no_class()
+    {
+        var d = Read("x,kind\n1,cat\nNA,emu\n3,dog\n4,cat\n", new DataOptions { Targets = ["kind"], Missing = MissingValues.Drop });
+        Assert.Equal(["cat", "dog"], d.ClassNames!);
+        Assert.Equal([0, 1, 0], d.Labels!);
+    }
+
+    [Fact]
     public void A_numeric_target_with_markers_stays_a_regression_target()
     {
         // Auto makes classes of a target with text; missing markers are not text.
