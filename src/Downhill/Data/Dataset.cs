@@ -7,8 +7,8 @@ namespace Downhill.Data;
 /// or class labels for classification (<see cref="Labels"/> indexing <see cref="ClassNames"/>).
 /// Features live row-major as <c>double</c>, or, for image sets, as compact bytes converted on
 /// demand; <see cref="Features{T}"/> copies the rows a model asks for into a tensor.
-/// A dataset is immutable: <see cref="Subset"/>, <see cref="Split"/> and <see cref="WithScaler"/>
-/// return new ones.
+/// A dataset is immutable: <see cref="Subset"/>, <see cref="Split"/>, <see cref="WithScaler"/> and
+/// <see cref="FillMissing"/> return new ones.
 /// </summary>
 public sealed partial class Dataset
 {
@@ -162,7 +162,7 @@ public sealed partial class Dataset
     /// <summary>
     /// The values of one feature or regression target, in original units (the scaler is not
     /// applied). A class target gives each row's class index. For formula models that read
-    /// columns by name.
+    /// columns by name. A missing feature cell (see <see cref="MissingCells"/>) is NaN until filled.
     /// </summary>
     public double[] Column(string name)
     {
