@@ -17,13 +17,16 @@ internal static class EvaluateCommand
         var dataPath = new Argument<string>("DATA") { Description = "Labelled data: a CSV with the model's feature and target columns, or a built-in set." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object whose keys are the metric names." };
         var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
+        var decimalSeparator = DataOptionSet.DecimalOption();
         var command = new Command("evaluate", "Measure a saved model on labelled data: loss and rmse/mae/r2, or accuracy with per-class precision and recall.\n" +
             "Example: downhill evaluate model.json fashion-mnist:test --json")
-        { modelPath, dataPath, json, delimiter };
+        { modelPath, dataPath, json, delimiter, decimalSeparator };
         command.SetAction(r =>
         {
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
-            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: true, delimiter: Parse.Delimiter(r.GetValue(delimiter))));
+            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: true, delimiter: Parse.Delimiter(r.GetValue(delimiter)))
+                with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
+            DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             var metrics = predictor.Evaluate(data);
             if (r.GetValue(json))
             {

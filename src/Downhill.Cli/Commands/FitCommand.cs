@@ -159,7 +159,8 @@ internal static class FitCommand
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
-                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
+                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter) with { DecimalSeparator = Parse.Decimal(r.GetValue(data.Decimal)) });
+                DataOptionSet.ReportMissing(testData, $"the training rows' {dataset.MissingPolicy.ToString().ToLowerInvariant()}");
                 var metrics = predictor.Evaluate(testData);
                 (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }

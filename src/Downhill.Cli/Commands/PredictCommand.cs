@@ -18,15 +18,18 @@ internal static class PredictCommand
         var id = new Option<string?>("--id") { Description = "A column to copy into the output first, to tell rows apart." };
         var probabilities = new Option<bool>("--probabilities") { Description = "Classifiers: add one probability column per class." };
         var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
+        var decimalSeparator = DataOptionSet.DecimalOption();
         var command = new Command("predict", "Predict with a saved model: one column per target (the class name for classifiers).\n" +
             "Example: downhill predict model.json new.csv --out predictions.csv --id name")
-        { modelPath, dataPath, output, id, probabilities, delimiter };
+        { modelPath, dataPath, output, id, probabilities, delimiter, decimalSeparator };
         command.SetAction(r =>
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
-            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))));
+            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter)))
+                with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
+            DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             if (r.GetValue(probabilities) && !predictor.IsClassifier)
                 throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
             var predictions = predictor.Predict(data);

@@ -30,6 +30,10 @@ internal static class SolveCommand
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(data.Data), r.GetValue(compare));
             var options = data.Read(r) with { TargetKind = TargetKind.Regression };
             var dataset = DataSource.Load(r.GetValue(data.Data)!, options);
+            // The closed form has no validation rows: every row is a training row to fill from.
+            var missing = dataset.MissingPolicy == MissingValues.Error ? null : MissingFill.Fit(dataset, dataset.MissingPolicy);
+            DataOptionSet.ReportMissing(dataset, $"the {dataset.MissingPolicy.ToString().ToLowerInvariant()} of its rows");
+            if (missing is not null) dataset = dataset.FillMissing(missing);
             if (dataset.TargetCount == 0)
                 throw new UsageException($"{dataset.Source}: name the column to solve for with --target (columns: {string.Join(", ", dataset.FeatureNames)}).");
             var x = dataset.Features<double>().ToArray();
@@ -37,7 +41,7 @@ internal static class SolveCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var solution = LinearLeastSquares.Fit(x, dataset.FeatureCount, y, dataset.TargetCount);
             clock.Stop();
-            var file = ToModelFile(solution, dataset);
+            var file = ToModelFile(solution, dataset) with { Missing = missing };
             if (r.GetValue(output) is { } path) file.Save(path);
 
             if (r.GetValue(json))

@@ -49,7 +49,9 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
                 _ => TargetKind.Auto,
             },
         };
-        return DataSource.Load(r.GetValue(Data.Data)!, options);
+        var data = DataSource.Load(r.GetValue(Data.Data)!, options);
+        DataOptionSet.ReportMissing(data, $"the training rows' {data.MissingPolicy.ToString().ToLowerInvariant()}");
+        return data;
     }
 
     public FitSettings Read(ParseResult r, bool optimizer = true, bool training = true) => new()

@@ -51,6 +51,23 @@ internal static class Parse
         }
     }
 
+    public static char? Decimal(string? text) => text?.Trim() switch
+    {
+        null or "" => null,
+        "." or "point" or "dot" => '.',
+        "," or "comma" => ',',
+        _ => throw new UsageException($"--decimal '{text}' is not supported; use '.' or ','."),
+    };
+
+    public static Data.MissingValues Missing(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "error" => Data.MissingValues.Error,
+        "drop" => Data.MissingValues.Drop,
+        "mean" => Data.MissingValues.Mean,
+        "median" => Data.MissingValues.Median,
+        _ => throw new UsageException($"--missing '{text}' is unknown; use error, drop, mean or median."),
+    };
+
     public static char? Delimiter(string? text) => text switch
     {
         null or "" => null,

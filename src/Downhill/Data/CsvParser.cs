@@ -20,6 +20,8 @@ namespace Downhill.Data;
 internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int BlockSize = 1 << 20;
+    // The rows the decimal separator is sniffed from: about a thousand lines of a typical file.
+    private const int DecimalSniffBytes = 1 << 16;
 
     private readonly CsvBytes source;
     private readonly string name;
@@ -33,6 +35,10 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private long bufferStart, next, partEnd;
     private long line = 1, headerLine = 1;
     private byte delimiter;
+    // The decimal separator: the fast path's byte and the full parser's format; sniffed tells messages it was guessed.
+    private byte point = (byte)'.';
+    private NumberFormatInfo numberFormat = NumberFormatInfo.InvariantInfo;
+    private bool decimalSniffed;
 
     private string[] header = [];
     private Role[] roles = [];
@@ -86,6 +92,9 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The class labels this part has seen, numbered in order of appearance.</summary>
     public IReadOnlyDictionary<string, int> ClassIndex => classIndex;
 
+    /// <summary>The missing cells this part met: how many, where the first few are, and which of its rows hold them.</summary>
+    public CsvMissing Missing { get; } = new();
+
     /// <summary>The feature and target column names, in the order of their values in a row.</summary>
     public (string[] Features, string[] Targets) ColumnNames()
     {
@@ -116,6 +125,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
         new(source, name, options, classColumns)
         {
             next = start, bufferStart = start, partEnd = stop, line = line, headerLine = headerLine, delimiter = delimiter,
+            point = point, numberFormat = numberFormat, decimalSniffed = decimalSniffed,
             header = header, roles = roles, slots = slots, featureCount = featureCount, targetCount = targetCount,
             storage = storage, firstRow = firstRow, capacity = capacity, growable = growable,
             values = storage.Values, targets = storage.Targets, labels = storage.Labels, ids = storage.Ids,
@@ -183,6 +193,26 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
         line += 1 + quotedLines;
         header = [.. names];
         AssignRoles();
+        ChooseDecimal();
+    }
+
+    private void ChooseDecimal()
+    {
+        char separator = options.DecimalSeparator ?? '.';
+        if (options.DecimalSeparator is not (null or '.' or ','))
+            Errors.Data($"{name}: decimal separator '{options.DecimalSeparator}' is not supported; use '.' or ','.");
+        if (separator == ',' && delimiter == ',')
+            Errors.Data($"{name}: ',' cannot be both the decimal separator and the delimiter; files with decimal commas separate fields with ';' or tab (give that delimiter).");
+        if (options.DecimalSeparator is null && delimiter == ';' && SniffDecimalComma(buffer.AsSpan(pos, Math.Min(end - pos, DecimalSniffBytes)), delimiter))
+        {
+            separator = ',';
+            decimalSniffed = true;
+        }
+        if (separator == ',')
+        {
+            point = (byte)',';
+            numberFormat = new NumberFormatInfo { NumberDecimalSeparator = ",", NumberGroupSeparator = "\u00a0" };
+        }
     }
 
     /// <summary>The index of the line break ending the record at pos (outside quotes), end at end of input, or -1 when more input is needed.</summary>
@@ -215,12 +245,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!index.TryAdd(header[c], c))
                 Errors.Data($"{name} line {headerLine}: the column name \"{header[c]}\" appears twice (columns {index[header[c]] + 1} and {c + 1}); give each column its own name.");
         }
-        int Find(string column, string what)
-        {
-            if (!index.TryGetValue(column, out int c))
-                Errors.Data($"{name}: no {what} column \"{column}\" (the columns are: {string.Join(", ", header)}).");
-            return c;
-        }
+        int Find(string column, string what) => ColumnSelection.One(column, header, what, name);
 
         roles = new Role[header.Length];
         slots = new int[header.Length];
@@ -245,22 +270,38 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (roles[c] != Role.Skip) Errors.Data($"{name}: column \"{id}\" cannot be both the id and a target.");
             roles[c] = Role.Id;
         }
+        var excluded = new HashSet<int>();
+        foreach (var item in options.Exclude ?? [])
+        {
+            foreach (int c in ColumnSelection.Find(item, header, "excluded", name))
+            {
+                if (roles[c] != Role.Skip && !ColumnSelection.IsPattern(item, header))
+                    Errors.Data($"{name}: column \"{header[c]}\" is {(roles[c] == Role.Id ? "the id" : "a target")}, so it cannot also be excluded; list each column in one role.");
+                if (roles[c] == Role.Skip) excluded.Add(c);
+            }
+        }
         if (options.Features is { } features)
         {
-            for (int f = 0; f < features.Count; f++)
+            foreach (var item in features)
             {
-                int c = Find(features[f], "feature");
-                if (roles[c] != Role.Skip)
-                    Errors.Data($"{name}: column \"{features[f]}\" is named as a feature but is already {(roles[c] == Role.Feature ? "a feature" : roles[c] == Role.Id ? "the id" : "a target")}; list each column in one role.");
-                roles[c] = Role.Feature;
-                slots[c] = f;
+                // A pattern passes over the target, the id and excluded columns; a name in the wrong role is a mistake.
+                bool pattern = ColumnSelection.IsPattern(item, header);
+                foreach (int c in ColumnSelection.Find(item, header, "feature", name))
+                {
+                    if (pattern && (roles[c] != Role.Skip || excluded.Contains(c))) continue;
+                    if (roles[c] != Role.Skip)
+                        Errors.Data($"{name}: column \"{header[c]}\" is named as a feature but is already {(roles[c] == Role.Feature ? "a feature" : roles[c] == Role.Id ? "the id" : "a target")}; list each column in one role.");
+                    if (excluded.Contains(c))
+                        Errors.Data($"{name}: column \"{header[c]}\" is named as a feature and excluded; list it in one of the two.");
+                    roles[c] = Role.Feature;
+                    slots[c] = featureCount++;
+                }
             }
-            featureCount = features.Count;
         }
         else
         {
             for (int c = 0; c < header.Length; c++)
-                if (roles[c] == Role.Skip) { roles[c] = Role.Feature; slots[c] = featureCount++; }
+                if (roles[c] == Role.Skip && !excluded.Contains(c)) { roles[c] = Role.Feature; slots[c] = featureCount++; }
         }
         if (featureCount == 0)
             Errors.Data($"{name}: no feature columns are left (the columns are: {string.Join(", ", header)}); a model needs at least one feature.");
@@ -289,7 +330,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int c = 0; c <= last; c++)
         {
             var role = roles[c];
-            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(input, p, out double fast, out int stop)
+            if (role is Role.Feature or Role.Target && SimpleDecimal.TryParse(input, p, point, out double fast, out int stop)
                 && (stop < limit ? b[stop] == delimiter || b[stop] == '\n' || b[stop] == '\r' : eof))
             {
                 Store(role, c, fast);
@@ -300,24 +341,32 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (!ScanField(ref p, out var field, ref quotedLines)) return Step.NeedMore;
                 if (role is Role.Feature or Role.Target)
                 {
-                    if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                    // Missing cells are looked for only here, off the fast path: a number never reaches this test.
+                    bool parsed = double.TryParse(field, NumberStyles.Float, numberFormat, out double v);
+                    if (!parsed || !double.IsFinite(v))
                     {
-                        if (role == Role.Target && options.TargetKind == TargetKind.Auto && field.Trim(" \t"u8).Length > 0)
+                        if (CsvMissing.IsMarker(field))
+                        {
+                            Missing.Add(line + quotedLines, header[c], rows, target: role == Role.Target);
+                            v = double.NaN;
+                        }
+                        else if (parsed) NotFinite(c, field, quotedLines);
+                        else if (role == Role.Target && options.TargetKind == TargetKind.Auto)
                         {
                             TextTargetColumn = c;
                             return Step.TextTarget;
                         }
-                        NotANumber(c, field, quotedLines);
+                        else NotANumber(c, field, quotedLines);
                     }
-                    if (!double.IsFinite(v)) NotFinite(c, field, quotedLines);
                     Store(role, c, v);
                 }
                 else if (role == Role.ClassTarget)
                 {
+                    // Class names are text, so "NA" is a class here; only an empty cell is missing.
                     var text = Encoding.UTF8.GetString(field).Trim();
-                    if (text.Length == 0)
-                        Errors.Data($"{At(c, quotedLines)}: the class label is empty; give every row a class.");
-                    if (!classIndex.TryGetValue(text, out int label))
+                    int label = CsvMissing.NoLabel;
+                    if (text.Length == 0) Missing.Add(line + quotedLines, header[c], rows, target: true);
+                    else if (!classIndex.TryGetValue(text, out label))
                         classIndex.Add(text, label = classIndex.Count);
                     labels[firstRow + rows] = label;
                 }
@@ -484,19 +533,22 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var text = Encoding.UTF8.GetString(field);
         string at = At(column, quotedLines);
-        if (text.Trim().Length == 0)
-            Errors.Data($"{at}: the value is empty; every feature{(roles[column] == Role.Target ? " and target" : "")} needs a number (fill it in or drop the row).");
         if (text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity")
             NotFinite(column, field, quotedLines);
-        if (text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point).");
+        if (point == '.' && text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point{(delimiter == ',' ? "" : ", or read a file that writes decimals with ',' with --decimal ,")}).");
+        if (point == ',' && text.Contains('.') && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            Errors.Data($"{at}: \"{Show(field)}\" is not a number: this file is read with ',' as the decimal separator{(decimalSniffed ? " (sniffed from its first rows)" : "")}; write every decimal with ',' or read it with --decimal .");
         string fix = roles[column] == Role.Target
             ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax"
             : options.Features is null
-                ? "every column other than the target is a feature by default; choose the features, or make a text column the id"
+                ? $"every column other than the target is a feature by default; make a text column the id (--id {Flag(header[column])}) or leave it out (--exclude {Flag(header[column])}), or choose the features"
                 : "features must be numbers";
         Errors.Data($"{at}: \"{Show(field)}\" is not a number ({fix}).");
     }
+
+    /// <summary>A column name as typed after a flag: quoted when a shell would split it.</summary>
+    private static string Flag(string column) => column.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.') ? column : $"\"{column}\"";
 
     [DoesNotReturn]
     private void NotFinite(int column, ReadOnlySpan<byte> field, int quotedLines) =>
@@ -545,6 +597,35 @@ internal static class CsvParser
         if (tabs > commas && tabs > semicolons) return (byte)'\t';
         if (semicolons > commas) return (byte)';';
         return (byte)',';
+    }
+
+    /// <summary>
+    /// Whether a ';'-separated sample of rows writes decimals with ',': some field is
+    /// [+-]digits,digits and no field is a number with a '.'. Integers and text vote for neither.
+    /// </summary>
+    internal static bool SniffDecimalComma(ReadOnlySpan<byte> rows, byte delimiter)
+    {
+        bool comma = false;
+        foreach (var line in rows.Split((byte)'\n'))
+        {
+            foreach (var range in rows[line].Split(delimiter))
+            {
+                var field = rows[line][range].Trim(" \t\r\""u8);
+                int at = field.IndexOfAny((byte)',', (byte)'.');
+                if (at < 0 || !IsNumberAround(field, at)) continue;
+                if (field[at] == '.') return false;
+                comma = true;
+            }
+        }
+        return comma;
+    }
+
+    /// <summary>[+-]digits, the separator at <paramref name="at"/>, then digits, and nothing else.</summary>
+    private static bool IsNumberAround(ReadOnlySpan<byte> field, int at)
+    {
+        var whole = field[..at].TrimStart("+-"u8);
+        var fraction = field[(at + 1)..];
+        return whole.Length > 0 && fraction.Length > 0 && !whole.ContainsAnyExceptInRange((byte)'0', (byte)'9') && !fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9');
     }
 
     /// <summary>Numeric order when every label is a number ("2" before "10"), else ordinal order.</summary>

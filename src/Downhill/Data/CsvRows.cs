@@ -66,7 +66,8 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 var remap = new int[part.ClassIndex.Count];
                 foreach (var (label, local) in part.ClassIndex) remap[local] = index[label];
-                for (int i = part.FirstRow; i < part.FirstRow + part.Rows; i++) Labels[i] = remap[Labels[i]];
+                for (int i = part.FirstRow; i < part.FirstRow + part.Rows; i++)
+                    if (Labels[i] != CsvMissing.NoLabel) Labels[i] = remap[Labels[i]];
             }
         }
         int row = 0;
@@ -83,5 +84,42 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
             row += part.Rows;
         }
         Count = row;
+    }
+
+    /// <summary>Leaves out <paramref name="sortedRows"/> (ascending, after <see cref="Join"/>), closing the gaps.</summary>
+    public void Drop(IReadOnlyList<int> sortedRows)
+    {
+        int kept = 0, next = 0;
+        for (int row = 0; row < Count; row++)
+        {
+            if (next < sortedRows.Count && sortedRows[next] == row) { next++; continue; }
+            if (kept != row)
+            {
+                Array.Copy(Values, row * featureCount, Values, kept * featureCount, featureCount);
+                if (Targets.Length > 0) Array.Copy(Targets, row * targetCount, Targets, kept * targetCount, targetCount);
+                if (Labels.Length > 0) Labels[kept] = Labels[row];
+                if (Ids.Length > 0) Ids[kept] = Ids[row];
+            }
+            kept++;
+        }
+        Count = kept;
+        if (ClassNames is not null) ForgetUnusedClasses();
+    }
+
+    /// <summary>A class seen only on dropped rows is no class of the data: a model would get an output no row teaches.</summary>
+    private void ForgetUnusedClasses()
+    {
+        var used = new bool[ClassNames!.Length];
+        for (int i = 0; i < Count; i++) used[Labels[i]] = true;
+        if (Array.TrueForAll(used, u => u)) return;
+        var remap = new int[used.Length];
+        var names = new List<string>();
+        for (int k = 0; k < used.Length; k++)
+        {
+            remap[k] = names.Count;
+            if (used[k]) names.Add(ClassNames[k]);
+        }
+        for (int i = 0; i < Count; i++) Labels[i] = remap[Labels[i]];
+        ClassNames = [.. names];
     }
 }

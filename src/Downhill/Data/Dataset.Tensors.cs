@@ -11,6 +11,8 @@ public sealed partial class Dataset
     public Tensor<T> Features<T>(int[]? rows = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (rows is not null) CheckRows(rows);
+        if (MissingCells > 0)
+            Errors.Data($"{Source}: {MissingCells} feature cell{(MissingCells == 1 ? " is" : "s are")} missing; fill them first with FillMissing(MissingFill.Fit(trainingRows, {MissingPolicy})) (Fitting does this after the validation split).");
         int n = rows?.Length ?? Count, f = FeatureCount;
         var data = new T[n * f];
         if (pixels is not null && Scaler is null)

@@ -7,8 +7,8 @@ namespace Downhill.Data;
 /// or class labels for classification (<see cref="Labels"/> indexing <see cref="ClassNames"/>).
 /// Features live row-major as <c>double</c>, or, for image sets, as compact bytes converted on
 /// demand; <see cref="Features{T}"/> copies the rows a model asks for into a tensor.
-/// A dataset is immutable: <see cref="Subset"/>, <see cref="Split"/> and <see cref="WithScaler"/>
-/// return new ones.
+/// A dataset is immutable: <see cref="Subset"/>, <see cref="Split"/>, <see cref="WithScaler"/> and
+/// <see cref="FillMissing"/> return new ones.
 /// </summary>
 public sealed partial class Dataset
 {
@@ -20,7 +20,8 @@ public sealed partial class Dataset
     private readonly double[]? targets;
 
     private Dataset(string source, int count, string[] featureNames, double[]? values, byte[]? pixels, double pixelDivisor,
-        string[] targetNames, double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids, Scaler? scaler)
+        string[] targetNames, double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids, Scaler? scaler,
+        MissingState missing = default)
     {
         Debug.Assert((values is null) != (pixels is null));
         Debug.Assert(values is null || values.Length >= count * featureNames.Length);
@@ -39,7 +40,10 @@ public sealed partial class Dataset
         IdName = idName;
         Ids = ids;
         Scaler = scaler;
+        this.missing = missing;
     }
+
+    private readonly MissingState missing;
 
     /// <summary>Where the data came from (a path or a built-in name), for messages.</summary>
     public string Source { get; }
@@ -77,6 +81,18 @@ public sealed partial class Dataset
     /// <summary>The scaler applied by <see cref="Features{T}"/> and <see cref="Targets{T}"/>, or null.</summary>
     public Scaler? Scaler { get; }
 
+    /// <summary>How the reader met missing cells (<see cref="DataOptions.Missing"/>); <see cref="MissingValues.Error"/> for in-memory and image sets.</summary>
+    public MissingValues MissingPolicy => missing.Policy;
+
+    /// <summary>Rows the reader left out for a missing cell (under Drop) or a missing target (under Mean or Median).</summary>
+    public int DroppedRows => missing.DroppedRows;
+
+    /// <summary>
+    /// Feature cells that are missing (NaN), kept for <see cref="FillMissing"/> under Mean or
+    /// Median. <see cref="Features{T}"/> refuses a dataset that still has some.
+    /// </summary>
+    public int MissingCells => missing.Cells;
+
     /// <summary>Whether features are stored as bytes (image sets) rather than doubles.</summary>
     internal bool IsImage => pixels is not null;
 
@@ -102,8 +118,8 @@ public sealed partial class Dataset
     }
 
     internal static Dataset FromParts(string source, int count, string[] featureNames, double[] values, string[] targetNames,
-        double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids) =>
-        new(source, count, featureNames, values, null, 0, targetNames, targets, labels, classNames, idName, ids, null);
+        double[]? targets, int[]? labels, string[]? classNames, string? idName, string[]? ids, MissingState missing) =>
+        new(source, count, featureNames, values, null, 0, targetNames, targets, labels, classNames, idName, ids, null, missing);
 
     /// <summary>An image set: <paramref name="pixels"/> row-major [count, featureNames.Length], each shown as pixel / <paramref name="pixelDivisor"/> (255 for 0..1, 1 for raw values).</summary>
     internal static Dataset FromImages(string source, string[] featureNames, byte[] pixels, double pixelDivisor, int[] labels, string[] classNames)
@@ -146,7 +162,7 @@ public sealed partial class Dataset
     /// <summary>
     /// The values of one feature or regression target, in original units (the scaler is not
     /// applied). A class target gives each row's class index. For formula models that read
-    /// columns by name.
+    /// columns by name. A missing feature cell (see <see cref="MissingCells"/>) is NaN until filled.
     /// </summary>
     public double[] Column(string name)
     {
@@ -214,8 +230,11 @@ public sealed partial class Dataset
             if (newLabels is not null) newLabels[k] = Labels![r];
             if (newIds is not null) newIds[k] = Ids![r];
         }
+        int missingCells = 0;
+        if (MissingCells > 0)
+            foreach (double v in newValues!) if (double.IsNaN(v)) missingCells++;
         return new Dataset(Source, rows.Length, FeatureNames, newValues, newPixels, pixelDivisor, TargetNames, newTargets,
-            newLabels, ClassNames, IdName, newIds, Scaler);
+            newLabels, ClassNames, IdName, newIds, Scaler, missing with { Cells = missingCells });
     }
 
     /// <summary>
@@ -251,7 +270,32 @@ public sealed partial class Dataset
             if (scaler.TargetOffset is not null && (IsClassification || scaler.TargetOffset.Length != TargetCount))
                 Errors.Data($"{Source}: the scaler scales {scaler.TargetOffset.Length} regression targets but this data has {(IsClassification ? "a class target" : $"{TargetCount} targets")}.");
         }
-        return new Dataset(Source, Count, FeatureNames, values, pixels, pixelDivisor, TargetNames, targets, Labels, ClassNames, IdName, Ids, scaler);
+        return new Dataset(Source, Count, FeatureNames, values, pixels, pixelDivisor, TargetNames, targets, Labels, ClassNames, IdName, Ids, scaler, missing);
+    }
+
+    /// <summary>
+    /// The same rows with every missing feature cell set to <paramref name="fill"/>'s value for
+    /// its column; this dataset itself when none is missing.
+    /// </summary>
+    public Dataset FillMissing(MissingFill fill)
+    {
+        if (MissingCells == 0) return this;
+        if (fill.Fill is null)
+        {
+            int first = Array.FindIndex(values!, double.IsNaN);
+            Errors.Data($"{Source}: {MissingCells} feature cell{(MissingCells == 1 ? " is" : "s are")} missing, the first in data row {first / FeatureCount + 1}, column \"{FeatureNames[first % FeatureCount]}\"; " +
+                (fill.Policy == MissingValues.Drop ? "the model was fitted leaving such rows out (--missing drop), so it has no values to fill them with" : "the model was fitted without fill values") +
+                ". Fill the cells in, or fit with --missing mean or median (MissingValues.Mean, Median) to store fill values in the model.");
+        }
+        var filled = values![..(Count * FeatureCount)];
+        for (int i = 0; i < filled.Length; i++)
+        {
+            if (!double.IsNaN(filled[i])) continue;
+            string column = FeatureNames[i % FeatureCount];
+            if (!fill.Fill.TryGetValue(column, out filled[i]))
+                Errors.Data($"{Source}: a cell of column \"{column}\" is missing and the fill values have none for it (they cover: {string.Join(", ", fill.Fill.Keys)}); fill with values taken from data with the same columns.");
+        }
+        return new Dataset(Source, Count, FeatureNames, filled, null, 0, TargetNames, targets, Labels, ClassNames, IdName, Ids, Scaler, missing with { Cells = 0 });
     }
 
     private void CheckRows(int[] rows)
@@ -261,3 +305,6 @@ public sealed partial class Dataset
                 Errors.OutOfRange(nameof(rows), r, $"row indices in 0..{Count - 1} ({Source} has {Count} rows)");
     }
 }
+
+/// <summary>What the reader did about missing cells; carried by a <see cref="Dataset"/> through subsets and splits.</summary>
+internal readonly record struct MissingState(MissingValues Policy, int DroppedRows, int Cells);

@@ -22,12 +22,12 @@ internal static class SimpleDecimal
     ];
 
     /// <summary>
-    /// Parses the longest simple number at <paramref name="start"/>; <paramref name="stop"/> is
-    /// the index of the first byte after it. False when the bytes there are not such a number
+    /// Parses the longest simple number at <paramref name="start"/>, with <paramref name="point"/>
+    /// ('.' or ',') as the decimal separator; <paramref name="stop"/> is the index of the first byte after it. False when the bytes there are not such a number
     /// (the caller then scans the whole field and uses the full parser).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryParse(ReadOnlySpan<byte> s, int start, out double value, out int stop)
+    public static bool TryParse(ReadOnlySpan<byte> s, int start, byte point, out double value, out int stop)
     {
         int i = start;
         bool negative = false;
@@ -46,7 +46,7 @@ internal static class SimpleDecimal
             i++;
         }
         int digits = i - digitsStart, decimals = 0;
-        if ((uint)i < (uint)s.Length && s[i] == (byte)'.')
+        if ((uint)i < (uint)s.Length && s[i] == point)
         {
             i++;
             int fractionStart = i;

@@ -20,7 +20,8 @@ public sealed record FitStatisticsRecord(
 /// <c>features</c> (input column names in order), <c>targets</c>, <c>classes</c> (class names
 /// for classifiers), <c>scaler</c> (kind, featureOffset, featureScale, targetOffset,
 /// targetScale: x' = (x - offset) / scale), <c>parameters</c> (name, shape, values; dense
-/// weights are [inputs, outputs]), optional <c>statistics</c> and <c>metrics</c>.
+/// weights are [inputs, outputs]), optional <c>statistics</c> and <c>metrics</c>, and optional
+/// <c>missing</c> (policy, and fill: feature name to the value a missing cell takes; see <see cref="MissingFill"/>).
 /// </summary>
 public sealed partial record ModelFile
 {
@@ -43,6 +44,7 @@ public sealed partial record ModelFile
     public required ParameterRecord[] Parameters { get; init; }
     public FitStatisticsRecord? Statistics { get; init; }
     public Dictionary<string, double>? Metrics { get; init; }
+    public MissingFill? Missing { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -32,20 +32,29 @@ public sealed class Predictor
         file.Validate(source);
         File = file;
         Loss = Losses.Parse(file.Loss);
-        forward = file.Precision switch
+        var inner = file.Precision switch
         {
             "float32" => Build<float>(file),
             _ => Build<double>(file),
         };
+        // Missing features take the values the model was trained with (the training rows' means or medians).
+        forward = data => inner(data.FillMissing(file.Missing ?? new MissingFill { Policy = MissingValues.Error }));
     }
 
     public ModelFile File { get; }
     public Loss Loss { get; }
     public bool IsClassifier => File.Classes is not null;
 
-    /// <summary>Which columns to read from a data file to predict (and, with targets, to evaluate).</summary>
+    /// <summary>
+    /// Which columns to read from a data file to predict (and, with targets, to evaluate), and how
+    /// to meet missing cells. A model fitted with Mean or Median fills missing features with its
+    /// stored values; any other refuses to predict for a row with a missing feature, since a
+    /// prediction for every input row was asked for. To evaluate, rows whose target is missing
+    /// are left out, and so are rows with a missing feature for a model fitted with Drop.
+    /// </summary>
     public DataOptions DataOptions(bool withTargets, string? id = null, char? delimiter = null)
     {
+        var missing = withTargets && File.Missing?.Policy == MissingValues.Drop ? MissingValues.Drop : MissingValues.Mean;
         if (File.Kind == "formula")
         {
             // Only the columns the formula reads (and, to evaluate, those of its left side); other
@@ -55,7 +64,7 @@ public sealed class Predictor
             if (withTargets)
                 foreach (var name in formula.Target?.Variables() ?? [])
                     if (!columns.Contains(name) && !File.Parameters.Any(p => p.Name == name)) columns.Add(name);
-            return new DataOptions { Delimiter = delimiter, Id = id, Features = columns, TargetKind = TargetKind.Regression };
+            return new DataOptions { Delimiter = delimiter, Id = id, Features = columns, TargetKind = TargetKind.Regression, Missing = missing };
         }
         return new DataOptions
         {
@@ -64,6 +73,7 @@ public sealed class Predictor
             Features = File.Features,
             Targets = withTargets ? File.Targets : null,
             TargetKind = IsClassifier ? TargetKind.Classification : TargetKind.Regression,
+            Missing = missing,
         };
     }
 

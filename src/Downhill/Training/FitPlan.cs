@@ -45,6 +45,9 @@ public sealed record FitPlan
     /// <summary>Fitted on the training rows only; null when <see cref="Scale"/> is none.</summary>
     public Scaler? Scaler { get; init; }
 
+    /// <summary>The values that filled missing features, from the training rows only; null under the error policy.</summary>
+    public MissingFill? Missing { get; init; }
+
     public ModelSpec Model => Settings.Model;
 
     /// <summary>Doubts about the decisions (a task inferred from the data that may not be meant), for the user to read.</summary>
@@ -101,13 +104,13 @@ public sealed record FitPlan
             return new Fitting.Prepared<T>((Model<T>)(object)formulaModel,
                 (TrainingData<T>)(object)FormulaData(train, formulaModel),
                 validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
-                null, Loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
+                null, Loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0, Missing);
         }
         bool classification = Task == TaskKind.Classification;
         int outputs = classification ? (Loss == Nn.Loss.BinaryCrossEntropy ? 1 : Data.ClassNames!.Length) : Data.TargetCount;
         var network = new Network<T>(spec.Kind, Data.FeatureCount, outputs, spec.Hidden, Settings.Activation, Settings.Training.Seed);
         return new Fitting.Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
-            Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0);
+            Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0, Missing);
     }
 
     private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>

@@ -136,7 +136,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
 
     private ModelFile Describe(Dictionary<string, double>? metrics) =>
         Fitting.Describe(prepared.Model, Plan.Model, Plan.Settings.Activation, Plan.Loss, prepared.Features, prepared.Targets,
-            Plan.Data.ClassNames, prepared.Scaler, Plan.Precision, metrics);
+            Plan.Data.ClassNames, prepared.Scaler, Plan.Precision, metrics) with { Missing = Plan.Missing };
 
     public override FitOutcome Outcome()
     {

@@ -151,7 +151,7 @@ public static class Fitting
     /// <summary>The model and tensors a fit starts from, exactly as <c>fit</c> builds them (also used by surface, sweep and gradcheck).</summary>
     public sealed record Prepared<T>(
         Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
-        string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
+        string[] Features, string[] Targets, int TrainRows, int ValidationRows, MissingFill? Missing = null) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Plans the fit and builds its start (<see cref="Plan"/> then <see cref="FitPlan.Build{T}"/>).</summary>
     public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -183,9 +183,7 @@ public static class Fitting
             Errors.Argument($"--early-stopping {patience} watches the validation loss, but no rows are held out for validation; add --validation 0.2 (or leave early stopping out).");
         if (precision == Training.Precision.Float32) FitChecks.CheckFloat32Range(data);
 
-        var (train, validation) = settings.ValidationFraction > 0
-            ? data.Split(settings.ValidationFraction, settings.Training.Seed)
-            : (data, null);
+        var (train, validation, missing) = SplitRows(data, settings);
         var scaleKind = settings.Scale ?? (spec.Kind == ModelKind.Formula ? ScalerKind.None : ScalerKind.Standard);
         if (spec.Kind == ModelKind.Formula && scaleKind != ScalerKind.None)
             Errors.Argument("formula models fit the data in its own units (--scale none): scaling would change what the formula's parameters mean.");
@@ -208,8 +206,34 @@ public static class Fitting
             TrainRows = train,
             ValidationRows = validation,
             Scaler = scaler,
+            Missing = missing,
             Warnings = FitChecks.TaskWarnings(data, spec).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The seeded validation split, then missing features filled from the training rows alone,
+    /// so that, as for the scaler, no validation row shapes what the model is trained on.
+    /// </summary>
+    private static (Dataset Train, Dataset? Validation, MissingFill? Missing) SplitRows(Dataset data, FitSettings settings)
+    {
+        // A formula reads its target (the left side) from feature columns; it is a target all the
+        // same, never made up: a row missing it is left out, and the fill has no value for it.
+        string[] formulaTargets = settings.Model.Kind == ModelKind.Formula && data.MissingPolicy != MissingValues.Error
+            ? [.. (Formula.Parse(settings.Model.Formula!).Target?.Variables() ?? []).Where(data.FeatureNames.Contains)]
+            : [];
+        if (formulaTargets.Length > 0 && data.MissingCells > 0)
+        {
+            var columns = formulaTargets.Select(data.Column).ToArray();
+            data = data.Subset([.. Enumerable.Range(0, data.Count).Where(i => columns.All(c => !double.IsNaN(c[i])))]);
+        }
+        var (train, validation) = settings.ValidationFraction > 0
+            ? data.Split(settings.ValidationFraction, settings.Training.Seed)
+            : (data, null);
+        if (data.MissingPolicy == MissingValues.Error) return (train, validation, null);
+        var fill = MissingFill.Fit(train, data.MissingPolicy);
+        foreach (var target in formulaTargets) fill.Fill?.Remove(target);
+        return (train.FillMissing(fill), validation?.FillMissing(fill), fill);
     }
 
     private static string TaskReason(Dataset data)
@@ -279,7 +303,7 @@ public static class Fitting
         var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);
         var validationMetrics = prepared.Validation is null ? null : Evaluate(prepared.Model, loss, prepared.Validation);
         var file = Describe(prepared.Model, settings.Model, settings.Activation, loss, prepared.Features, prepared.Targets, null, null,
-            Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord() };
+            Precision.Float64, validationMetrics ?? trainMetrics) with { Statistics = report.ToRecord(), Missing = plan.Missing };
         return new FitOutcome(file, result, TaskKind.Regression, loss, prepared.TrainRows, prepared.ValidationRows,
             trainMetrics, validationMetrics, model.ParameterCount, report) { Plan = plan, Warnings = plan.Warnings };
     }

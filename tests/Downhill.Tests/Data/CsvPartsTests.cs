@@ -131,7 +131,7 @@ public class CsvPartsTests
         text.Append("z,oops\n");
         var options = new DataOptions { Id = "id" };
         foreach (int threads in new[] { 1, 3 })
-            Assert.Equal("data.csv line 303, column \"x\": \"oops\" is not a number (every column other than the target is a feature by default; choose the features, or make a text column the id).",
+            Assert.Equal("data.csv line 303, column \"x\": \"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (--id x) or leave it out (--exclude x), or choose the features).",
                 ErrorOf(text.ToString(), options, threads));
     }
 
@@ -148,9 +148,8 @@ public class CsvPartsTests
     }
 
     [Theory]
-    [InlineData("oops", "\"oops\" is not a number (every column other than the target is a feature by default; choose the features, or make a text column the id).")]
-    [InlineData("", "the value is empty; every feature needs a number (fill it in or drop the row).")]
-    [InlineData("NaN", "\"NaN\" is not a finite number; remove the row or fill in a value.")]
+    [InlineData("oops", "\"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (--id b) or leave it out (--exclude b), or choose the features).")]
+    [InlineData("inf", "\"inf\" is not a finite number; remove the row or fill in a value.")]
     public void A_bad_value_deep_in_the_second_half_names_its_line(string bad, string what)
     {
         var (text, _, _) = Numbers(600, seed: 5);
@@ -218,13 +217,13 @@ public class CsvPartsTests
     }
 
     [Fact]
-    public void An_empty_class_label_late_in_the_file_is_an_error_on_its_line()
+    public void An_empty_class_label_late_in_the_file_is_a_missing_cell_on_its_line()
     {
         var text = new StringBuilder("x,kind\n");
         for (int i = 0; i < 300; i++) text.Append(CultureInfo.InvariantCulture, $"{i},{(i == 250 ? " " : "a" + i % 2)}\n");
         var options = new DataOptions { Targets = ["kind"], TargetKind = TargetKind.Classification };
         foreach (int threads in new[] { 1, 3 })
-            Assert.Equal("data.csv line 252, column \"kind\": the class label is empty; give every row a class.", ErrorOf(text.ToString(), options, threads));
+            Assert.StartsWith("data.csv: 1 cell is missing (empty, or NA, N/A, NaN, null, ? or -), at line 252 column \"kind\".", ErrorOf(text.ToString(), options, threads));
     }
 
     [Fact]

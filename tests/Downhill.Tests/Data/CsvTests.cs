@@ -100,7 +100,7 @@ public class CsvTests
     public void Line_numbers_count_line_breaks_inside_quotes()
     {
         var message = ErrorOf("id,x\n\"two\nlines\",1\nz,oops\n", new DataOptions { Id = "id" });
-        Assert.Equal("data.csv line 4, column \"x\": \"oops\" is not a number (features must be numbers).", message.Replace("every column other than the target is a feature by default; choose the features, or make a text column the id", "features must be numbers"));
+        Assert.Equal("data.csv line 4, column \"x\": \"oops\" is not a number (features must be numbers).", message.Replace("every column other than the target is a feature by default; make a text column the id (--id x) or leave it out (--exclude x), or choose the features", "features must be numbers"));
     }
 
     [Fact]
@@ -213,14 +213,14 @@ public class CsvTests
     [Fact]
     public void Non_numeric_cell_names_file_line_column_and_value()
     {
-        Assert.Equal("data.csv line 3, column \"price\": \"abc\" is not a number (every column other than the target is a feature by default; choose the features, or make a text column the id).",
+        Assert.Equal("data.csv line 3, column \"price\": \"abc\" is not a number (every column other than the target is a feature by default; make a text column the id (--id price) or leave it out (--exclude price), or choose the features).",
             ErrorOf("x,price\n1,2\n3,abc\n"));
         Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point).",
-            ErrorOf("x;price\n1;12,5\n"));
+            ErrorOf("x,price\n1,\"12,5\"\n"));
+        Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point, or read a file that writes decimals with ',' with --decimal ,).",
+            ErrorOf("x;price\n1;12,5\n", new DataOptions { DecimalSeparator = '.' }));
         Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax).",
             ErrorOf("x,y\n1,big\n", new DataOptions { Targets = ["y"], TargetKind = TargetKind.Regression }));
-        Assert.Equal("data.csv line 2, column \"x\": the value is empty; every feature needs a number (fill it in or drop the row).",
-            ErrorOf("x,y\n,1\n"));
     }
 
     [Fact]
@@ -231,7 +231,6 @@ public class CsvTests
     }
 
     [Theory]
-    [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("-inf")]
     [InlineData("1e999")]
