@@ -22,9 +22,19 @@ internal static class Cli
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         // Redirected output goes to files and pipes, where wrapping tables at 80 columns only hurts.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+        // Messages are English whatever the machine's language: System.CommandLine and .NET
+        // would otherwise mix translated fragments into Downhill's sentences.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+        var parsed = root.Parse(args);
+        // --help clears parse errors (help for 'fit --lr' still shows); everything else reports them.
+        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        {
+            foreach (var line in ParseErrors.Describe(parsed)) Console.Error.WriteLine($"error: {line}");
+            return ExitCodes.BadInput;
+        }
         try
         {
-            return root.Parse(args).Invoke(config);
+            return parsed.Invoke(config);
         }
         catch (FormulaException e)
         {
