@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Downhill.Data;
 using Downhill.Formulas;
 
 namespace Downhill.Cli;
@@ -50,6 +51,20 @@ internal static class Cli
             Console.Error.WriteLine($"error: {Plain(e)}");
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>The name '-' gives for standard input, in messages and reports.</summary>
+    public const string StandardInputName = "standard input";
+
+    /// <summary>
+    /// A CSV file, a built-in set, or '-' for standard input (the Unix convention; a file named
+    /// '-' is './-'). Standard input is read to its end before parsing, as a pipe can be read only once.
+    /// </summary>
+    public static Dataset LoadData(string pathOrName, DataOptions options)
+    {
+        if (pathOrName != "-") return DataSource.Load(pathOrName, options);
+        using var stdin = Console.OpenStandardInput();
+        return Csv.Read(stdin, StandardInputName, options);
     }
 
     /// <summary>The --size option every verb that draws shares.</summary>

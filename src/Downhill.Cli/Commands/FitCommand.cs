@@ -54,7 +54,7 @@ internal static class FitCommand
             string dataPath = r.GetValue(data.Data)!;
             Cli.CheckOutputPath(outPath, "--out", dataPath, r.GetValue(test));
             Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));
-            if (r.GetValue(test) is { } testFile && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
+            if (r.GetValue(test) is { } testFile && testFile != "-" && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
                 throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
             Cli.CheckPicturePath(r.GetValue(plot), "--plot");
@@ -142,7 +142,7 @@ internal static class FitCommand
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
-                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
+                var testData = Cli.LoadData(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter));
                 var metrics = predictor.Evaluate(testData);
                 (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }

@@ -29,7 +29,7 @@ internal static class SolveCommand
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(data.Data), r.GetValue(compare));
             var options = data.Read(r) with { TargetKind = TargetKind.Regression };
-            var dataset = DataSource.Load(r.GetValue(data.Data)!, options);
+            var dataset = Cli.LoadData(r.GetValue(data.Data)!, options);
             if (dataset.TargetCount == 0)
                 throw new UsageException($"{dataset.Source}: name the column to solve for with --target (columns: {string.Join(", ", dataset.FeatureNames)}).");
             var x = dataset.Features<double>().ToArray();

@@ -49,7 +49,7 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
                 _ => TargetKind.Auto,
             },
         };
-        return DataSource.Load(r.GetValue(Data.Data)!, options);
+        return Cli.LoadData(r.GetValue(Data.Data)!, options);
     }
 
     public FitSettings Read(ParseResult r, bool optimizer = true, bool training = true) => new()

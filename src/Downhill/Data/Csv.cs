@@ -55,9 +55,10 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ReadTensors<T>(stream, name, options, Parallelism.Threads, MinPartBytes);
 
-    internal static Dataset Read(Stream stream, string name, DataOptions options, int threads, int minPartBytes)
+    /// <param name="maxArrayBytes">The longest record and the most bytes copied from a pipe (tests make it small).</param>
+    internal static Dataset Read(Stream stream, string name, DataOptions options, int threads, int minPartBytes, int maxArrayBytes = CsvParser.MaxArrayBytes)
     {
-        var (rows, featureNames, targetNames) = Parse<double>(CsvBytes.Of(stream), name, options, threads, minPartBytes);
+        var (rows, featureNames, targetNames) = Parse<double>(CsvBytes.Of(stream, name, maxArrayBytes), name, options, threads, minPartBytes, maxArrayBytes);
         int n = rows.Count;
         string[]? ids = rows.Ids.Length == 0 ? null : Exact(rows.Ids, n);
         if (rows.ClassNames is null)
@@ -72,7 +73,7 @@ public static class Csv
     internal static (Tensor<T> Features, Tensor<T>? Targets) ReadTensors<T>(Stream stream, string name, DataOptions options, int threads, int minPartBytes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (rows, featureNames, targetNames) = Parse<T>(CsvBytes.Of(stream), name, options, threads, minPartBytes);
+        var (rows, featureNames, targetNames) = Parse<T>(CsvBytes.Of(stream, name), name, options, threads, minPartBytes, CsvParser.MaxArrayBytes);
         int n = rows.Count;
         var features = Tensor<T>.Wrap(Exact(rows.Values, n * featureNames.Length), n, featureNames.Length);
         if (rows.ClassNames is { } classes)
@@ -97,14 +98,14 @@ public static class Csv
     private static TItem[] Exact<TItem>(TItem[] array, int length) => array.Length == length ? array : array[..length];
 
     private static (CsvRows<T> Rows, string[] FeatureNames, string[] TargetNames) Parse<T>(
-        CsvBytes bytes, string name, DataOptions options, int threads, int minPartBytes)
+        CsvBytes bytes, string name, DataOptions options, int threads, int minPartBytes, int maxRecordBytes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scan = CsvScan.Run(bytes, threads, minPartBytes);
         var classColumns = new HashSet<int>();
         while (true)
         {
-            var header = new CsvParser<T>(bytes, name, options, classColumns);
+            var header = new CsvParser<T>(bytes, name, options, classColumns, maxRecordBytes);
             header.ReadHeader();
             var (rows, parts) = Plan(header, scan, bytes.Length);
             if (ParseParts(parts) is int textColumn)

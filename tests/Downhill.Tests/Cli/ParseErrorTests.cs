@@ -25,7 +25,7 @@ public class ParseErrorTests
         { ["fit", "line", "extra"],
             "error: unexpected argument 'extra': 'downhill fit' takes DATA; quote a value that holds spaces, and put a value right after its option. See 'downhill fit --help'." },
         { ["predict", "m.json"],
-            "error: 'downhill predict' needs DATA, a CSV file with the model's feature columns, or a built-in data set. See 'downhill predict --help'." },
+            "error: 'downhill predict' needs DATA, a CSV file with the model's feature columns, a built-in data set, or - for standard input. See 'downhill predict --help'." },
         { [], "error: 'downhill' needs a command: demo, fit, predict, evaluate, minimize, solve, surface, sweep, gradcheck. See 'downhill --help'." },
     };
 
