@@ -21,7 +21,12 @@ internal static class FitCommand
     {
         var shared = new FitSettingsReader("adam");
         var (data, training) = (shared.Data, shared.Training);
-        var output = new Option<string>("--out") { Description = "Where to save the model (JSON).", DefaultValueFactory = _ => "model.json" };
+        var output = new Option<string>("--out")
+        {
+            Description = "Where to save the model (JSON); an existing file there is replaced. Without --out the model goes to model.json, " +
+                "but never over an existing model.json: name it with --out model.json to replace it.",
+            DefaultValueFactory = _ => "model.json",
+        };
         var history = new Option<string?>("--history") { Description = "Write per-epoch history CSV: epoch, train_loss, validation loss and metrics, lr, seconds." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint after every epoch (atomic), to continue later with --resume." };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint written by --checkpoint (same data and options; --epochs is the total)." };
@@ -53,6 +58,10 @@ internal static class FitCommand
             string outPath = r.GetValue(output)!;
             string dataPath = r.GetValue(data.Data)!;
             Cli.CheckOutputPath(outPath, "--out", dataPath, r.GetValue(test));
+            // A second 'fit' in the same folder would otherwise destroy the first model without a word.
+            if (r.GetResult(output) is null or { Implicit: true } && File.Exists(outPath))
+                throw new UsageException($"{Path.GetFullPath(outPath)} already exists, and fit without --out does not replace it; " +
+                    $"add --out {outPath} to replace it, or --out with another name (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));
             if (r.GetValue(test) is { } testFile && testFile != "-" && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
                 throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
@@ -105,30 +114,35 @@ internal static class FitCommand
             }
             finally { Console.CancelKeyPress -= onCancel; }
 
-            if (r.GetValue(history) is { } historyPath) WriteHistory(historyPath, outcome.Result.History);
+            // Each output after training is written on its own: one that fails is reported, the others still land.
+            bool allWritten = true;
+            if (r.GetValue(history) is { } historyPath) allWritten &= Cli.TryWrite("--history", historyPath, () => WriteHistory(historyPath, outcome.Result.History));
             if (isJson) Console.WriteLine(FitJson.Write(outcome));
             else Summarize(outcome);
             if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
             if (r.GetValue(trace) is { } tracePath)
-            {
-                outcome.Trace!.Save(tracePath);
-                info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
-            }
+                allWritten &= Cli.TryWrite("--trace", tracePath, () =>
+                {
+                    outcome.Trace!.Save(tracePath);
+                    info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
+                });
             if (r.GetValue(plot) is { } plotPath)
             {
                 if (outcome.Result.History.Count == 0)
                     Console.Error.WriteLine($"{plotPath} was not drawn: no epoch finished.");
                 else
-                {
-                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
-                    info.WriteLine($"loss curves drawn in {plotPath}");
-                }
+                    allWritten &= Cli.TryWrite("--plot", plotPath, () =>
+                    {
+                        TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
+                        info.WriteLine($"loss curves drawn in {plotPath}");
+                    });
             }
             if (reportPath is not null)
-            {
-                FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
-                info.WriteLine($"report written to {reportPath}");
-            }
+                allWritten &= Cli.TryWrite("--report", reportPath, () =>
+                {
+                    FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
+                    info.WriteLine($"report written to {reportPath}");
+                });
             if (outcome.Result.Divergence is { } d)
             {
                 Console.Error.WriteLine($"error: {d.Describe()}");
@@ -137,8 +151,9 @@ internal static class FitCommand
                     : $"{outPath} was not written; the last good epoch is in the checkpoint {settings.CheckpointPath}.");
                 return ExitCodes.Diverged;
             }
-            outcome.Model.Save(outPath);
-            if (!isJson) Console.WriteLine($"model saved to {outPath}");
+            bool saved = Cli.SaveModel(outcome.Model, outPath, "--out");
+            allWritten &= saved;
+            if (saved && !isJson) Console.WriteLine($"model saved to {outPath}");
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
@@ -146,7 +161,7 @@ internal static class FitCommand
                 var metrics = predictor.Evaluate(testData);
                 (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }
-            return ExitCodes.Success;
+            return allWritten ? ExitCodes.Success : ExitCodes.BadInput;
         });
         return command;
     }

@@ -1,0 +1,101 @@
+using Downhill.Models;
+
+namespace Downhill.Tests.Cli;
+
+/// <summary>Outputs are checked before training, and a trained model is not lost to a failed write.</summary>
+public class OutputFileTests
+{
+    private readonly string dir = CliProcess.TempFolder();
+
+    /// <summary>A folder this process cannot create files in, found by trying; null where there is none (root on a system without /sys).</summary>
+    private string? UnwritableFolder()
+    {
+        var readOnly = Path.Combine(dir, "read-only");
+        Directory.CreateDirectory(readOnly);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        // Root ignores the mode bits; /sys takes no new files even from root.
+        foreach (var candidate in new[] { readOnly, "/sys" })
+        {
+            if (!Directory.Exists(candidate)) continue;
+            try
+            {
+                File.WriteAllText(Path.Combine(candidate, "probe.txt"), "");
+                File.Delete(Path.Combine(candidate, "probe.txt"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return candidate; }
+        }
+        return null;
+    }
+
+    [Theory]
+    [InlineData("--history", "h.csv")]
+    [InlineData("--checkpoint", "ck.json")]
+    [InlineData("--plot", "curves.png")]
+    [InlineData("--out", "m.json")]
+    public void AnUnwritableOutputFolderIsReportedBeforeTraining(string option, string name)
+    {
+        if (UnwritableFolder() is not { } folder) return;
+        string path = Path.Combine(folder, name);
+        string[] args = option == "--out" ? [option, path] : ["--out", "m.json", option, path];
+        var (code, stdout, stderr) = CliProcess.Run(dir, ["fit", "line", "--target", "y", "--epochs", "1", .. args]);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout); // no "data: ..." line: nothing was read or trained
+        Assert.Equal($"error: {option} {path}: cannot write in folder {folder} (permission denied); choose a folder you can write to (checked before any work, so nothing is lost).", stderr.Trim());
+    }
+
+    [Fact]
+    public void AnOutputPathThatIsAFolderIsReportedBeforeTraining()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "runs"));
+        var (code, stdout, stderr) = CliProcess.Run(dir, "solve", "line", "--target", "y", "--out", "runs");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("error: --out runs is a folder; give the name of a file to write (in it, or elsewhere).", stderr.Trim());
+    }
+
+    [Fact]
+    public void FitWithoutOutNeverReplacesAModelJsonAndOutModelJsonDoes()
+    {
+        string model = Path.Combine(dir, "model.json");
+        File.WriteAllText(model, "an earlier model");
+        var refused = CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "1");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("", refused.Stdout);
+        Assert.Equal($"error: {model} already exists, and fit without --out does not replace it; add --out model.json to replace it, " +
+            "or --out with another name (checked before training, so no time is lost).", refused.Stderr.Trim());
+        Assert.Equal("an earlier model", File.ReadAllText(model));
+
+        var replaced = CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "1", "--out", "model.json");
+        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
+        Assert.Equal("linear", ModelFile.Load(model).Kind);
+    }
+
+    [Fact]
+    public void FitWithoutOutWritesModelJsonWhenThereIsNone()
+    {
+        var (code, stdout, stderr) = CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("model saved to model.json", stdout);
+        Assert.Equal("linear", ModelFile.Load(Path.Combine(dir, "model.json")).Kind);
+    }
+
+    [Fact]
+    public void AModelThatCannotBeWrittenWhereAskedIsSavedToTheTempFolder()
+    {
+        // A folder created at the model's path after the checks stands for a disk that filled up during training.
+        string blocked = Path.Combine(dir, "m.json");
+        Directory.CreateDirectory(blocked);
+        var model = new ModelFile
+        {
+            Task = "regression", Kind = "linear", Loss = "mse", Precision = "float64", Features = ["x"], Targets = ["y"],
+            Parameters = [new ParameterRecord("weight", [1, 1], [2.0]), new ParameterRecord("bias", [1], [30.0])],
+        };
+        string rescue = Path.Combine(Path.GetTempPath(), $"downhill-model.{Environment.ProcessId}.json");
+        File.Delete(rescue);
+
+        Assert.False(Downhill.Cli.Cli.SaveModel(model, blocked, "--out"));
+
+        Assert.Equal(model.ToJson(), File.ReadAllText(rescue));
+        File.Delete(rescue);
+    }
+}
