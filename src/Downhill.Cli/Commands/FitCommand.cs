@@ -112,6 +112,12 @@ internal static class FitCommand
                     ? Fitting.Fit(dataset, settings, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
                     : new Progress(isQuiet, trainingOptions.Epochs).Run(cb => Fitting.Fit(dataset, settings, cb, cancel.Token));
             }
+            // During training only the per-epoch checkpoint touches the disk; the one before the failed write is intact.
+            catch (Exception e) when (settings.CheckpointPath is { } ck && e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--checkpoint {ck} could not be written: {Cli.Reason(e)}; training stopped. " +
+                    (File.Exists(ck) ? $"The last checkpoint written is intact: make room and continue with --resume {ck}." : "No checkpoint had been written yet."));
+            }
             finally { Console.CancelKeyPress -= onCancel; }
 
             // Each output after training is written on its own: one that fails is reported, the others still land.

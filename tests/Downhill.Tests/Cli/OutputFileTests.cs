@@ -79,6 +79,33 @@ public class OutputFileTests
         Assert.Equal("linear", ModelFile.Load(Path.Combine(dir, "model.json")).Kind);
     }
 
+    // A file name of 250 characters passes the checks (the folder takes files), but the atomic
+    // write's temp file ".NAME.PID.tmp" is longer than the 255 a name may have: a write that
+    // fails only when it happens, as on a full disk.
+    private static readonly string LongName = new string('m', 245) + ".json";
+
+    [Fact]
+    public void AModelThatCannotBeWrittenAfterTrainingIsRescuedToTheTempFolder()
+    {
+        var (code, _, stderr) = CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "3", "--quiet", "--out", LongName, "--history", "h.csv");
+        Assert.Equal(1, code);
+        var lines = stderr.Trim().Split('\n');
+        Assert.StartsWith($"error: --out {LongName} could not be written: ", lines[0]);
+        var rescued = System.Text.RegularExpressions.Regex.Match(lines[1], "^the trained model was saved to (.+) instead; move it where it belongs.$");
+        Assert.True(rescued.Success, stderr);
+        Assert.Equal(["x"], ModelFile.Load(rescued.Groups[1].Value).Features);
+        File.Delete(rescued.Groups[1].Value);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "h.csv")).Length); // the other outputs were written: header and 3 epochs
+    }
+
+    [Fact]
+    public void ACheckpointThatCannotBeWrittenStopsTrainingWithTheWayToContinue()
+    {
+        var (code, _, stderr) = CliProcess.Run(dir, "fit", "line", "--target", "y", "--epochs", "3", "--quiet", "--out", "m.json", "--checkpoint", LongName);
+        Assert.Equal(1, code);
+        Assert.Matches($"^error: --checkpoint {LongName} could not be written: .+; training stopped. No checkpoint had been written yet.$", stderr.Trim());
+    }
+
     [Fact]
     public void AModelThatCannotBeWrittenWhereAskedIsSavedToTheTempFolder()
     {
