@@ -29,9 +29,9 @@ internal static class Cli
         System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
         var parsed = root.Parse(args);
         // --help clears parse errors (help for 'fit --lr' still shows); everything else reports them.
-        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        if (parsed.Action is not { ClearsParseErrors: true } && ParseErrors.Describe(parsed) is { Count: > 0 } errors)
         {
-            foreach (var line in ParseErrors.Describe(parsed)) Console.Error.WriteLine($"error: {line}");
+            foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
             return ExitCodes.BadInput;
         }
         try

@@ -43,6 +43,12 @@ internal static class ParseErrors
             };
             if (!lines.Contains(line)) lines.Add(line);
         }
+        // System.CommandLine reads "--lr 1,5" as 15 (thousands separators are allowed), a silent
+        // hundredfold error for anyone who writes a decimal comma: numbers are checked again here.
+        for (SymbolResult? r = result.CommandResult; r is CommandResult c; r = c.Parent)
+            foreach (var child in c.Children)
+                if (child is OptionResult { Implicit: false } o && Values(o.Option.Name, o.Tokens, o.Option.ValueType, o.Option.Arity) is { } line && !lines.Contains(line))
+                    lines.Add(line);
         if (lines.Count > 0) lines[^1] = lines[^1].TrimEnd('.') + (lines[^1].EndsWith('?') ? " " : ". ") + $"See '{Path(command)} --help'.";
         return lines;
     }
@@ -57,7 +63,9 @@ internal static class ParseErrors
     {
         var option = result.Option;
         if (result.Tokens.Count == 0)
-            return option.Arity.MinimumNumberOfValues > 0 ? $"{option.Name} needs a value ({Expected(option.ValueType)})" : null;
+            return option.Arity.MinimumNumberOfValues == 0 ? null
+                : Expected(option.ValueType) is { } expected ? $"{option.Name} needs a value ({expected})"
+                : $"{option.Name} needs a value: {Lower(option.Description)}";
         return Values(option.Name, result.Tokens, option.ValueType, option.Arity);
     }
 
@@ -139,11 +147,11 @@ internal static class ParseErrors
         _ => "valid",
     };
 
-    private static string Expected(Type type) => Plain(type) switch
+    private static string? Expected(Type type) => Plain(type) switch
     {
         var t when t == typeof(double) => "expected a number such as 0.01 or 1e-3, with '.' as the decimal point",
         var t when t == typeof(int) => $"expected a whole number such as 10, from {int.MinValue:N0} to {int.MaxValue:N0}",
         var t when t == typeof(bool) => "expected true or false, or the option alone for true",
-        _ => "expected a value",
+        _ => null,
     };
 }

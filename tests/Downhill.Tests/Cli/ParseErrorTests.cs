@@ -16,6 +16,13 @@ public class ParseErrorTests
             "error: --epochs: 99999999999 is out of range (expected a whole number such as 10, from -2,147,483,648 to 2,147,483,647). See 'downhill fit --help'." },
         { ["fit", "line", "--lr"],
             "error: --lr needs a value (expected a number such as 0.01 or 1e-3, with '.' as the decimal point). See 'downhill fit --help'." },
+        // System.CommandLine alone read these as 15 and 1 (a thousands separator): a decimal comma must not train at 100x the rate.
+        { ["demo", "--lr", "1,5"],
+            "error: --lr: \"1,5\" is not a number (expected a number such as 0.01 or 1e-3, with '.' as the decimal point). See 'downhill demo --help'." },
+        { ["fit", "line", "--lr", "0,01"],
+            "error: --lr: \"0,01\" is not a number (expected a number such as 0.01 or 1e-3, with '.' as the decimal point). See 'downhill fit --help'." },
+        { ["fit", "line", "--target"],
+            "error: --target needs a value: the column to learn (repeat or comma-separate for several outputs). A text column is a class label. Built-in sets know theirs. See 'downhill fit --help'." },
         { ["fit", "line", "--lr", "1", "--lr", "2"], "error: --lr is given 2 times (\"1\", \"2\"); give it once. See 'downhill fit --help'." },
         // The unknown option's value is not reported as a second mistake.
         { ["fit", "line", "--epoch", "5"], "error: 'downhill fit' has no option '--epoch'; did you mean '--epochs'? See 'downhill fit --help'." },
