@@ -63,6 +63,8 @@ internal static class FitCommand
                 throw new UsageException($"{Path.GetFullPath(outPath)} already exists, and fit without --out does not replace it; " +
                     $"add --out {outPath} to replace it, or --out with another name (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));
+            if (dataPath == "-" && r.GetValue(test) == "-")
+                throw new UsageException("DATA and --test are both - (standard input), which can be read only once; save one of them to a file.");
             if (r.GetValue(test) is { } testFile && testFile != "-" && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
                 throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");

@@ -43,6 +43,31 @@ public class OutputFileTests
         Assert.Equal($"error: {option} {path}: cannot write in folder {folder} (permission denied); choose a folder you can write to (checked before any work, so nothing is lost).", stderr.Trim());
     }
 
+    [Theory]
+    [InlineData("--out", "solve", "line", "--target", "y")]
+    [InlineData("--out", "surface", "line", "--target", "y", "--model", "y = m*x + b", "--grid", "m=1:2:1", "--grid", "b=0:1:1")]
+    [InlineData("--out", "sweep", "line", "--target", "y", "--lr", "0.1", "--epochs", "1")]
+    [InlineData("--trace", "minimize", "x^2", "--start", "x=1")]
+    public void EveryCommandChecksItsOutputFolderFirst(string option, params string[] command)
+    {
+        if (UnwritableFolder() is not { } folder) return;
+        string path = Path.Combine(folder, "out.csv");
+        var (code, stdout, stderr) = CliProcess.Run(dir, [.. command, option, path]);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: {option} {path}: cannot write in folder {folder} (permission denied); choose a folder you can write to (checked before any work, so nothing is lost).", stderr.Trim());
+    }
+
+    [Fact]
+    public void TheDemoChecksItsPictureFolderFirst()
+    {
+        if (UnwritableFolder() is not { } folder) return;
+        var (code, stdout, stderr) = CliProcess.Run(dir, "demo", "--pictures", folder);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: --pictures {folder}: cannot write in folder {folder} (permission denied); choose a folder you can write to (checked before any work, so nothing is lost).", stderr.Trim());
+    }
+
     [Fact]
     public void AnOutputPathThatIsAFolderIsReportedBeforeTraining()
     {

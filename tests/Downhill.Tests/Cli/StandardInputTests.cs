@@ -35,6 +35,15 @@ public class StandardInputTests
     }
 
     [Fact]
+    public void StandardInputServesOneInputOnly()
+    {
+        var (code, stdout, stderr) = CliProcess.RunWithInput(dir, Line, "fit", "-", "--target", "y", "--test", "-", "--out", "m.json");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("error: DATA and --test are both - (standard input), which can be read only once; save one of them to a file.", stderr.Trim());
+    }
+
+    [Fact]
     public void EmptyStandardInputIsNamed()
     {
         var (code, _, stderr) = CliProcess.RunWithInput(dir, "", "solve", "-", "--target", "y");
