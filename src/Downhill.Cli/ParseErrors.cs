@@ -43,8 +43,8 @@ internal static class ParseErrors
             };
             if (!lines.Contains(line)) lines.Add(line);
         }
-        // System.CommandLine reads "--lr 1,5" as 15 (thousands separators are allowed), a silent
-        // hundredfold error for anyone who writes a decimal comma: numbers are checked again here.
+        // System.CommandLine reads "--lr 1,5" as 15 and "0,01" as 1 (it allows thousands separators):
+        // a silent 10x or 100x for anyone who writes a decimal comma. Numbers are checked again here.
         for (SymbolResult? r = result.CommandResult; r is CommandResult c; r = c.Parent)
             foreach (var child in c.Children)
                 if (child is OptionResult { Implicit: false } o && Values(o.Option.Name, o.Tokens, o.Option.ValueType, o.Option.Arity) is { } line && !lines.Contains(line))
