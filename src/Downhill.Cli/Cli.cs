@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Downhill.Data;
 using Downhill.Formulas;
+using Downhill.Models;
 
 namespace Downhill.Cli;
 
@@ -22,9 +24,19 @@ internal static class Cli
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         // Redirected output goes to files and pipes, where wrapping tables at 80 columns only hurts.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+        // Messages are English whatever the machine's language: System.CommandLine and .NET
+        // would otherwise mix translated fragments into Downhill's sentences.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+        var parsed = root.Parse(args);
+        // --help clears parse errors (help for 'fit --lr' still shows); everything else reports them.
+        if (parsed.Action is not { ClearsParseErrors: true } && ParseErrors.Describe(parsed) is { Count: > 0 } errors)
+        {
+            foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
+            return ExitCodes.BadInput;
+        }
         try
         {
-            return root.Parse(args).Invoke(config);
+            return parsed.Invoke(config);
         }
         catch (FormulaException e)
         {
@@ -40,6 +52,20 @@ internal static class Cli
             Console.Error.WriteLine($"error: {Plain(e)}");
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>The name '-' gives for standard input, in messages and reports.</summary>
+    public const string StandardInputName = "standard input";
+
+    /// <summary>
+    /// A CSV file, a built-in set, or '-' for standard input (the Unix convention; a file named
+    /// '-' is './-'). Standard input is read to its end before parsing, as a pipe can be read only once.
+    /// </summary>
+    public static Dataset LoadData(string pathOrName, DataOptions options)
+    {
+        if (pathOrName != "-") return DataSource.Load(pathOrName, options);
+        using var stdin = Console.OpenStandardInput();
+        return Csv.Read(stdin, StandardInputName, options);
     }
 
     /// <summary>The --size option every verb that draws shares.</summary>
@@ -61,8 +87,9 @@ internal static class Cli
         "downhill " + string.Join(" ", args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_.,:=/+".Contains(c)) ? a : $"\"{a.Replace("\"", "\\\"")}\""));
 
     /// <summary>
-    /// Fails early, before any work, when an output file's folder does not exist, or when the
-    /// output would overwrite one of the command's inputs.
+    /// Fails early, before any work, when an output file cannot be written: its folder does not
+    /// exist or does not take new files, the path is a folder, or the output would overwrite one
+    /// of the command's inputs. A full disk shows only at the end: see <see cref="TryWrite"/>.
     /// </summary>
     public static void CheckOutputPath(string? path, string option, params string?[] inputs)
     {
@@ -71,10 +98,77 @@ internal static class Cli
                 if (input is not null && File.Exists(input) && Path.GetFullPath(input) == Path.GetFullPath(path))
                     throw new UsageException($"{option} {path} is also an input of this command; writing there would destroy it. Choose another output path.");
         if (string.IsNullOrEmpty(path)) return;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))
             throw new UsageException($"{option} {path}: folder {dir} does not exist (create it first or choose another path).");
+        if (Directory.Exists(full))
+            throw new UsageException($"{option} {path} is a folder; give the name of a file to write (in it, or elsewhere).");
+        CheckFolderWritable(dir, $"{option} {path}");
     }
+
+    /// <summary>
+    /// Creates and deletes a file in <paramref name="dir"/>: the one sure test that the folder
+    /// takes new files (permissions, read-only mounts, ACLs). <paramref name="what"/> starts the message.
+    /// </summary>
+    public static void CheckFolderWritable(string dir, string what)
+    {
+        var probe = Path.Combine(dir, $".downhill-probe.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what}: cannot write in folder {dir} ({Reason(e)}); choose a folder you can write to (checked before any work, so nothing is lost).");
+        }
+    }
+
+    /// <summary>
+    /// Writes one output once the work is done. When it fails (a full disk, a folder removed
+    /// meanwhile) the error names the option and the path, and the caller writes its other outputs.
+    /// </summary>
+    public static bool TryWrite(string option, string path, Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataException)
+        {
+            Console.Error.WriteLine($"error: {option} {path} could not be written: {Reason(e)}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Saves a trained model to <paramref name="path"/>; when that fails, to the temp folder
+    /// instead, and when that fails too, prints it on stderr: training is not thrown away for a
+    /// full disk. False when the model is not at <paramref name="path"/>.
+    /// </summary>
+    public static bool SaveModel(ModelFile model, string path, string option)
+    {
+        if (TryWrite(option, path, () => model.Save(path))) return true;
+        var rescue = Path.Combine(Path.GetTempPath(), $"downhill-model.{Environment.ProcessId}.json");
+        if (TryWrite("the rescue copy", rescue, () => model.Save(rescue)))
+            Console.Error.WriteLine($"the trained model was saved to {rescue} instead; move it where it belongs.");
+        else
+        {
+            Console.Error.WriteLine("the trained model follows; save it as a .json file to use it:");
+            Console.Error.WriteLine(model.ToJson());
+        }
+        return false;
+    }
+
+    /// <summary>Why a file operation failed, without the path .NET repeats in its message.</summary>
+    internal static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        // .NET appends " : '/the/path'" to errors from the system; the caller names the path already.
+        IOException when e.Message.IndexOf(" : '", StringComparison.Ordinal) is > 0 and int at => e.Message[..at],
+        _ => e.Message,
+    };
 
     /// <summary>
     /// The library's sentence without what .NET appends to argument exceptions

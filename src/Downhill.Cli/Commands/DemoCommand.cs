@@ -42,6 +42,7 @@ internal static class DemoCommand
             string? folder = r.GetValue(noPictures) ? null : r.GetValue(pictures)!;
             if (folder is not null && !Directory.Exists(folder))
                 throw new UsageException($"--pictures {folder}: folder {Path.GetFullPath(folder)} does not exist (create it first, or add --no-pictures).");
+            if (folder is not null) Cli.CheckFolderWritable(Path.GetFullPath(folder), $"--pictures {folder}");
             return Run(r.GetValue(epochs), r.GetValue(lr), folder, ImageSize.Parse(r.GetValue(size)!));
         });
         return command;

@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var modelPath = new Argument<string>("MODEL") { Description = "A model file written by 'downhill fit' or 'downhill solve'." };
-        var dataPath = new Argument<string>("DATA") { Description = "Labelled data: a CSV with the model's feature and target columns, or a built-in set." };
+        var dataPath = new Argument<string>("DATA") { Description = "Labelled data: a CSV with the model's feature and target columns, a built-in set, or - for standard input." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object whose keys are the metric names." };
         var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
         var decimalSeparator = DataOptionSet.DecimalOption();
@@ -24,7 +24,7 @@ internal static class EvaluateCommand
         command.SetAction(r =>
         {
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
-            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: true, delimiter: Parse.Delimiter(r.GetValue(delimiter)))
+            var data = Cli.LoadData(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: true, delimiter: Parse.Delimiter(r.GetValue(delimiter)))
                 with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
             DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             var metrics = predictor.Evaluate(data);

@@ -21,7 +21,12 @@ internal static class FitCommand
     {
         var shared = new FitSettingsReader("adam");
         var (data, training) = (shared.Data, shared.Training);
-        var output = new Option<string>("--out") { Description = "Where to save the model (JSON).", DefaultValueFactory = _ => "model.json" };
+        var output = new Option<string>("--out")
+        {
+            Description = "Where to save the model (JSON); an existing file there is replaced. Without --out the model goes to model.json, " +
+                "but never over an existing model.json: name it with --out model.json to replace it.",
+            DefaultValueFactory = _ => "model.json",
+        };
         var history = new Option<string?>("--history") { Description = "Write per-epoch history CSV: epoch, train_loss, validation loss and metrics, lr, seconds." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint after every epoch (atomic), to continue later with --resume." };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint written by --checkpoint (same data and options; --epochs is the total)." };
@@ -57,8 +62,14 @@ internal static class FitCommand
             string outPath = r.GetValue(output)!;
             string dataPath = r.GetValue(data.Data)!;
             Cli.CheckOutputPath(outPath, "--out", dataPath, r.GetValue(test));
+            // A second 'fit' in the same folder would otherwise destroy the first model without a word.
+            if (r.GetResult(output) is null or { Implicit: true } && File.Exists(outPath))
+                throw new UsageException($"{Path.GetFullPath(outPath)} already exists, and fit without --out does not replace it; " +
+                    $"add --out {outPath} to replace it, or --out with another name (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));
-            if (r.GetValue(test) is { } testFile && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
+            if (dataPath == "-" && r.GetValue(test) == "-")
+                throw new UsageException("DATA and --test are both - (standard input), which can be read only once; save one of them to a file.");
+            if (r.GetValue(test) is { } testFile && testFile != "-" && !File.Exists(testFile) && !DataSource.BuiltInNames.Contains(testFile))
                 throw new UsageException($"--test {testFile} does not exist (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(checkpoint), "--checkpoint");
             Cli.CheckPicturePath(r.GetValue(plot), "--plot");
@@ -119,33 +130,44 @@ internal static class FitCommand
                     ? Fitting.Fit(plan, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
                     : new Progress(isQuiet, plan.Settings.Training.Epochs).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
             }
+            // During training only the per-epoch checkpoint touches the disk; the one before the failed write is intact.
+            catch (Exception e) when (settings.CheckpointPath is { } ck && e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--checkpoint {ck} could not be written: {Cli.Reason(e)}; training stopped. " +
+                    (File.Exists(ck) ? $"The last checkpoint written is intact: make room and continue with --resume {ck}." : "No checkpoint had been written yet."));
+            }
             finally { Console.CancelKeyPress -= onCancel; }
 
-            if (r.GetValue(history) is { } historyPath) WriteHistory(historyPath, outcome.Result.History);
+            // Each output after training is written on its own: one that fails is reported, the others still land.
+            bool allWritten = true;
+            if (r.GetValue(history) is { } historyPath) allWritten &= Cli.TryWrite("--history", historyPath, () => WriteHistory(historyPath, outcome.Result.History));
             if (isJson) Console.WriteLine(FitJson.Write(outcome));
             else Summarize(outcome);
             if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
             foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
             if (r.GetValue(trace) is { } tracePath)
-            {
-                outcome.Trace!.Save(tracePath);
-                info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
-            }
+                allWritten &= Cli.TryWrite("--trace", tracePath, () =>
+                {
+                    outcome.Trace!.Save(tracePath);
+                    info.WriteLine($"trace written to {tracePath} ({outcome.Trace.Points.Count} rows)");
+                });
             if (r.GetValue(plot) is { } plotPath)
             {
                 if (outcome.Result.History.Count == 0)
                     Console.Error.WriteLine($"{plotPath} was not drawn: no epoch finished.");
                 else
-                {
-                    TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
-                    info.WriteLine($"loss curves drawn in {plotPath}");
-                }
+                    allWritten &= Cli.TryWrite("--plot", plotPath, () =>
+                    {
+                        TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
+                        info.WriteLine($"loss curves drawn in {plotPath}");
+                    });
             }
             if (reportPath is not null)
-            {
-                FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
-                info.WriteLine($"report written to {reportPath}");
-            }
+                allWritten &= Cli.TryWrite("--report", reportPath, () =>
+                {
+                    FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
+                    info.WriteLine($"report written to {reportPath}");
+                });
             if (outcome.Result.Divergence is { } d)
             {
                 Console.Error.WriteLine($"error: {d.Describe()}");
@@ -154,17 +176,18 @@ internal static class FitCommand
                     : $"{outPath} was not written; the last good epoch is in the checkpoint {settings.CheckpointPath}.");
                 return ExitCodes.Diverged;
             }
-            outcome.Model.Save(outPath);
-            if (!isJson) Console.WriteLine($"model saved to {outPath}");
+            bool saved = Cli.SaveModel(outcome.Model, outPath, "--out");
+            allWritten &= saved;
+            if (saved && !isJson) Console.WriteLine($"model saved to {outPath}");
             if (r.GetValue(test) is { } testPath)
             {
                 var predictor = new Predictor(outcome.Model);
-                var testData = DataSource.Load(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter) with { DecimalSeparator = Parse.Decimal(r.GetValue(data.Decimal)) });
+                var testData = Cli.LoadData(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter) with { DecimalSeparator = Parse.Decimal(r.GetValue(data.Decimal)) });
                 DataOptionSet.ReportMissing(testData, $"the training rows' {dataset.MissingPolicy.ToString().ToLowerInvariant()}");
                 var metrics = predictor.Evaluate(testData);
                 (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }
-            return ExitCodes.Success;
+            return allWritten ? ExitCodes.Success : ExitCodes.BadInput;
         });
         return command;
     }

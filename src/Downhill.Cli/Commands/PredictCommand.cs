@@ -13,7 +13,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var modelPath = new Argument<string>("MODEL") { Description = "A model file written by 'downhill fit' or 'downhill solve'." };
-        var dataPath = new Argument<string>("DATA") { Description = "A CSV file with the model's feature columns, or a built-in data set." };
+        var dataPath = new Argument<string>("DATA") { Description = "A CSV file with the model's feature columns, a built-in data set, or - for standard input." };
         var output = new Option<string?>("--out") { Description = "Write predictions here (CSV); default: standard output." };
         var id = new Option<string?>("--id") { Description = "A column to copy into the output first, to tell rows apart." };
         var probabilities = new Option<bool>("--probabilities") { Description = "Classifiers: add one probability column per class." };
@@ -27,7 +27,7 @@ internal static class PredictCommand
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
-            var data = DataSource.Load(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter)))
+            var data = Cli.LoadData(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter)))
                 with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
             DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             if (r.GetValue(probabilities) && !predictor.IsClassifier)

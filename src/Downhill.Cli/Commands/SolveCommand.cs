@@ -29,7 +29,7 @@ internal static class SolveCommand
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(data.Data), r.GetValue(compare));
             var options = data.Read(r) with { TargetKind = TargetKind.Regression };
-            var dataset = DataSource.Load(r.GetValue(data.Data)!, options);
+            var dataset = Cli.LoadData(r.GetValue(data.Data)!, options);
             // The closed form has no validation rows: every row is a training row to fill from.
             var missing = dataset.MissingPolicy == MissingValues.Error ? null : MissingFill.Fit(dataset, dataset.MissingPolicy);
             DataOptionSet.ReportMissing(dataset, $"the {dataset.MissingPolicy.ToString().ToLowerInvariant()} of its rows");

@@ -8,7 +8,7 @@ internal sealed class DataOptionSet
 {
     public readonly Argument<string> Data = new("DATA")
     {
-        Description = "A CSV file with a header row, or a built-in data set: " + string.Join(", ", DataSource.BuiltInNames) + ".",
+        Description = "A CSV file with a header row, - for standard input, or a built-in data set: " + string.Join(", ", DataSource.BuiltInNames) + ".",
     };
     public readonly Option<string[]> Target = new("--target")
     {

@@ -49,7 +49,7 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
                 _ => TargetKind.Auto,
             },
         };
-        var data = DataSource.Load(r.GetValue(Data.Data)!, options);
+        var data = Cli.LoadData(r.GetValue(Data.Data)!, options);
         DataOptionSet.ReportMissing(data, $"the training rows' {data.MissingPolicy.ToString().ToLowerInvariant()}");
         return data;
     }

@@ -58,9 +58,10 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ReadTensors<T>(stream, name, options, Parallelism.Threads, MinPartBytes);
 
-    internal static Dataset Read(Stream stream, string name, DataOptions options, int threads, int minPartBytes)
+    /// <param name="maxArrayBytes">The longest record and the most bytes copied from a pipe (tests make it small).</param>
+    internal static Dataset Read(Stream stream, string name, DataOptions options, int threads, int minPartBytes, int maxArrayBytes = CsvParser.MaxArrayBytes)
     {
-        var (rows, featureNames, targetNames, dropped, featuresMissing) = Parse<double>(CsvBytes.Of(stream), name, options, threads, minPartBytes);
+        var (rows, featureNames, targetNames, dropped, featuresMissing) = Parse<double>(CsvBytes.Of(stream, name, maxArrayBytes), name, options, threads, minPartBytes, maxArrayBytes);
         int n = rows.Count;
         string[]? ids = rows.Ids.Length == 0 ? null : Exact(rows.Ids, n);
         var missing = new MissingState(options.Missing, dropped, featuresMissing ? CountNaN(rows.Values.AsSpan(0, n * featureNames.Length)) : 0);
@@ -78,7 +79,7 @@ public static class Csv
     {
         if (options.Missing is MissingValues.Mean or MissingValues.Median)
             Errors.Argument($"Csv.ReadTensors: MissingValues.{options.Missing} fills from the training rows, and this read knows of no split; read with Csv.Read (Fitting fills after the split), or use MissingValues.Drop.");
-        var (rows, featureNames, targetNames, _, _) = Parse<T>(CsvBytes.Of(stream), name, options, threads, minPartBytes);
+        var (rows, featureNames, targetNames, _, _) = Parse<T>(CsvBytes.Of(stream, name), name, options, threads, minPartBytes, CsvParser.MaxArrayBytes);
         int n = rows.Count;
         var features = Tensor<T>.Wrap(Exact(rows.Values, n * featureNames.Length), n, featureNames.Length);
         if (rows.ClassNames is { } classes)
@@ -111,14 +112,14 @@ public static class Csv
     }
 
     private static (CsvRows<T> Rows, string[] FeatureNames, string[] TargetNames, int Dropped, bool FeaturesMissing) Parse<T>(
-        CsvBytes bytes, string name, DataOptions options, int threads, int minPartBytes)
+        CsvBytes bytes, string name, DataOptions options, int threads, int minPartBytes, int maxRecordBytes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scan = CsvScan.Run(bytes, threads, minPartBytes);
         var classColumns = new HashSet<int>();
         while (true)
         {
-            var header = new CsvParser<T>(bytes, name, options, classColumns);
+            var header = new CsvParser<T>(bytes, name, options, classColumns, maxRecordBytes);
             header.ReadHeader();
             var (rows, parts) = Plan(header, scan, bytes.Length);
             if (ParseParts(parts) is int textColumn)

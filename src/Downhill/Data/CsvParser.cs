@@ -27,6 +27,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly string name;
     private readonly DataOptions options;
     private readonly HashSet<int> classColumns;
+    private readonly int maxRecordBytes;
 
     private byte[] buffer = new byte[BlockSize];
     private int pos, end;
@@ -56,12 +57,14 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private byte[] scratch = new byte[256];
 
     /// <param name="classColumns">Columns already known to hold class labels (from an earlier try).</param>
-    public CsvParser(CsvBytes source, string name, DataOptions options, HashSet<int> classColumns)
+    /// <param name="maxRecordBytes">The longest record the buffer may grow to hold (tests make it small).</param>
+    public CsvParser(CsvBytes source, string name, DataOptions options, HashSet<int> classColumns, int maxRecordBytes = MaxArrayBytes)
     {
         this.source = source;
         this.name = name;
         this.options = options;
         this.classColumns = classColumns;
+        this.maxRecordBytes = maxRecordBytes;
         partEnd = source.Length;
     }
 
@@ -122,7 +125,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// at most <paramref name="capacity"/> rows unless <paramref name="growable"/> (one part only).
     /// </summary>
     public CsvParser<T> Part(long start, long stop, long line, CsvRows<T> storage, int firstRow, int capacity, bool growable) =>
-        new(source, name, options, classColumns)
+        new(source, name, options, classColumns, maxRecordBytes)
         {
             next = start, bufferStart = start, partEnd = stop, line = line, headerLine = headerLine, delimiter = delimiter,
             point = point, numberFormat = numberFormat, decimalSniffed = decimalSniffed,
@@ -495,7 +498,13 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (eof) return;
         if (pos == 0 && end == buffer.Length)
-            Array.Resize(ref buffer, buffer.Length * 2);
+        {
+            // NOTE: doubling past 1 GiB overflows int, and Array.Resize then said only "Non-negative number required."
+            if (buffer.Length >= maxRecordBytes)
+                Errors.Data($"{name} line {line}: the record there is longer than {maxRecordBytes:N0} bytes, the most the reader holds at once. " +
+                    "A quote that is never closed makes the rest of the file one field; check the quoting near that line.");
+            Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, maxRecordBytes));
+        }
         else
         {
             Buffer.BlockCopy(buffer, pos, buffer, 0, end - pos);
@@ -577,6 +586,9 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// <summary>What every <see cref="CsvParser{T}"/> shares: its steps, the column roles, and the pieces that need no parser.</summary>
 internal static class CsvParser
 {
+    /// <summary>The most bytes one array holds: the longest record, and the most input read from a pipe.</summary>
+    internal const int MaxArrayBytes = 0x7FFFFFC7; // Array.MaxLength for bytes, which is not a constant
+
     internal enum Step { Row, NeedMore, End, TextTarget }
 
     internal enum Role : byte { Skip, Feature, Target, ClassTarget, Id }

@@ -116,7 +116,11 @@ public sealed partial record ModelFile
     }
 }
 
-/// <summary>Atomic writes: temp file in the same folder, then rename over the target.</summary>
+/// <summary>
+/// Atomic writes: temp file in the same folder, then rename over the target. The temp file is
+/// named <c>.NAME.PID.tmp</c> after the target and the writing process, so a process killed
+/// mid-write leaves one recognizable file, which the next write of the same target removes.
+/// </summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => Write(path, s =>
@@ -131,7 +135,8 @@ public static class AtomicFile
         var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))
             throw new DataException($"cannot write {path}: folder {dir} does not exist (create it first).");
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        RemoveStaleTemps(full);
+        var temp = TempName(full, Environment.ProcessId);
         try
         {
             using (var s = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -145,5 +150,39 @@ public static class AtomicFile
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    internal static string TempName(string fullPath, int processId) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{processId}.tmp");
+
+    /// <summary>
+    /// Deletes the temp files of <paramref name="fullPath"/> that processes no longer running left
+    /// behind (killed during a write). A live process's temp file is its write in progress: kept.
+    /// </summary>
+    private static void RemoveStaleTemps(string fullPath)
+    {
+        string name = Path.GetFileName(fullPath);
+        string prefix = $".{name}.";
+        // NOTE: the pattern's '*' also matches names of other targets (".a.json.x.5.tmp" for "a.json"), so the middle must be a bare number.
+        foreach (var temp in Directory.EnumerateFiles(Path.GetDirectoryName(fullPath)!, $"{prefix}*.tmp"))
+        {
+            string middle = Path.GetFileName(temp)[prefix.Length..^".tmp".Length];
+            if (!int.TryParse(middle, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { File.Delete(temp); }
+            catch (IOException) { } // another writer removed it first, or it is held open: leave it for the next write
+            catch (UnauthorizedAccessException) { } // another user's leftover: not ours to remove, and no harm to this write
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 
 namespace Downhill.Tests.Cli;
@@ -12,18 +13,53 @@ public class ReadmeExamplesTests
         return dir?.FullName ?? throw new InvalidOperationException("Downhill.slnx not found above " + AppContext.BaseDirectory);
     }
 
-    public static TheoryData<string> Commands()
+    /// <summary>The lines of the README's ```console block, in order.</summary>
+    private static List<string> Tour()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
-        var data = new TheoryData<string>();
+        var block = new List<string>();
         bool inside = false;
-        foreach (var line in lines)
+        foreach (var line in File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md")))
         {
             if (line.StartsWith("```console", StringComparison.Ordinal)) { inside = true; continue; }
             if (inside && line.StartsWith("```", StringComparison.Ordinal)) break;
-            if (inside && line.StartsWith("downhill ", StringComparison.Ordinal)) data.Add(line);
+            if (inside && line.Length > 0) block.Add(line);
         }
+        return block;
+    }
+
+    public static TheoryData<string> Commands()
+    {
+        var data = new TheoryData<string>();
+        foreach (var line in Tour().Where(l => l.StartsWith("downhill ", StringComparison.Ordinal))) data.Add(line);
         return data;
+    }
+
+    /// <summary>
+    /// The tour's other lines, run by bash from a stand-in for the repository root, must leave the
+    /// reader in a new folder outside it with the samples beside them: the tour's outputs (line.json,
+    /// demo pictures, ...) must not land in the repository. The downhill lines run in such a folder below.
+    /// </summary>
+    [Fact]
+    public void TheTourStartsInAScratchFolderWithTheSamples()
+    {
+        var setup = Tour().TakeWhile(l => !l.StartsWith("downhill ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Tour().Count, setup.Count + Commands().Count); // every line is a setup line or a command the theory runs
+        if (!File.Exists("/bin/bash")) return;
+        var root = CliProcess.TempFolder();
+        Directory.CreateDirectory(Path.Combine(root, "samples"));
+        File.Copy(Path.Combine(RepositoryRoot(), "samples", "decay.csv"), Path.Combine(root, "samples", "decay.csv"));
+        var info = new ProcessStartInfo("/bin/bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("set -e\n" + string.Join("\n", setup) + "\npwd\nls samples\n");
+        using var bash = Process.Start(info)!;
+        string stdout = bash.StandardOutput.ReadToEnd(), stderr = bash.StandardError.ReadToEnd();
+        bash.WaitForExit();
+        Assert.True(bash.ExitCode == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string scratch = lines[0];
+        Assert.False(scratch.StartsWith(root, StringComparison.Ordinal), $"the tour runs in {scratch}, inside the repository {root}");
+        Assert.Equal(["decay.csv"], lines[1..]);
+        Directory.Delete(scratch, recursive: true);
     }
 
     [Fact]

@@ -266,7 +266,7 @@ public class CsvPartsTests
     {
         var (text, _, _) = Numbers(200, seed: 10);
         var bytes = Encoding.UTF8.GetBytes(text);
-        var scan = CsvScan.Run(CsvBytes.Of(new MemoryStream(bytes)), parts: 6, minPartBytes: 100);
+        var scan = CsvScan.Run(CsvBytes.Of(new MemoryStream(bytes), "data.csv"), parts: 6, minPartBytes: 100);
         Assert.Equal(5, scan.Cuts.Length);
         Assert.Equal(201, scan.Lines);
         for (int k = 0; k < scan.Cuts.Length; k++)
