@@ -63,7 +63,7 @@ internal static class FitCommand
             string dataPath = r.GetValue(data.Data)!;
             Cli.CheckOutputPath(outPath, "--out", dataPath, r.GetValue(test));
             // A second 'fit' in the same folder would otherwise destroy the first model without a word.
-            if (r.GetResult(output) is null or { Implicit: true } && File.Exists(outPath))
+            if (!r.GetValue(planOnly) && r.GetResult(output) is null or { Implicit: true } && File.Exists(outPath))
                 throw new UsageException($"{Path.GetFullPath(outPath)} already exists, and fit without --out does not replace it; " +
                     $"add --out {outPath} to replace it, or --out with another name (checked before training, so no time is lost).");
             Cli.CheckOutputPath(r.GetValue(history), "--history", dataPath, r.GetValue(test));

@@ -96,5 +96,8 @@ public class FitPlanTests
         Assert.Contains("task: regression", stdout);
         Assert.Contains("gradient path: tape (loss huber", stdout);
         Assert.False(File.Exists(Path.Combine(dir, "model.json")));
+        // Looking at a plan writes nothing, so an existing model.json is no reason to refuse.
+        File.WriteAllText(Path.Combine(dir, "model.json"), "{}");
+        Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--model", "linear", "--plan").ExitCode);
     }
 }
