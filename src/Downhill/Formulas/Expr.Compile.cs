@@ -116,21 +116,52 @@ public abstract partial record Expr
         return -1;
     }
 
-    private static Linq ToLinq(Expr e, Func<string, Linq> variable) => e switch
+    // A subtree taller than this is computed into a local first. The expression compiler walks a
+    // nested expression by recursion, so a long sum left as one nested expression could end the
+    // process; ordinary formulas are far shorter and compile exactly as one expression.
+    private const int SpillHeight = 64;
+
+    /// <summary>The expression as one System.Linq expression: nested, with locals only past <see cref="SpillHeight"/>.</summary>
+    private static Linq ToLinq(Expr e, Func<string, Linq> variable)
+    {
+        var locals = new List<System.Linq.Expressions.ParameterExpression>();
+        var statements = new List<Linq>();
+        var (value, _) = Fold<(Linq Value, int Height)>(e, (node, x) =>
+        {
+            var operands = new Linq[x.Length];
+            int height = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                operands[i] = x[i].Value;
+                if (x[i].Height >= SpillHeight)
+                {
+                    var local = Linq.Variable(typeof(double));
+                    locals.Add(local);
+                    statements.Add(Linq.Assign(local, operands[i]));
+                    operands[i] = local;
+                }
+                else height = Math.Max(height, x[i].Height);
+            }
+            return (LinqOf(node, operands, variable), height + 1);
+        });
+        return statements.Count == 0 ? value : Linq.Block(locals, [.. statements, value]);
+    }
+
+    private static Linq LinqOf(Expr e, Linq[] x, Func<string, Linq> variable) => e switch
     {
         Number n => Linq.Constant(n.Value),
         Constant c => Linq.Constant(c.Value),
         Variable v => variable(v.Name),
-        Negate u => Linq.Negate(ToLinq(u.Operand, variable)),
+        Negate => Linq.Negate(x[0]),
         Binary b => b.Operator switch
         {
-            BinaryOperator.Add => Linq.Add(ToLinq(b.Left, variable), ToLinq(b.Right, variable)),
-            BinaryOperator.Subtract => Linq.Subtract(ToLinq(b.Left, variable), ToLinq(b.Right, variable)),
-            BinaryOperator.Multiply => Linq.Multiply(ToLinq(b.Left, variable), ToLinq(b.Right, variable)),
-            BinaryOperator.Divide => Linq.Divide(ToLinq(b.Left, variable), ToLinq(b.Right, variable)),
-            _ => Linq.Call(MathMethod(nameof(Math.Pow), 2), ToLinq(b.Left, variable), ToLinq(b.Right, variable)),
+            BinaryOperator.Add => Linq.Add(x[0], x[1]),
+            BinaryOperator.Subtract => Linq.Subtract(x[0], x[1]),
+            BinaryOperator.Multiply => Linq.Multiply(x[0], x[1]),
+            BinaryOperator.Divide => Linq.Divide(x[0], x[1]),
+            _ => Linq.Call(MathMethod(nameof(Math.Pow), 2), x[0], x[1]),
         },
-        Call c => Linq.Call(FunctionMethod(c.Function), c.Arguments.Select(a => ToLinq(a, variable))),
+        Call c => Linq.Call(FunctionMethod(c.Function), x),
         _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
     };
 

@@ -11,12 +11,21 @@ public abstract partial record Expr
     /// rows; names in <paramref name="columns"/> one value per row. Every variable of the
     /// expression must be in one of the two lists.
     /// </summary>
-    public RowsGradient CompileGradient(IReadOnlyList<string> parameters, IReadOnlyList<string> columns)
+    public RowsGradient CompileGradient(IReadOnlyList<string> parameters, IReadOnlyList<string> columns) =>
+        CompileGradient(parameters, columns, GradientCompiler.MaxLocals);
+
+    /// <summary>
+    /// <see cref="CompileGradient(IReadOnlyList{string}, IReadOnlyList{string})"/> with values and
+    /// adjoints in an array once they would take more than <paramref name="maxLocals"/> locals;
+    /// tests pass a small number to check the array form against the locals on small formulas,
+    /// where compiling is quick.
+    /// </summary>
+    internal RowsGradient CompileGradient(IReadOnlyList<string> parameters, IReadOnlyList<string> columns, int maxLocals)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(columns);
         CheckNames(parameters, columns);
-        var compiler = new GradientCompiler(this, parameters, columns);
+        var compiler = new GradientCompiler(this, parameters, columns, maxLocals);
         return new RowsGradient(ToString(), [.. parameters], [.. columns], compiler.Values(), compiler.Gradient(), compiler.Reaches());
     }
 
@@ -35,6 +44,8 @@ public abstract partial record Expr
         {
             public Expr Expr { get; } = expr;
             public Node[] Args { get; } = args;
+            /// <summary>Position in <see cref="shared"/>: names the node in its parents' keys.</summary>
+            public int Id { get; init; }
             public double? Constant { get; init; }
             public int Parameter { get; init; } = -1;
             public int Column { get; init; } = -1;
@@ -44,19 +55,18 @@ public abstract partial record Expr
             public bool NeedsGrad { get; init; }
             /// <summary>Gets a gradient on the tape: false only where every path from the root passes through <c>^0</c>.</summary>
             public bool Reached { get; set; }
-            public LinqVariable? Local { get; set; }
-            public LinqVariable? Adjoint { get; set; }
+            /// <summary>Where the value is kept: a local, or an element of the slots array.</summary>
+            public Linq? Local { get; set; }
+            public Linq? Adjoint { get; set; }
 
             /// <summary>The value as an expression: the folded constant or the local holding it.</summary>
             public Linq Value => Constant is double c ? Linq.Constant(c) : Local!;
         }
 
-        private static readonly IReadOnlyDictionary<string, double> NoValues = new Dictionary<string, double>();
-
         private readonly IReadOnlyList<string> parameterNames;
         private readonly IReadOnlyList<string> columnNames;
-        // Keyed by the printed text, not by record equality: Number(0) equals Number(-0.0) as a
-        // record, but 1/0 and 1/-0 differ. Equal text means equal values (printing round-trips).
+        // Two subtrees share a node when they print the same text (Key), not by record equality:
+        // Number(0) equals Number(-0.0) as a record, but 1/0 and 1/-0 differ.
         private readonly Dictionary<string, Node> shared = new(StringComparer.Ordinal);
         private readonly List<Node> order = []; // children before parents; constants left out
         private readonly Node root;
@@ -67,38 +77,71 @@ public abstract partial record Expr
         private readonly LinqVariable rowsArg = Linq.Parameter(typeof(int), "rows");
         private readonly LinqVariable row = Linq.Variable(typeof(int), "row");
         private readonly LinqVariable[] columnArrays;
+        // IL allows 65,535 locals in a method, and the gradient takes two per node (value and
+        // adjoint) plus one per column. Past this many (a sum of some 16,000 terms) values and
+        // adjoints live in one array instead: the same arithmetic in the same order, only the
+        // loads and stores differ. Half the IL limit leaves room for the compiler's temporaries.
+        public const int MaxLocals = 32_000;
+        private readonly LinqVariable? slots;
 
-        public GradientCompiler(Expr e, IReadOnlyList<string> parameters, IReadOnlyList<string> columns)
+        public GradientCompiler(Expr e, IReadOnlyList<string> parameters, IReadOnlyList<string> columns, int maxLocals)
         {
             parameterNames = parameters;
             columnNames = columns;
             columnArrays = [.. columns.Select(n => Linq.Variable(typeof(double[]), n))];
             root = Build(e);
             parameterNodes = new Node?[parameters.Count];
-            foreach (var n in order)
+            if (2 * order.Count + columnArrays.Length > maxLocals) slots = Linq.Variable(typeof(double[]), "slots");
+            for (int i = 0; i < order.Count; i++)
             {
-                n.Local = Linq.Variable(typeof(double));
+                var n = order[i];
+                n.Local = Slot(i);
                 if (n.Parameter >= 0) parameterNodes[n.Parameter] = n;
             }
             MarkReached();
         }
 
-        private Node Build(Expr e)
+        /// <summary>The graph of <paramref name="e"/>, operands first; a fold, as a long sum is a deep tree (Expr.Walk.cs).</summary>
+        private Node Build(Expr e) => Fold<Node>(e, (node, args) =>
         {
-            string key = e.ToString();
-            if (shared.TryGetValue(key, out var node)) return node;
-            node = e switch
+            string key = Key(node, args);
+            if (shared.TryGetValue(key, out var existing)) return existing;
+            var made = node switch
             {
-                Number n => new Node(e, []) { Constant = n.Value },
-                Constant c => new Node(e, []) { Constant = c.Value },
+                Number n => new Node(node, []) { Constant = n.Value, Id = shared.Count },
+                Constant c => new Node(node, []) { Constant = c.Value, Id = shared.Count },
                 Variable v => Leaf(v),
-                Negate u => Operation(e, [Build(u.Operand)]),
-                Binary b => Operation(e, [Build(b.Left), Build(b.Right)]),
-                Call c => Operation(e, [.. c.Arguments.Select(Build)]),
-                _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
+                _ => Operation(node, args.ToArray()),
             };
-            shared.Add(key, node);
-            if (node.Constant is null) order.Add(node);
+            shared.Add(key, made);
+            if (made.Constant is null) order.Add(made);
+            return made;
+        });
+
+        /// <summary>
+        /// A key that is equal exactly when the printed texts are, built from the operands' ids
+        /// instead of printing every subtree (which costs the square of a long sum's length). A
+        /// negative number prints as the minus of its magnitude, so it is keyed as one.
+        /// </summary>
+        private string Key(Expr e, ReadOnlySpan<Node> args) => e switch
+        {
+            Number n when double.IsNegative(n.Value) => "-" + NumberNode(-n.Value).Id,
+            Number n => NumberKey(n.Value),
+            Constant c => "c" + c.Name,
+            Variable v => "v" + v.Name,
+            Negate => "-" + args[0].Id,
+            Binary b => $"{(int)b.Operator}({args[0].Id},{args[1].Id})",
+            Call c => $"f{(int)c.Function}({string.Join(",", args.ToArray().Select(a => a.Id))})",
+            _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
+        };
+
+        private static string NumberKey(double value) => "n" + value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        private Node NumberNode(double value)
+        {
+            string key = NumberKey(value);
+            if (!shared.TryGetValue(key, out var node))
+                shared.Add(key, node = new Node(new Number(value), []) { Constant = value, Id = shared.Count });
             return node;
         }
 
@@ -106,16 +149,28 @@ public abstract partial record Expr
         {
             int p = IndexOf(parameterNames, v.Name);
             return p >= 0
-                ? new Node(v, []) { Parameter = p, NeedsGrad = true }
-                : new Node(v, []) { Column = IndexOf(columnNames, v.Name), PerRow = true };
+                ? new Node(v, []) { Parameter = p, NeedsGrad = true, Id = shared.Count }
+                : new Node(v, []) { Column = IndexOf(columnNames, v.Name), PerRow = true, Id = shared.Count };
         }
 
-        private static Node Operation(Expr e, Node[] args)
+        private Node Operation(Expr e, Node[] args)
         {
             // Same folding as the tensor evaluator: an op on constants only is a constant, computed
             // with Expr.Apply and FormulaFunctions.Apply on the folded operands.
-            if (args.All(a => a.Constant is not null)) return new Node(e, args) { Constant = Interpret(e, NoValues) };
-            return new Node(e, args) { PerRow = args.Any(a => a.PerRow), NeedsGrad = args.Any(a => a.NeedsGrad) };
+            if (args.All(a => a.Constant is not null))
+            {
+                double a = args[0].Constant!.Value;
+                double value = e switch
+                {
+                    Negate => -a,
+                    Binary b => Apply(b.Operator, a, args[1].Constant!.Value),
+                    Call { Arguments.Count: 1 } c => FormulaFunctions.Apply(c.Function, a),
+                    Call c => FormulaFunctions.Apply(c.Function, a, args[1].Constant!.Value),
+                    _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
+                };
+                return new Node(e, args) { Constant = value, Id = shared.Count };
+            }
+            return new Node(e, args) { PerRow = args.Any(a => a.PerRow), NeedsGrad = args.Any(a => a.NeedsGrad), Id = shared.Count };
         }
 
         private void MarkReached()
@@ -154,8 +209,8 @@ public abstract partial record Expr
         {
             var upstream = Linq.Parameter(typeof(double[]), "upstream");
             var gradient = Linq.Parameter(typeof(double[]), "gradient");
-            foreach (var n in order)
-                if (n.Reached) n.Adjoint = Linq.Variable(typeof(double));
+            for (int i = 0; i < order.Count; i++)
+                if (order[i].Reached) order[i].Adjoint = Slot(order.Count + i);
             var body = new List<Linq>(Setup());
             foreach (var n in order)
                 if (n.Reached && !n.PerRow) body.Add(Linq.Assign(n.Adjoint!, Linq.Constant(0.0)));
@@ -177,7 +232,7 @@ public abstract partial record Expr
                 body.Add(Linq.Assign(Linq.ArrayAccess(gradient, Linq.Constant(i)),
                     parameterNodes[i] is { Reached: true } p ? p.Adjoint! : Linq.Constant(0.0)));
 
-            var adjoints = order.Where(n => n.Adjoint is not null).Select(n => n.Adjoint!);
+            var adjoints = order.Select(n => n.Adjoint).OfType<LinqVariable>();
             var lambda = Linq.Lambda<Action<double[], double[][], int, double[], double[]>>(
                 Linq.Block(Locals().Concat(adjoints), body), parametersArg, columnsArg, rowsArg, upstream, gradient);
             return lambda.Compile();
@@ -190,14 +245,22 @@ public abstract partial record Expr
         private static void Contribute(Node target, Linq term, List<Linq> body, HashSet<Node> assigned)
         {
             if (target.PerRow && assigned.Add(target)) body.Add(Linq.Assign(target.Adjoint!, term));
-            else body.Add(Linq.AddAssign(target.Adjoint!, term));
+            // An array slot gets a = a + t, the same sum: AddAssign on an array element is
+            // rewritten with temporaries, which made compiling large formulas several times slower.
+            else if (target.Adjoint is LinqVariable local) body.Add(Linq.AddAssign(local, term));
+            else body.Add(Linq.Assign(target.Adjoint!, Linq.Add(target.Adjoint!, term)));
         }
 
-        private IEnumerable<LinqVariable> Locals() => [row, .. columnArrays, .. order.Select(n => n.Local!)];
+        private IEnumerable<LinqVariable> Locals() =>
+            [row, .. columnArrays, .. (slots is null ? [] : new[] { slots }), .. order.Select(n => n.Local).OfType<LinqVariable>()];
+
+        /// <summary>Storage for value or adjoint <paramref name="i"/>: a new local, or element i of the slots array.</summary>
+        private Linq Slot(int i) => slots is null ? Linq.Variable(typeof(double)) : Linq.ArrayAccess(slots, Linq.Constant(i));
 
         /// <summary>Column arrays, parameters and every node that does not vary by row, before the loop.</summary>
         private IEnumerable<Linq> Setup()
         {
+            if (slots is not null) yield return Linq.Assign(slots, Linq.NewArrayBounds(typeof(double), Linq.Constant(2 * order.Count)));
             for (int j = 0; j < columnArrays.Length; j++)
                 yield return Linq.Assign(columnArrays[j], Linq.ArrayIndex(columnsArg, Linq.Constant(j)));
             foreach (var n in order)

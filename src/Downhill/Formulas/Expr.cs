@@ -56,9 +56,20 @@ public abstract partial record Expr
     }
 
     /// <summary>Unary minus.</summary>
-    public sealed record Negate(Expr Operand) : Expr;
+    public sealed record Negate(Expr Operand) : Expr
+    {
+        // Compared and hashed by a loop: the generated members recurse, and trees can be deep.
+        public bool Equals(Negate? other) => other is not null && SameTree(this, other);
 
-    public sealed record Binary(BinaryOperator Operator, Expr Left, Expr Right) : Expr;
+        public override int GetHashCode() => TreeHash();
+    }
+
+    public sealed record Binary(BinaryOperator Operator, Expr Left, Expr Right) : Expr
+    {
+        public bool Equals(Binary? other) => other is not null && SameTree(this, other);
+
+        public override int GetHashCode() => TreeHash();
+    }
 
     public sealed record Call : Expr
     {
@@ -75,16 +86,9 @@ public abstract partial record Expr
 
         public IReadOnlyList<Expr> Arguments { get; }
 
-        public bool Equals(Call? other) =>
-            other is not null && Function == other.Function && Arguments.SequenceEqual(other.Arguments);
+        public bool Equals(Call? other) => other is not null && SameTree(this, other);
 
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            hash.Add(Function);
-            foreach (var a in Arguments) hash.Add(a);
-            return hash.ToHashCode();
-        }
+        public override int GetHashCode() => TreeHash();
     }
 
     /// <summary>
@@ -97,17 +101,17 @@ public abstract partial record Expr
         return Interpret(this, values);
     }
 
-    private static double Interpret(Expr e, IReadOnlyDictionary<string, double> values) => e switch
+    private static double Interpret(Expr e, IReadOnlyDictionary<string, double> values) => Fold<double>(e, (node, x) => node switch
     {
         Number n => n.Value,
         Constant c => c.Value,
-        Variable v => values.TryGetValue(v.Name, out var x) ? x : MissingValue(v.Name, values),
-        Negate u => -Interpret(u.Operand, values),
-        Binary b => Apply(b.Operator, Interpret(b.Left, values), Interpret(b.Right, values)),
-        Call { Arguments.Count: 1 } c => FormulaFunctions.Apply(c.Function, Interpret(c.Arguments[0], values)),
-        Call c => FormulaFunctions.Apply(c.Function, Interpret(c.Arguments[0], values), Interpret(c.Arguments[1], values)),
-        _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
-    };
+        Variable v => values.TryGetValue(v.Name, out var value) ? value : MissingValue(v.Name, values),
+        Negate => -x[0],
+        Binary b => Apply(b.Operator, x[0], x[1]),
+        Call { Arguments.Count: 1 } c => FormulaFunctions.Apply(c.Function, x[0]),
+        Call c => FormulaFunctions.Apply(c.Function, x[0], x[1]),
+        _ => throw new System.Diagnostics.UnreachableException(node.GetType().Name),
+    });
 
     internal static double Apply(BinaryOperator op, double a, double b) => op switch
     {
@@ -136,33 +140,13 @@ public abstract partial record Expr
 
     internal static void CollectVariables(Expr e, List<string> names)
     {
-        switch (e)
-        {
-            case Variable v:
-                if (!names.Contains(v.Name)) names.Add(v.Name);
-                break;
-            case Negate u:
-                CollectVariables(u.Operand, names);
-                break;
-            case Binary b:
-                CollectVariables(b.Left, names);
-                CollectVariables(b.Right, names);
-                break;
-            case Call c:
-                foreach (var a in c.Arguments) CollectVariables(a, names);
-                break;
-        }
+        var seen = new HashSet<string>(names, StringComparer.Ordinal);
+        foreach (var node in e.Nodes())
+            if (node is Variable v && seen.Add(v.Name)) names.Add(v.Name);
     }
 
     /// <summary>Whether the constant <paramref name="name"/> (pi or e) appears anywhere in this tree.</summary>
-    internal bool UsesConstant(string name) => this switch
-    {
-        Constant c => c.Name == name,
-        Negate u => u.Operand.UsesConstant(name),
-        Binary b => b.Left.UsesConstant(name) || b.Right.UsesConstant(name),
-        Call c => c.Arguments.Any(a => a.UsesConstant(name)),
-        _ => false,
-    };
+    internal bool UsesConstant(string name) => Nodes().Any(node => node is Constant c && c.Name == name);
 
     public sealed override string ToString() => Printer.Print(this);
 

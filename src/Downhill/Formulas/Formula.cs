@@ -19,7 +19,11 @@ public sealed partial class Formula
         Variables = names;
     }
 
-    /// <summary>Parses <paramref name="text"/>; throws <see cref="FormulaException"/> pointing at the problem.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/>; throws <see cref="FormulaException"/> pointing at the problem.
+    /// Sums and products may have any number of terms. Nesting is limited to 256 levels, each
+    /// '(', function call, unary '-' and '^' counting one: deeper text is refused with its depth.
+    /// </summary>
     public static Formula Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

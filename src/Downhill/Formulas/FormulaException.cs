@@ -31,14 +31,26 @@ public sealed class FormulaException : Exception
     /// <summary>What went wrong, without the formula and caret lines.</summary>
     public string Reason { get; }
 
+    // A longer formula (a generated sum of thousands of terms) is echoed as this many characters
+    // around the problem, with "..." where it is cut, so the message stays a few short lines.
+    private const int EchoWidth = 120;
+
     private static string Format(string formula, int column, string reason)
     {
+        int start = 0, end = formula.Length;
+        if (formula.Length > EchoWidth)
+        {
+            start = Math.Clamp(column - 1 - EchoWidth / 2, 0, formula.Length - EchoWidth);
+            end = start + EchoWidth;
+        }
+        string before = start > 0 ? "..." : "", after = end < formula.Length ? "..." : "";
         // The echo keeps tabs (so the caret line can copy them and stay aligned) and turns
         // other whitespace such as newlines into spaces so the formula stays on one line.
-        var echo = new StringBuilder(formula.Length);
-        foreach (char c in formula) echo.Append(c != '\t' && char.IsWhiteSpace(c) ? ' ' : c);
-        var pad = new StringBuilder(column);
-        for (int i = 0; i < column - 1; i++) pad.Append(i < formula.Length && formula[i] == '\t' ? '\t' : ' ');
+        var echo = new StringBuilder(before, end - start + 6);
+        for (int i = start; i < end; i++) echo.Append(formula[i] != '\t' && char.IsWhiteSpace(formula[i]) ? ' ' : formula[i]);
+        echo.Append(after);
+        var pad = new StringBuilder(new string(' ', before.Length), column - start + before.Length);
+        for (int i = start; i < column - 1; i++) pad.Append(i < formula.Length && formula[i] == '\t' ? '\t' : ' ');
         return $"{echo}\n{pad}^ {reason}";
     }
 

@@ -15,8 +15,10 @@ namespace Downhill.Formulas;
 /// </summary>
 internal sealed class Parser
 {
-    // Deeper nesting than any formula a person types; the limit keeps recursion off the stack guard.
-    private const int MaxDepth = 256;
+    // Deeper nesting than any formula a person types; the limit keeps the parser's recursion far
+    // from the end of the stack. Only nesting counts: a sum or product of any length is a loop
+    // here, and every later walk over the tree is a loop too (Expr.Walk.cs).
+    internal const int MaxDepth = 256;
 
     private readonly string text;
     private readonly List<Token> tokens;
@@ -228,7 +230,51 @@ internal sealed class Parser
     private void Enter()
     {
         if (++depth > MaxDepth)
-            FormulaException.Throw(text, Peek.Start, $"the formula nests deeper than {MaxDepth} levels");
+            FormulaException.Throw(text, Peek.Start,
+                $"the formula nests {NestingDepth(tokens)} levels deep; the limit is {MaxDepth} (each '(', function call, unary '-' and '^' opens a level): " +
+                "drop redundant parentheses and minus signs, or split it into smaller formulas");
+    }
+
+    /// <summary>
+    /// The deepest nesting in the whole formula, as <see cref="Enter"/> counts it, by a scan
+    /// without recursion (for the message only). A '(' opens a level until its ')'; a unary '-'
+    /// or a '^' opens one until the operand or exponent ends, which is at the next binary
+    /// operator, ',', '=' or ')' of the same parentheses.
+    /// </summary>
+    private static int NestingDepth(List<Token> tokens)
+    {
+        var chains = new Stack<int>(); // open '-' and '^' levels of each enclosing '('
+        int chain = 0, depth = 0, deepest = 0;
+        var previous = TokenKind.End;
+        foreach (var t in tokens)
+        {
+            bool operand = previous is TokenKind.End or TokenKind.Plus or TokenKind.Minus or TokenKind.Star or TokenKind.Slash
+                or TokenKind.Caret or TokenKind.LeftParen or TokenKind.Comma or TokenKind.Equals;
+            switch (t.Kind)
+            {
+                case TokenKind.Minus when operand:
+                case TokenKind.Caret:
+                    chain++;
+                    depth++;
+                    break;
+                case TokenKind.LeftParen:
+                    chains.Push(chain);
+                    chain = 0;
+                    depth++;
+                    break;
+                case TokenKind.RightParen when chains.Count > 0:
+                    depth -= chain + 1;
+                    chain = chains.Pop();
+                    break;
+                case TokenKind.Plus or TokenKind.Minus or TokenKind.Star or TokenKind.Slash or TokenKind.Comma or TokenKind.Equals:
+                    depth -= chain;
+                    chain = 0;
+                    break;
+            }
+            deepest = Math.Max(deepest, depth);
+            previous = t.Kind;
+        }
+        return deepest;
     }
 
     private string Describe(Token t) => t.Kind switch

@@ -15,8 +15,16 @@ internal static class Printer
 
     public static string Print(Expr e)
     {
+        // A stack of what is left to write, instead of recursion: a long sum is a deep tree
+        // (see Expr.Walk.cs). Each entry is a subtree or a piece of punctuation.
         var sb = new StringBuilder();
-        Write(e, sb);
+        var pending = new Stack<(Expr? Node, string? Text)>();
+        pending.Push((e, null));
+        while (pending.TryPop(out var item))
+        {
+            if (item.Node is null) sb.Append(item.Text);
+            else Write(item.Node, sb, pending);
+        }
         return sb.ToString();
     }
 
@@ -31,7 +39,8 @@ internal static class Printer
         _ => Atom,
     };
 
-    private static void Write(Expr e, StringBuilder sb)
+    /// <summary>Writes the node's own text and pushes its operands, last first, so they are written left to right.</summary>
+    private static void Write(Expr e, StringBuilder sb, Stack<(Expr?, string?)> pending)
     {
         switch (e)
         {
@@ -47,24 +56,24 @@ internal static class Printer
             case Expr.Negate u:
                 sb.Append('-');
                 // -(-x) rather than --x, and -(a + b), -(a*b); but -x^2 and -sin(x) as they are.
-                WriteChild(u.Operand, Strength(u.Operand) <= Unary, sb);
+                PushChild(u.Operand, Strength(u.Operand) <= Unary, pending);
                 break;
             case Expr.Binary b:
-                WriteBinary(b, sb);
+                PushBinary(b, pending);
                 break;
             case Expr.Call c:
                 sb.Append(FormulaFunctions.Name(c.Function)).Append('(');
-                for (int i = 0; i < c.Arguments.Count; i++)
+                pending.Push((null, ")"));
+                for (int i = c.Arguments.Count - 1; i >= 0; i--)
                 {
-                    if (i > 0) sb.Append(", ");
-                    Write(c.Arguments[i], sb);
+                    pending.Push((c.Arguments[i], null));
+                    if (i > 0) pending.Push((null, ", "));
                 }
-                sb.Append(')');
                 break;
         }
     }
 
-    private static void WriteBinary(Expr.Binary b, StringBuilder sb)
+    private static void PushBinary(Expr.Binary b, Stack<(Expr?, string?)> pending)
     {
         int strength = Strength(b);
         int left = Strength(b.Left), right = Strength(b.Right);
@@ -72,27 +81,27 @@ internal static class Printer
         {
             // The base is an atom: (a^b)^c and (-2)^2 need their parentheses. The exponent may be
             // another power (right-associative) or a unary minus (2^-x).
-            WriteChild(b.Left, left < Atom, sb);
-            sb.Append('^');
-            WriteChild(b.Right, right < Unary, sb);
+            PushChild(b.Right, right < Unary, pending);
+            pending.Push((null, "^"));
+            PushChild(b.Left, left < Atom, pending);
             return;
         }
         // Left-associative: a child of equal strength on the right needs parentheses (a - (b - c)).
-        WriteChild(b.Left, left < strength, sb);
-        sb.Append(b.Operator switch
+        PushChild(b.Right, right <= strength, pending);
+        pending.Push((null, b.Operator switch
         {
             BinaryOperator.Add => " + ",
             BinaryOperator.Subtract => " - ",
             BinaryOperator.Multiply => "*",
             _ => "/",
-        });
-        WriteChild(b.Right, right <= strength, sb);
+        }));
+        PushChild(b.Left, left < strength, pending);
     }
 
-    private static void WriteChild(Expr child, bool parenthesize, StringBuilder sb)
+    private static void PushChild(Expr child, bool parenthesize, Stack<(Expr?, string?)> pending)
     {
-        if (parenthesize) sb.Append('(');
-        Write(child, sb);
-        if (parenthesize) sb.Append(')');
+        if (parenthesize) pending.Push((null, ")"));
+        pending.Push((child, null));
+        if (parenthesize) pending.Push((null, "("));
     }
 }

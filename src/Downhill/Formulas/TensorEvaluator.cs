@@ -29,20 +29,24 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
         public Tensor<T> AsTensor() => Tensor ?? Tensor<T>.Scalar(T.CreateTruncating(Constant));
     }
 
-    public static Tensor<T> Run(Expr e, Func<string, Tensor<T>> variable, string formula) =>
-        new TensorEvaluator<T>(variable, formula).Eval(e).AsTensor();
+    public static Tensor<T> Run(Expr e, Func<string, Tensor<T>> variable, string formula)
+    {
+        var evaluator = new TensorEvaluator<T>(variable, formula);
+        // A fold over the tree, not recursion: a long sum is a deep tree (see Expr.Walk.cs).
+        return Expr.Fold<Value>(e, evaluator.Step).AsTensor();
+    }
 
     private static T Cast(double x) => T.CreateTruncating(x);
 
-    private Value Eval(Expr e) => e switch
+    private Value Step(Expr e, ReadOnlySpan<Value> x) => e switch
     {
         Expr.Number n => Value.Of(n.Value),
         Expr.Constant c => Value.Of(c.Value),
         Expr.Variable v => Value.Of(Bind(v.Name)),
-        Expr.Negate u => Negate(Eval(u.Operand)),
-        Expr.Binary b => Binary(b.Operator, Eval(b.Left), Eval(b.Right)),
-        Expr.Call { Arguments.Count: 1 } c => Unary(c.Function, Eval(c.Arguments[0])),
-        Expr.Call c => Binary(c.Function, Eval(c.Arguments[0]), Eval(c.Arguments[1])),
+        Expr.Negate => Negate(x[0]),
+        Expr.Binary b => Binary(b.Operator, x[0], x[1]),
+        Expr.Call { Arguments.Count: 1 } c => Unary(c.Function, x[0]),
+        Expr.Call c => Binary(c.Function, x[0], x[1]),
         _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
     };
 

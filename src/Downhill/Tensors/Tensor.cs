@@ -258,11 +258,12 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         if (!T.IsFinite(Buffer[0]))
             Errors.Operation($"Backward: the loss is {Buffer[0]}; a NaN or infinite loss has no useful gradient. Check the inputs for NaN/inf values, or lower the learning rate if training diverged.");
 
-        var order = TopologicalOrder();
         var seed = Ones(Shape.ToArray());
         // Backward closures are built from the same ops; they must not record (no higher-order grads).
         using var scope = Autograd.NoGrad();
+        // A leaf is its own loss (PyTorch: x.backward() on a scalar leaf sets x.grad = 1); it has no ops to sort.
         if (Creator is null) { AccumulateGrad(seed); return; }
+        var order = TopologicalOrder();
         Grad = seed;
         for (int i = order.Count - 1; i >= 0; i--)
         {

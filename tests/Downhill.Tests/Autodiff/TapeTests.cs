@@ -133,4 +133,21 @@ public class TapeTests
         y.Sum().Backward();
         Assert.Equal(1, x.Grad!.Item());
     }
+
+    [Fact]
+    public void Backward_on_a_scalar_leaf_sets_its_gradient_to_one()
+    {
+        // PyTorch: x = torch.tensor([1.0], requires_grad=True); x.backward() gives x.grad = [1.];
+        // it used to fail with a NullReferenceException looking for the leaf's op.
+        var x = Tensor.Parameter(new[] { 1.0 });
+        x.Backward();
+        Assert.Equal([1.0], x.Grad!.Data.ToArray());
+        x.Backward();
+        Assert.Equal([2.0], x.Grad!.Data.ToArray()); // gradients accumulate, as after any Backward
+        var s = Tensor<double>.Scalar(-3);
+        s.RequiresGrad = true;
+        s.Backward();
+        Assert.Equal(1, s.Grad!.Item());
+        Assert.Equal(-3, s.Item()); // the seed is the gradient's buffer, not the value's
+    }
 }

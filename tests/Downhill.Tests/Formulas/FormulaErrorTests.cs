@@ -79,6 +79,8 @@ public class FormulaErrorTests
         var e = Fail(text);
         // The caret is on the 257th opening: the first one past the limit.
         Assert.Equal(column, e.Column);
-        Assert.Equal("the formula nests deeper than 256 levels", e.Reason);
+        // Every opening counts (10,000 of them), whether parenthesis, call, minus or power.
+        Assert.Equal("the formula nests 10000 levels deep; the limit is 256 (each '(', function call, unary '-' and '^' opens a level): " +
+            "drop redundant parentheses and minus signs, or split it into smaller formulas", e.Reason);
     }
 }
