@@ -165,12 +165,17 @@ public abstract partial record Expr
         _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
     };
 
-    /// <summary>The static double method behind each function: Math's where it has one, else ours.</summary>
+    /// <summary>
+    /// The static double method behind each function: Math's where it has one (the tape's
+    /// one-value forward for double is that very method, and calling it directly spares compiled
+    /// code a wrapper call per value), else the tape's own (<see cref="UnaryOp"/>, <see cref="Selection{T}"/>).
+    /// </summary>
     private static MethodInfo FunctionMethod(FormulaFunction f) => f switch
     {
-        FormulaFunction.Sigmoid => typeof(FormulaFunctions).GetMethod(nameof(FormulaFunctions.Sigmoid))!,
-        FormulaFunction.Relu => typeof(FormulaFunctions).GetMethod(nameof(FormulaFunctions.Relu))!,
-        FormulaFunction.Softplus => typeof(FormulaFunctions).GetMethod(nameof(FormulaFunctions.Softplus))!,
+        FormulaFunction.Min => typeof(Selection<double>).GetMethod(nameof(Selection<double>.Min))!,
+        FormulaFunction.Max => typeof(Selection<double>).GetMethod(nameof(Selection<double>.Max))!,
+        FormulaFunction.Relu or FormulaFunction.Sigmoid or FormulaFunction.Softplus =>
+            UnaryOp(f).GetMethod(nameof(IUnaryOp<double>.Forward), [typeof(double)])!,
         _ => MathMethod(f.ToString(), FormulaFunctions.Arity(f)),
     };
 

@@ -212,8 +212,10 @@ public abstract partial record Expr
             for (int i = 0; i < order.Count; i++)
                 if (order[i].Reached) order[i].Adjoint = Slot(order.Count + i);
             var body = new List<Linq>(Setup());
+            // NOTE: -0, not 0, is the identity of IEEE addition: 0 + -0 = +0 would turn a lone -0
+            // term into +0, where the tape hands over its one gradient as it is.
             foreach (var n in order)
-                if (n.Reached && !n.PerRow) body.Add(Linq.Assign(n.Adjoint!, Linq.Constant(0.0)));
+                if (n.Reached && !n.PerRow) body.Add(Linq.Assign(n.Adjoint!, Linq.Constant(-0.0)));
 
             var rowBody = new List<Linq>(PerRowForward());
             var assigned = new HashSet<Node>();
@@ -297,8 +299,6 @@ public abstract partial record Expr
                 Binary { Operator: BinaryOperator.Multiply } => Linq.Multiply(a, n.Args[1].Value),
                 Binary { Operator: BinaryOperator.Divide } => Linq.Divide(a, n.Args[1].Value),
                 Binary or Call { Function: FormulaFunction.Pow } => PowerOf(a, n.Args[1].Value),
-                // NOTE: relu as the tape's Max(x, 0), which keeps a NaN (FormulaFunctions.Relu gives 0).
-                Call { Function: FormulaFunction.Relu } => Linq.Call(MathMethod(nameof(Math.Max), 2), a, Linq.Constant(0.0)),
                 Call c => Linq.Call(FunctionMethod(c.Function), n.Args.Select(x => x.Value)),
                 _ => throw new System.Diagnostics.UnreachableException(n.Expr.GetType().Name),
             };
@@ -324,7 +324,7 @@ public abstract partial record Expr
             switch (n.Expr)
             {
                 case Negate:
-                    yield return (a, Linq.Multiply(g, Linq.Constant(-1.0)));
+                    yield return (a, Backward(typeof(NegOp<double>), a.Value, r, g));
                     break;
                 case Binary { Operator: BinaryOperator.Add }:
                     if (a.NeedsGrad) yield return (a, g);
@@ -347,21 +347,20 @@ public abstract partial record Expr
                     break;
                 case Call { Function: FormulaFunction.Min or FormulaFunction.Max }:
                 {
-                    // Where both operands equal the result each gets half (a NaN result: neither).
-                    var fromA = Linq.Equal(a.Value, r);
-                    var fromB = Linq.Equal(b!.Value, r);
-                    if (a.NeedsGrad) yield return (a, Share(fromA, fromB, g));
-                    if (b.NeedsGrad) yield return (b, Share(fromB, fromA, g));
+                    var share = typeof(Selection<double>).GetMethod(nameof(Selection<double>.Share))!;
+                    if (a.NeedsGrad) yield return (a, Linq.Call(share, a.Value, b!.Value, r, g));
+                    if (b!.NeedsGrad) yield return (b, Linq.Call(share, b.Value, a.Value, r, g));
                     break;
                 }
                 case Call c:
-                    yield return (a, Linq.Multiply(g, Derivative(c.Function, a.Value, r)));
+                    yield return (a, Backward(UnaryOp(c.Function), a.Value, r, g));
                     break;
             }
-
-            static Linq Share(Linq mine, Linq other, Linq g) =>
-                Linq.Condition(mine, Linq.Multiply(g, Linq.Condition(other, Linq.Constant(0.5), Linq.Constant(1.0))), Linq.Constant(0.0));
         }
+
+        /// <summary>The op's backward rule from the tape's table (Tensor.Unary.cs), called with (x, y, g).</summary>
+        private static Linq Backward(Type op, Linq x, Linq y, Linq g) =>
+            Linq.Call(op.GetMethod(nameof(IUnaryOp<double>.Backward), [typeof(double), typeof(double), typeof(double)])!, x, y, g);
 
         private static IEnumerable<(Node Arg, Linq Term)> PowerTerms(Node a, Node b, Linq r, Linq g)
         {
@@ -386,34 +385,28 @@ public abstract partial record Expr
             }
         }
 
-        /// <summary>d f(x) / dx from the input x and the output y: the table of Tensor.Unary.cs, one line per function.</summary>
-        private static Linq Derivative(FormulaFunction f, Linq x, Linq y)
-        {
-            var one = Linq.Constant(1.0);
-            Linq Math1(string name, Linq arg) => Linq.Call(MathMethod(name, 1), arg);
-            return f switch
-            {
-                FormulaFunction.Exp => y,
-                FormulaFunction.Log => Linq.Divide(one, x),
-                FormulaFunction.Log10 => Linq.Divide(one, Linq.Multiply(x, Linq.Constant(Math.Log(10.0)))),
-                FormulaFunction.Sqrt => Linq.Divide(one, Linq.Add(y, y)),
-                // NOTE: the subgradient of abs at 0 is 0, as PyTorch's; relu's is 0 at 0 too.
-                FormulaFunction.Abs => Linq.Condition(Linq.GreaterThan(x, Linq.Constant(0.0)), one,
-                    Linq.Condition(Linq.LessThan(x, Linq.Constant(0.0)), Linq.Constant(-1.0), Linq.Constant(0.0))),
-                FormulaFunction.Relu => Linq.Condition(Linq.GreaterThan(x, Linq.Constant(0.0)), one, Linq.Constant(0.0)),
-                FormulaFunction.Sin => Math1(nameof(Math.Cos), x),
-                FormulaFunction.Cos => Linq.Negate(Math1(nameof(Math.Sin), x)),
-                FormulaFunction.Tan => Linq.Add(one, Linq.Multiply(y, y)),
-                FormulaFunction.Tanh => Linq.Subtract(one, Linq.Multiply(y, y)),
-                FormulaFunction.Sigmoid => Linq.Multiply(y, Linq.Subtract(one, y)),
-                FormulaFunction.Softplus => Linq.Divide(one, Linq.Add(one, Math1(nameof(Math.Exp), Linq.Negate(x)))),
-                FormulaFunction.Atan => Linq.Divide(one, Linq.Add(one, Linq.Multiply(x, x))),
-                FormulaFunction.Asin => Linq.Divide(one, Math1(nameof(Math.Sqrt), Linq.Subtract(one, Linq.Multiply(x, x)))),
-                FormulaFunction.Acos => Linq.Divide(Linq.Constant(-1.0), Math1(nameof(Math.Sqrt), Linq.Subtract(one, Linq.Multiply(x, x)))),
-                FormulaFunction.Sinh => Math1(nameof(Math.Cosh), x),
-                FormulaFunction.Cosh => Math1(nameof(Math.Sinh), x),
-                _ => throw new System.Diagnostics.UnreachableException($"{f} is not a one-argument function"),
-            };
-        }
     }
+
+    /// <summary>The tape's op struct for a one-argument function: its forward and backward for compiled code.</summary>
+    private static Type UnaryOp(FormulaFunction f) => f switch
+    {
+        FormulaFunction.Exp => typeof(ExpOp<double>),
+        FormulaFunction.Log => typeof(LogOp<double>),
+        FormulaFunction.Log10 => typeof(Log10Op<double>),
+        FormulaFunction.Sqrt => typeof(SqrtOp<double>),
+        FormulaFunction.Abs => typeof(AbsOp<double>),
+        FormulaFunction.Relu => typeof(ReluOp<double>),
+        FormulaFunction.Sin => typeof(SinOp<double>),
+        FormulaFunction.Cos => typeof(CosOp<double>),
+        FormulaFunction.Tan => typeof(TanOp<double>),
+        FormulaFunction.Tanh => typeof(TanhOp<double>),
+        FormulaFunction.Sigmoid => typeof(SigmoidOp<double>),
+        FormulaFunction.Softplus => typeof(SoftplusOp<double>),
+        FormulaFunction.Atan => typeof(AtanOp<double>),
+        FormulaFunction.Asin => typeof(AsinOp<double>),
+        FormulaFunction.Acos => typeof(AcosOp<double>),
+        FormulaFunction.Sinh => typeof(SinhOp<double>),
+        FormulaFunction.Cosh => typeof(CoshOp<double>),
+        _ => throw new System.Diagnostics.UnreachableException($"{f} is not a one-argument function"),
+    };
 }

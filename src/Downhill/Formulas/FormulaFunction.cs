@@ -93,11 +93,11 @@ internal static class FormulaFunctions
         FormulaFunction.Cos => Math.Cos(x),
         FormulaFunction.Tan => Math.Tan(x),
         FormulaFunction.Tanh => Math.Tanh(x),
-        FormulaFunction.Sigmoid => Sigmoid(x),
-        FormulaFunction.Relu => Relu(x),
-        FormulaFunction.Softplus => Softplus(x),
-        FormulaFunction.Min => Math.Min(x, y),
-        FormulaFunction.Max => Math.Max(x, y),
+        FormulaFunction.Sigmoid => SigmoidOp<double>.Forward(x),
+        FormulaFunction.Relu => ReluOp<double>.Forward(x),
+        FormulaFunction.Softplus => SoftplusOp<double>.Forward(x),
+        FormulaFunction.Min => Selection<double>.Min(x, y),
+        FormulaFunction.Max => Selection<double>.Max(x, y),
         FormulaFunction.Pow => Math.Pow(x, y),
         FormulaFunction.Atan => Math.Atan(x),
         FormulaFunction.Asin => Math.Asin(x),
@@ -107,11 +107,4 @@ internal static class FormulaFunctions
         FormulaFunction.Log10 => Math.Log10(x),
         _ => throw new System.Diagnostics.UnreachableException($"function {f} has no double meaning"),
     };
-
-    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
-
-    public static double Relu(double x) => x > 0 ? x : 0.0;
-
-    /// <summary>log(1 + e^x), written so that large |x| neither overflows nor loses the small term.</summary>
-    public static double Softplus(double x) => Math.Max(x, 0.0) + double.LogP1(Math.Exp(-Math.Abs(x)));
 }

@@ -69,52 +69,31 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         }, x, w, b);
     }
 
+    /// <summary>y = act(y) in place: the activation's forward from the tape's op table (Tensor.Unary.cs).</summary>
     internal static void ApplyActivation(Activation act, Span<T> y)
     {
         switch (act)
         {
-            case Activation.Relu: TP.Max<T>(y, T.Zero, y); break;
-            case Activation.Sigmoid: TP.Sigmoid<T>(y, y); break;
-            case Activation.Tanh: TP.Tanh<T>(y, y); break;
-        }
-    }
-
-    /// <summary>dz = g * act'(z), written through the output y: relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1-y^2.</summary>
-    internal static void ActivationGradient(Activation act, ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz)
-    {
-        switch (act)
-        {
-            case Activation.Identity:
-                g.CopyTo(dz);
-                break;
-            case Activation.Relu:
-                ReluGradient(g, y, dz);
-                break;
-            case Activation.Sigmoid:
-                TP.Subtract<T>(T.One, y, dz);
-                TP.Multiply<T>(dz, y, dz);
-                TP.Multiply<T>(dz, g, dz);
-                break;
-            case Activation.Tanh:
-                TP.Multiply<T>(y, y, dz);
-                TP.Subtract<T>(T.One, dz, dz);
-                TP.Multiply<T>(dz, g, dz);
-                break;
+            case Activation.Relu: ReluOp<T>.Forward(y, y); break;
+            case Activation.Sigmoid: SigmoidOp<T>.Forward(y, y); break;
+            case Activation.Tanh: TanhOp<T>.Forward(y, y); break;
         }
     }
 
     /// <summary>
-    /// dz = y > 0 ? g : 0 as a vector select. The element loop branched on the sign of each
-    /// output, which ReLU layers make unpredictable: 49 us of CPU for 128 x 256 values against
-    /// about 5 us vectorized (AMD EPYC Zen 5), about 8% of a W3 training step at 1 thread.
+    /// dz = act'(z)·g through the output y, by the tape's rules (Tensor.Unary.cs) in one vector
+    /// pass. For relu the pass is a select: a branch per element on the sign of each output,
+    /// which ReLU layers make unpredictable, took 49 us of CPU for 128 x 256 values against about
+    /// 5 us vectorized (AMD EPYC Zen 5), about 8% of a W3 training step at 1 thread.
     /// </summary>
-    private static void ReluGradient(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz)
+    internal static void ActivationGradient(Activation act, ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz)
     {
-        // NOTE: relu'(0) = 0, as in PyTorch; y > 0 exactly when z > 0. A NaN in y gives 0 both ways.
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= dz.Length - Vector<T>.Count; i += Vector<T>.Count)
-                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(y[i..]), Vector<T>.Zero), new Vector<T>(g[i..]), Vector<T>.Zero).CopyTo(dz[i..]);
-        for (; i < dz.Length; i++) dz[i] = y[i] > T.Zero ? g[i] : T.Zero;
+        switch (act)
+        {
+            case Activation.Identity: g.CopyTo(dz); break;
+            case Activation.Relu: ActivationBackward<T>.Run<ReluOp<T>>(y, g, dz); break;
+            case Activation.Sigmoid: ActivationBackward<T>.Run<SigmoidOp<T>>(y, g, dz); break;
+            case Activation.Tanh: ActivationBackward<T>.Run<TanhOp<T>>(y, g, dz); break;
+        }
     }
 }

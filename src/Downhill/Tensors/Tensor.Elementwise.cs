@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill;
@@ -58,6 +59,39 @@ internal readonly struct MaximumKernel<T> : IBinaryKernel<T> where T : unmanaged
     public static void Run(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TP.Max(x, y, d);
     public static void Run(ReadOnlySpan<T> x, T y, Span<T> d) => TP.Max(x, y, d);
     public static void Run(T x, ReadOnlySpan<T> y, Span<T> d) => TP.Max(y, x, d);
+}
+
+/// <summary>
+/// Minimum and maximum for one value, forward and backward: the rules behind
+/// <see cref="Tensor{T}.Minimum"/>, <see cref="Tensor{T}.Maximum"/> and the compiled formula
+/// gradients' min and max, and the gradient of Huber's min(|d|, 1) in the fused formula step.
+/// </summary>
+internal static class Selection<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// IEEE 754-2019 minimum, as TensorPrimitives.Min and Math.Min: NaN if either is NaN, and -0
+    /// below +0. NOTE: written out with comparisons rather than calling Math.Min, because compiled
+    /// expression trees (formulas) on .NET 10 gave +0 for Math.Min(+0, -0) when the -0 was a
+    /// constant of the tree, even through a helper the JIT inlined (measured on the AVX-512 test
+    /// machine): 1/min(0*x, -0) was +inf in compiled code and -inf on the tape.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Min(T a, T b) =>
+        a < b ? a : b < a ? b : a == b ? (T.IsNegative(a) ? a : b) : a + b; // a + b: the NaN
+
+    /// <summary>IEEE 754-2019 maximum: NaN if either is NaN, and +0 above -0 (see <see cref="Min"/> for why not Math.Max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Max(T a, T b) =>
+        a > b ? a : b > a ? b : a == b ? (T.IsNegative(a) ? b : a) : a + b;
+
+    /// <summary>
+    /// The part of the upstream g that <paramref name="operand"/> of a min or max gets: all of
+    /// it where it alone equals the result, half where both do (a tie, +0 against -0 included),
+    /// none where the other won or the result is NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Share(T operand, T other, T result, T g) =>
+        operand == result ? (other == result ? g * T.CreateTruncating(0.5) : g) : T.Zero;
 }
 
 public sealed partial class Tensor<T>
@@ -211,13 +245,10 @@ public sealed partial class Tensor<T>
             var bx = b.ExpandTo(r.Shape);
             var ga = new Tensor<T>(r.Shape);
             var gb = new Tensor<T>(r.Shape);
-            T half = T.One / (T.One + T.One);
             for (int i = 0; i < r.Size; i++)
             {
-                bool fromA = ax.Buffer[i] == r.Buffer[i], fromB = bx.Buffer[i] == r.Buffer[i];
-                T share = fromA && fromB ? half : T.One;
-                if (fromA) ga.Buffer[i] = g.Buffer[i] * share;
-                if (fromB) gb.Buffer[i] = g.Buffer[i] * share;
+                ga.Buffer[i] = Selection<T>.Share(ax.Buffer[i], bx.Buffer[i], r.Buffer[i], g.Buffer[i]);
+                gb.Buffer[i] = Selection<T>.Share(bx.Buffer[i], ax.Buffer[i], r.Buffer[i], g.Buffer[i]);
             }
             a.AccumulateGrad(ga);
             b.AccumulateGrad(gb);

@@ -1,135 +1,224 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill;
 
 /// <summary>
-/// A unary element-wise op: its vectorized forward and its derivative written in terms of the
-/// input x and the output y (whichever is cheaper). All derivative rules sit in this file,
-/// one struct per op.
+/// A unary element-wise op, the one place its maths is written: the forward for one value and
+/// vectorized, and the backward rule dL/dx from the input x, the output y and the upstream
+/// g = dL/dy (written through x or y, whichever is cheaper). The tape (<see cref="Tensor{T}"/>),
+/// the compiled formula gradients (<c>Expr.CompileGradient</c>) and the fused dense layers
+/// (<c>Dense</c>, <c>NetworkStep</c>) all call these structs, so every path gives the same bits
+/// from the same x, y and g.
 /// </summary>
+/// <remarks>
+/// The one-value and vectorized forwards of exp, sin, tanh and the like may differ in the last
+/// bit (TensorPrimitives' vector kernels against Math); relu, abs, neg and sqrt are exact both ways.
+/// </remarks>
 internal interface IUnaryOp<T>
 {
+    static abstract T Forward(T x);
     static abstract void Forward(ReadOnlySpan<T> x, Span<T> y);
-    static abstract T Derivative(T x, T y);
+    static abstract T Backward(T x, T y, T g);
+}
+
+/// <summary>
+/// An activation of a dense layer: the backward rule reads the output y alone, because a fused
+/// layer keeps y = act(z) and not z. The vector rule gives the scalar rule's bits lane by lane
+/// (the same IEEE operations in the same order).
+/// </summary>
+internal interface IActivationOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    static abstract T Backward(T y, T g);
+    static abstract Vector<T> Backward(Vector<T> y, Vector<T> g);
+}
+
+/// <summary>dx = act'·g over spans through the output y, in vector lanes: the fused layers' backward.</summary>
+internal static class ActivationBackward<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Run<TOp>(ReadOnlySpan<T> y, ReadOnlySpan<T> g, Span<T> dx) where TOp : IActivationOp<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= dx.Length - Vector<T>.Count; i += Vector<T>.Count)
+                TOp.Backward(new Vector<T>(y[i..]), new Vector<T>(g[i..])).CopyTo(dx[i..]);
+        for (; i < dx.Length; i++) dx[i] = TOp.Backward(y[i], g[i]);
+    }
+}
+
+/// <summary>
+/// Exp, sin, cos, sinh and cosh of one value, calling Math's own method for double (T.Exp for
+/// double is a one-line wrapper of Math.Exp: the same bits). The JIT does not inline those
+/// wrappers into compiled expression trees, so through T.Exp every compiled sigmoid or sin'
+/// paid a second call per value (seen in the JIT's listing of the formula gradients).
+/// </summary>
+internal static class Scalar<T> where T : IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Exp(T x) => typeof(T) == typeof(double) ? (T)(object)Math.Exp((double)(object)x) : T.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sin(T x) => typeof(T) == typeof(double) ? (T)(object)Math.Sin((double)(object)x) : T.Sin(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Cos(T x) => typeof(T) == typeof(double) ? (T)(object)Math.Cos((double)(object)x) : T.Cos(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sinh(T x) => typeof(T) == typeof(double) ? (T)(object)Math.Sinh((double)(object)x) : T.Sinh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Cosh(T x) => typeof(T) == typeof(double) ? (T)(object)Math.Cosh((double)(object)x) : T.Cosh(x);
 }
 
 internal readonly struct NegOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => -x;
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Negate(x, y);
-    public static T Derivative(T x, T y) => -T.One;
+    public static T Backward(T x, T y, T g) => g * -T.One;
 }
 
 internal readonly struct ExpOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Exp(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Exp(x, y);
-    public static T Derivative(T x, T y) => y;
+    public static T Backward(T x, T y, T g) => g * y;
 }
 
 internal readonly struct LogOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Log(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Log(x, y);
-    public static T Derivative(T x, T y) => T.One / x;
+    public static T Backward(T x, T y, T g) => g * (T.One / x);
 }
 
 internal readonly struct Log10Op<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Log10(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Log10(x, y);
-    public static T Derivative(T x, T y) => T.One / (x * T.Log(T.CreateTruncating(10)));
+    // ln 10 as a literal (Math.Log(10) to the bit), so compiled code folds it instead of calling Log per value.
+    public static T Backward(T x, T y, T g) => g * (T.One / (x * T.CreateTruncating(2.302585092994046)));
 }
 
 internal readonly struct SqrtOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Sqrt(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Sqrt(x, y);
-    public static T Derivative(T x, T y) => T.One / (y + y);
+    public static T Backward(T x, T y, T g) => g * (T.One / (y + y));
 }
 
 internal readonly struct AbsOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Abs(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Abs(x, y);
     // NOTE: the subgradient at 0 is taken as 0, as PyTorch does.
-    public static T Derivative(T x, T y) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Backward(T x, T y, T g) => g * (x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero);
 }
 
 internal readonly struct SinOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Sin(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Sin(x, y);
-    public static T Derivative(T x, T y) => T.Cos(x);
+    public static T Backward(T x, T y, T g) => g * Scalar<T>.Cos(x);
 }
 
 internal readonly struct CosOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Cos(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Cos(x, y);
-    public static T Derivative(T x, T y) => -T.Sin(x);
+    public static T Backward(T x, T y, T g) => g * -Scalar<T>.Sin(x);
 }
 
 internal readonly struct TanOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Tan(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Tan(x, y);
-    public static T Derivative(T x, T y) => T.One + y * y;
+    public static T Backward(T x, T y, T g) => g * (T.One + y * y);
 }
 
 internal readonly struct AtanOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Atan(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Atan(x, y);
-    public static T Derivative(T x, T y) => T.One / (T.One + x * x);
+    public static T Backward(T x, T y, T g) => g * (T.One / (T.One + x * x));
 }
 
 internal readonly struct AsinOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Asin(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Asin(x, y);
-    public static T Derivative(T x, T y) => T.One / T.Sqrt(T.One - x * x);
+    public static T Backward(T x, T y, T g) => g * (T.One / T.Sqrt(T.One - x * x));
 }
 
 internal readonly struct AcosOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Acos(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Acos(x, y);
-    public static T Derivative(T x, T y) => -T.One / T.Sqrt(T.One - x * x);
+    public static T Backward(T x, T y, T g) => g * (-T.One / T.Sqrt(T.One - x * x));
 }
 
 internal readonly struct SinhOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Sinh(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Sinh(x, y);
-    public static T Derivative(T x, T y) => T.Cosh(x);
+    public static T Backward(T x, T y, T g) => g * Scalar<T>.Cosh(x);
 }
 
 internal readonly struct CoshOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Cosh(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Cosh(x, y);
-    public static T Derivative(T x, T y) => T.Sinh(x);
+    public static T Backward(T x, T y, T g) => g * Scalar<T>.Sinh(x);
 }
 
-internal readonly struct TanhOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct TanhOp<T> : IActivationOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Tanh(x);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Tanh(x, y);
-    public static T Derivative(T x, T y) => T.One - y * y;
+    public static T Backward(T x, T y, T g) => Backward(y, g);
+    public static T Backward(T y, T g) => g * (T.One - y * y);
+    public static Vector<T> Backward(Vector<T> y, Vector<T> g) => g * (Vector<T>.One - y * y);
 }
 
-internal readonly struct SigmoidOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct SigmoidOp<T> : IActivationOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // The formula of TensorPrimitives.Sigmoid's one-value path, so that short spans and this agree.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Forward(T x) => T.One / (T.One + Scalar<T>.Exp(-x));
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Sigmoid(x, y);
-    public static T Derivative(T x, T y) => y * (T.One - y);
+    public static T Backward(T x, T y, T g) => Backward(y, g);
+    public static T Backward(T y, T g) => g * (y * (T.One - y));
+    public static Vector<T> Backward(Vector<T> y, Vector<T> g) => g * (y * (Vector<T>.One - y));
 }
 
-internal readonly struct ReluOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>
+/// NOTE: the two traps, decided as PyTorch decides them. relu(NaN) is NaN: max(x, 0) keeps a NaN
+/// (a branch x &gt; 0 ? x : 0 would turn it into 0 and hide it). The gradient is PyTorch's
+/// threshold_backward(g, y, 0), "y &lt;= 0 ? 0 : g": 0 at exactly 0 (y = +0 for x = ±0) and
+/// below, g itself where y is NaN (NaN &lt;= 0 is false); and a select, not g·[y &gt; 0], so an
+/// infinite g below 0 gives 0, not inf·0 = NaN, and a negative g gives +0, not -0.
+/// </remarks>
+internal readonly struct ReluOp<T> : IActivationOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static T Forward(T x) => T.Max(x, T.Zero);
     public static void Forward(ReadOnlySpan<T> x, Span<T> y) => TP.Max(x, T.Zero, y);
-    // NOTE: the gradient at exactly 0 is 0, as in PyTorch.
-    public static T Derivative(T x, T y) => x > T.Zero ? T.One : T.Zero;
+    public static T Backward(T x, T y, T g) => Backward(y, g);
+    public static T Backward(T y, T g) => y <= T.Zero ? T.Zero : g;
+    public static Vector<T> Backward(Vector<T> y, Vector<T> g) =>
+        Vector.ConditionalSelect(Vector.LessThanOrEqual(y, Vector<T>.Zero), Vector<T>.Zero, g);
 }
 
 internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): never overflows, keeps precision for large |x|.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Forward(T x) => T.Max(x, T.Zero) + T.LogP1(Scalar<T>.Exp(-T.Abs(x)));
     public static void Forward(ReadOnlySpan<T> x, Span<T> y)
     {
-        for (int i = 0; i < x.Length; i++)
-        {
-            T v = x[i];
-            y[i] = T.Max(v, T.Zero) + T.LogP1(T.Exp(-T.Abs(v)));
-        }
+        for (int i = 0; i < x.Length; i++) y[i] = Forward(x[i]);
     }
-    public static T Derivative(T x, T y) => T.One / (T.One + T.Exp(-x));
+    public static T Backward(T x, T y, T g) => g * (T.One / (T.One + Scalar<T>.Exp(-x)));
 }
 
 public sealed partial class Tensor<T>
@@ -143,7 +232,7 @@ public sealed partial class Tensor<T>
         {
             var gx = new Tensor<T>(x.Shape);
             var xb = x.Buffer; var yb = y.Buffer; var gb = g.Buffer; var d = gx.Buffer;
-            for (int i = 0; i < d.Length; i++) d[i] = gb[i] * TOp.Derivative(xb[i], yb[i]);
+            for (int i = 0; i < d.Length; i++) d[i] = TOp.Backward(xb[i], yb[i], gb[i]);
             x.AccumulateGrad(gx);
         }, x);
     }

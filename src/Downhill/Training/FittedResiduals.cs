@@ -18,8 +18,7 @@ internal sealed class FittedResiduals
     private readonly int[] fitted;
     private readonly double[] full;
     private readonly double[] fullJacobian;
-    private readonly GradientMode gradient;
-    private readonly double nudge;
+    private readonly ResidualFunction? numeric;
 
     public FittedResiduals(FormulaModel model, Dataset data, IReadOnlyCollection<string>? frozen, GradientMode gradient, double nudge)
     {
@@ -37,8 +36,9 @@ internal sealed class FittedResiduals
         if (fitted.Length == 0)
             Errors.Argument($"every parameter of '{model.Formula.Text}' is frozen ({string.Join(", ", frozen)}); leave at least one free to fit.");
         this.model = model;
-        this.gradient = gradient;
-        this.nudge = nudge;
+        if (gradient != GradientMode.Analytic)
+            numeric = FiniteDifferenceJacobian.Wrap(Values, all.Rows,
+                gradient == GradientMode.Central ? FiniteDifference.Central : FiniteDifference.Forward, FiniteDifferenceStep.Fixed(nudge));
         full = all.Parameters.Select(name => model.Parameter(name).Item()).ToArray();
         fullJacobian = new double[all.Rows * all.Parameters.Count];
         Names = fitted.Select(k => all.Parameters[k]).ToArray();
@@ -61,46 +61,30 @@ internal sealed class FittedResiduals
         for (int j = 0; j < Names.Count; j++) model.Parameter(Names[j]).Data[0] = theta[j];
     }
 
+    /// <summary>The residuals alone at θ, for the finite-difference Jacobian.</summary>
+    private void Values(ReadOnlySpan<double> theta, Span<double> residuals)
+    {
+        for (int j = 0; j < fitted.Length; j++) full[fitted[j]] = theta[j];
+        all.Evaluate(full, residuals, []);
+    }
+
     /// <summary>The <see cref="ResidualFunction"/> over the fitted parameters.</summary>
     public void Evaluate(ReadOnlySpan<double> theta, Span<double> residuals, Span<double> jacobian)
     {
-        for (int j = 0; j < fitted.Length; j++) full[fitted[j]] = theta[j];
         if (jacobian.IsEmpty)
         {
-            all.Evaluate(full, residuals, []);
+            Values(theta, residuals);
             return;
         }
-        if (gradient != GradientMode.Analytic)
+        if (numeric is not null)
         {
-            FiniteDifferences(theta, residuals, jacobian);
+            numeric(theta, residuals, jacobian);
             return;
         }
+        for (int j = 0; j < fitted.Length; j++) full[fitted[j]] = theta[j];
         all.Evaluate(full, residuals, fullJacobian);
         int p = fitted.Length, q = all.Parameters.Count;
         for (int i = 0; i < Count; i++)
             for (int j = 0; j < p; j++) jacobian[i * p + j] = fullJacobian[i * q + fitted[j]];
-    }
-
-    private void FiniteDifferences(ReadOnlySpan<double> theta, Span<double> residuals, Span<double> jacobian)
-    {
-        int p = fitted.Length;
-        all.Evaluate(full, residuals, []);
-        var up = new double[Count];
-        var down = new double[Count];
-        for (int j = 0; j < p; j++)
-        {
-            int k = fitted[j];
-            full[k] = theta[j] + nudge;
-            all.Evaluate(full, up, []);
-            if (gradient == GradientMode.Central)
-            {
-                full[k] = theta[j] - nudge;
-                all.Evaluate(full, down, []);
-                for (int i = 0; i < Count; i++) jacobian[i * p + j] = (up[i] - down[i]) / (2 * nudge);
-            }
-            else
-                for (int i = 0; i < Count; i++) jacobian[i * p + j] = (up[i] - residuals[i]) / nudge;
-            full[k] = theta[j];
-        }
     }
 }

@@ -131,7 +131,7 @@ internal sealed class FormulaStep
                 {
                     double d = y[i] - t[i];
                     w[i] = Math.Abs(d);
-                    u[i] = mean * Sign(d);
+                    u[i] = AbsOp<double>.Backward(d, w[i], mean);
                 }
                 return TP.Sum(w) / count;
             }
@@ -145,16 +145,13 @@ internal sealed class FormulaStep
                     w[i] = q * q * 0.5 + (a - q);
                     double gq = q * 2.0 * (mean * 0.5) + -mean;
                     // Minimum's backward: a gets gq where it is the minimum, half of it at a tie with 1.
-                    double ga = mean + (a == q ? gq * (q == 1.0 ? 0.5 : 1.0) : 0.0);
-                    u[i] = ga * Sign(d);
+                    double ga = mean + Selection<double>.Share(a, 1.0, q, gq);
+                    u[i] = AbsOp<double>.Backward(d, a, ga);
                 }
                 return TP.Sum(w) / count;
             }
         }
     }
-
-    /// <summary>Abs's derivative: the subgradient at 0 is 0.</summary>
-    private static double Sign(double x) => x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
 
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it hands over a reused scalar.</summary>
     private void Deliver(int i)

@@ -276,7 +276,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T NumericalGradient(TrainingData<T> batch)
     {
         using var _ = Autograd.NoGrad();
-        T e = T.CreateTruncating(options.Nudge);
+        var scheme = options.Gradient == GradientMode.Central ? FiniteDifference.Central : FiniteDifference.Forward;
+        var nudge = FiniteDifferenceStep.Fixed(options.Nudge);
         T F() => Losses.Compute(options.Loss, model.Forward(batch.Features), batch.Targets, batch.Labels).Item();
         T f0 = F();
         if (!T.IsFinite(f0)) return f0;
@@ -284,21 +285,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (!p.RequiresGrad) continue;
             var g = Tensor<T>.Zeros(p.Shape.ToArray());
-            var data = p.Data;
-            for (int i = 0; i < data.Length; i++)
-            {
-                T saved = data[i];
-                data[i] = saved + e;
-                T up = F();
-                if (options.Gradient == GradientMode.Central)
-                {
-                    data[i] = saved - e;
-                    T down = F();
-                    g.Data[i] = (up - down) / (e + e);
-                }
-                else g.Data[i] = (up - f0) / e;
-                data[i] = saved;
-            }
+            FiniteDifferences.Gradient(p.Data, F, f0, scheme, nudge, g.Data);
             p.Grad = g;
         }
         return f0;

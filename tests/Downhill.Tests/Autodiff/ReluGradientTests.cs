@@ -12,8 +12,9 @@ public class ReluGradientTests
     public void DoubleMatchesTheDefinitionAtEveryLength() => CheckEveryLength<double>();
 
     /// <summary>
-    /// dz = g where y > 0, else 0, written out element by element: every length from 0 to 70
-    /// (whole vectors and every tail), with zeros of both signs and NaN among the outputs.
+    /// dz = 0 where y &lt;= 0, else g (PyTorch's threshold_backward, so g where y is NaN), written
+    /// out element by element: every length from 0 to 70 (whole vectors and every tail), with
+    /// zeros of both signs and NaN among the outputs.
     /// </summary>
     private static void CheckEveryLength<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -31,7 +32,7 @@ public class ReluGradientTests
             var dz = new T[n];
             Dense<T>.ActivationGradient(Activation.Relu, g, y, dz);
             for (int i = 0; i < n; i++)
-                Assert.Equal(y[i] > T.Zero ? g[i] : T.Zero, dz[i]);
+                Assert.Equal(y[i] <= T.Zero ? T.Zero : g[i], dz[i]);
         }
     }
 }
