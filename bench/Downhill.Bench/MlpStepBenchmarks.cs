@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
+using Downhill.Data;
 
 namespace Downhill.Bench;
 

@@ -113,7 +113,7 @@ internal static class ParseErrors
         if (token.TrimStart('-').Length >= 2 && prefixed.Length == 1) return $"; did you mean '{prefixed[0]}'?";
         // A third of the word may be mistyped: '--epoch' finds '--epochs', '--learning-rate' nothing.
         int allowed = Math.Max(1, token.TrimStart('-').Length / 3);
-        var best = candidates.Select(n => (Name: n, Distance: FormulaFunctions.EditDistance(token, n))).MinBy(p => p.Distance);
+        var best = candidates.Select(n => (Name: n, Distance: Spelling.EditDistance(token, n))).MinBy(p => p.Distance);
         return best.Name is not null && best.Distance <= allowed ? $"; did you mean '{best.Name}'?" : "";
     }
 

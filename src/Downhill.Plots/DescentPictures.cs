@@ -1,4 +1,5 @@
 using Downhill.Formulas;
+using Downhill.Experiments;
 
 namespace Downhill.Plots;
 

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Downhill.Experiments;
 
 namespace Downhill.Plots;
 

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Downhill.Nn;
 
 namespace Downhill.Plots;
 

@@ -2,6 +2,8 @@ using Downhill.Analysis;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
+using Downhill.Experiments;
+using Downhill.Data;
 
 namespace Downhill.Plots;
 

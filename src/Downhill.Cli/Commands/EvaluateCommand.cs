@@ -5,6 +5,7 @@ using Downhill.Cli.Options;
 using Downhill.Data;
 using Downhill.Models;
 using Spectre.Console;
+using Downhill.Nn;
 
 namespace Downhill.Cli.Commands;
 
@@ -49,8 +50,8 @@ internal static class EvaluateCommand
         var predicted = predictor.Predict(data).Classes!;
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
         var actual = data.Labels!.Select(l => index[data.ClassNames![l]]).ToArray();
-        var confusion = Training.Metrics.ConfusionMatrix(predicted, actual, classes.Length);
-        var (precision, recall) = Training.Metrics.PrecisionRecall(confusion);
+        var confusion = Nn.Metrics.ConfusionMatrix(predicted, actual, classes.Length);
+        var (precision, recall) = Nn.Metrics.PrecisionRecall(confusion);
         var perClass = new Table().AddColumn("class").AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned());
         for (int k = 0; k < classes.Length; k++)
             perClass.AddRow(Markup.Escape(classes[k]), precision[k].ToString("F4", CultureInfo.InvariantCulture), recall[k].ToString("F4", CultureInfo.InvariantCulture));

@@ -3,6 +3,7 @@ using System.Globalization;
 using Downhill.Analysis;
 using Downhill.Cli.Options;
 using Spectre.Console;
+using Downhill.Experiments;
 
 namespace Downhill.Cli.Commands;
 

@@ -7,6 +7,7 @@ using Downhill.Models;
 using Downhill.Plots;
 using Downhill.Training;
 using Spectre.Console;
+using Downhill.Experiments;
 
 namespace Downhill.Cli.Commands;
 

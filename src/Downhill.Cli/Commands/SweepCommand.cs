@@ -6,6 +6,7 @@ using Downhill.Cli.Options;
 using Downhill.Models;
 using Downhill.Plots;
 using Spectre.Console;
+using Downhill.Experiments;
 
 namespace Downhill.Cli.Commands;
 

@@ -70,7 +70,7 @@ internal static class ColumnSelection
     {
         int allowed = name.Length <= 2 ? 0 : name.Length <= 5 ? 1 : 2;
         var near = header
-            .Select(h => (Name: h, Distance: Formulas.FormulaFunctions.EditDistance(name.ToLowerInvariant(), h.ToLowerInvariant())))
+            .Select(h => (Name: h, Distance: Spelling.EditDistance(name.ToLowerInvariant(), h.ToLowerInvariant())))
             .Where(p => p.Distance <= allowed)
             .ToArray();
         if (near.Length == 0) return [];

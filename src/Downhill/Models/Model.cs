@@ -47,6 +47,13 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
         throw new ArgumentException($"model has no parameter '{name}'; its parameters are: {string.Join(", ", Parameters.Select(p => p.Name))}.");
     }
 
+    /// <summary>The loss over all of <paramref name="data"/> at the current parameters, computed without a tape.</summary>
+    public double LossOn(Data.TrainingData<T> data, Nn.Loss loss)
+    {
+        using var _ = Autograd.NoGrad();
+        return double.CreateTruncating(Nn.Losses.Compute(loss, Forward(data.Features), data.Targets, data.Labels).Item());
+    }
+
     /// <summary>Copies of all parameter values, for restoring (early stopping, divergence).</summary>
     public T[][] Snapshot() => Parameters.Select(p => p.ToArray()).ToArray();
 

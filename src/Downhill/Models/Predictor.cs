@@ -2,7 +2,6 @@ using System.Numerics;
 using Downhill.Data;
 using Downhill.Formulas;
 using Downhill.Nn;
-using Downhill.Training;
 
 namespace Downhill.Models;
 

@@ -105,7 +105,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
         }
         if (trace is not null)
         {
-            trace.Record(0, Analysis.LossSurface.LossAt(model, prepared.Train, plan.Loss));
+            trace.Record(0, model.LossOn(prepared.Train, plan.Loss));
             callbacks = trace.Around(callbacks);
         }
         session = trainer.Start(prepared.Train, prepared.Validation, callbacks);
@@ -131,7 +131,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     {
         session.Reset();
         trace?.Clear();
-        if (trace is not null) trace.Record(0, Analysis.LossSurface.LossAt(prepared.Model, prepared.Train, Plan.Loss));
+        if (trace is not null) trace.Record(0, prepared.Model.LossOn(prepared.Train, Plan.Loss));
     }
 
     private ModelFile Describe(Dictionary<string, double>? metrics) =>

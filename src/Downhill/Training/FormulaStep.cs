@@ -2,6 +2,7 @@ using Downhill.Formulas;
 using Downhill.Models;
 using Downhill.Nn;
 using TP = System.Numerics.Tensors.TensorPrimitives;
+using Downhill.Data;
 
 namespace Downhill.Training;
 

@@ -1,4 +1,5 @@
 using Downhill.Nn;
+using Downhill.Data;
 
 namespace Downhill.Training;
 

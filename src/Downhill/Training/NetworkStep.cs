@@ -3,6 +3,7 @@ using System.Numerics;
 using Downhill.Models;
 using Downhill.Nn;
 using TP = System.Numerics.Tensors.TensorPrimitives;
+using Downhill.Data;
 
 namespace Downhill.Training;
 

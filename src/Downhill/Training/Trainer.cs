@@ -3,6 +3,7 @@ using System.Numerics;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Optim;
+using Downhill.Data;
 
 namespace Downhill.Training;
 

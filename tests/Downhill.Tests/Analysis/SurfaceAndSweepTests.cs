@@ -3,6 +3,7 @@ using Downhill.Data;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
+using Downhill.Experiments;
 
 namespace Downhill.Tests.Analysis;
 
@@ -40,7 +41,7 @@ public class SurfaceAndSweepTests
         var data = Dataset.Classification(["a", "b"], [0, 0, 1, 1, 0, 1, 1, 0, 2, 2, 3, 1], "c", [0, 1, 0, 1, 1, 0], ["no", "yes"]);
         var settings = new FitSettings { Model = ModelSpec.Parse("mlp:4"), Precision = Precision.Float64 };
         var prepared = Fitting.Prepare<double>(data, settings);
-        double atCentre = LossSurface.LossAt(prepared.Model, prepared.Train, prepared.Loss);
+        double atCentre = prepared.Model.LossOn(prepared.Train, prepared.Loss);
         var surface = LossSurface.RandomDirections(prepared.Model, prepared.Train, prepared.Loss, points: 5, range: 1, seed: 3);
         Assert.Equal(atCentre, surface.Loss[2, 2], 12);
         Assert.NotEqual(surface.Loss[0, 0], surface.Loss[4, 4]);

@@ -1,4 +1,5 @@
 using Downhill.Plots;
+using Downhill.Experiments;
 
 namespace Downhill.Tests.Plots;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Downhill.Plots;
+using Downhill.Experiments;
 
 namespace Downhill.Tests.Plots;
 

@@ -3,6 +3,7 @@ using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Optim;
 using Downhill.Training;
+using Downhill.Data;
 
 namespace Downhill.Tests.Training;
 

@@ -1,7 +1,8 @@
 using System.Numerics;
 using Downhill.Nn;
+using Downhill.Data;
 
-namespace Downhill.Training;
+namespace Downhill.Nn;
 
 /// <summary>Regression and classification metrics from a model's raw outputs.</summary>
 public static class Metrics

@@ -1,9 +1,10 @@
+using Downhill.Analysis;
 using System.Numerics;
 using Downhill.Data;
 using Downhill.Optim;
 using Downhill.Training;
 
-namespace Downhill.Analysis;
+namespace Downhill.Experiments;
 
 /// <summary>One training run of a sweep: its loss per epoch, where it was best, and whether it blew up.</summary>
 public sealed record SweepRun(double LearningRate, double[] Losses, int BestEpoch, bool Diverged, int? DivergedAtEpoch)

@@ -1,9 +1,11 @@
+using Downhill.Analysis;
 using System.Numerics;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
+using Downhill.Data;
 
-namespace Downhill.Analysis;
+namespace Downhill.Experiments;
 
 /// <summary>
 /// The error landscape: the loss over a grid of two parameters with the others held fixed
@@ -28,7 +30,7 @@ public static class LossSurface
                 {
                     p1.Data[e1] = T.CreateTruncating(first.Values[i]);
                     p2.Data[e2] = T.CreateTruncating(second.Values[j]);
-                    values[i, j] = LossAt(model, data, loss);
+                    values[i, j] = model.LossOn(data, loss);
                 }
         }
         finally
@@ -66,7 +68,7 @@ public static class LossSurface
                         for (int e = 0; e < p.Length; e++)
                             p[e] = origin[k][e] + T.CreateTruncating(axis[i] * d1[k][e] + axis[j] * d2[k][e]);
                     }
-                    values[i, j] = LossAt(model, data, loss);
+                    values[i, j] = model.LossOn(data, loss);
                 }
         }
         finally { model.Restore(origin); }
@@ -102,11 +104,4 @@ public static class LossSurface
 
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
-    /// <summary>The full-data loss at the model's current parameters, with no tape.</summary>
-    public static double LossAt<T>(Model<T> model, TrainingData<T> data, Loss loss) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        using var _ = Autograd.NoGrad();
-        return double.CreateTruncating(Losses.Compute(loss, model.Forward(data.Features), data.Targets, data.Labels).Item());
-    }
 }

@@ -1,7 +1,8 @@
+using Downhill.Analysis;
 using Downhill.Data;
 using Downhill.Training;
 
-namespace Downhill.Analysis;
+namespace Downhill.Experiments;
 
 /// <summary>
 /// Gradient checking of a whole model as <c>fit</c> would build it: the model in double

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Downhill.Data;
 
-namespace Downhill.Training;
+namespace Downhill.Data;
 
 /// <summary>
 /// Features and what to learn from them, as tensors: regression targets [rows, outputs] or
