@@ -1,5 +1,4 @@
 using System.Numerics;
-using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill.Optim;
 
@@ -24,6 +23,7 @@ public readonly record struct AdagradOptions
 /// sum ← sum + g²                            sum starts at initialAccumulatorValue (0)
 /// θ ← θ − γ̃ · g / (√sum + ε)               ε = eps (1e-10)
 /// </code>
+/// The recipe: [L2 decay] → scale by Adagrad's sum → [decay the step size] → descend.
 /// </summary>
 public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -36,29 +36,13 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         Check.AtLeast(Name, "initialAccumulatorValue", options.InitialAccumulatorValue, 0);
         Check.AtLeast(Name, "eps", options.Eps, 0);
         Options = options;
+        Chain(
+            options.WeightDecay != 0 ? new AddDecayedWeights<T>(options.WeightDecay) : null,
+            new ScaleByAdagrad<T>(Parameters.Count, options.InitialAccumulatorValue, options.Eps),
+            options.LrDecay != 0 ? new InverseTimeDecay<T>(options.LrDecay) : null,
+            new Descend<T>());
     }
 
     /// <summary>The hyper-parameters given at construction; <see cref="Optimizer.LearningRate"/> holds the current rate.</summary>
     public AdagradOptions Options { get; }
-
-    protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad)
-    {
-        long t = ParameterStep(index);
-        double decayedLr = LearningRate / (1 + (t - 1) * Options.LrDecay);
-        ReadOnlySpan<T> g = grad;
-        if (Options.WeightDecay != 0)
-        {
-            var decayed = Work(0, p.Length);
-            TP.MultiplyAdd(p, Scalar(Options.WeightDecay), grad, decayed);
-            g = decayed;
-        }
-        var sum = State(index, "sum", Scalar(Options.InitialAccumulatorValue));
-        var std = Work(1, p.Length);
-        TP.Multiply(g, g, std);
-        TP.Add(sum, std, sum);
-        TP.Sqrt(sum, std);
-        TP.Add(std, Scalar(Options.Eps), std);
-        TP.Divide(g, std, std);
-        TP.MultiplyAdd(std, Scalar(-decayedLr), p, p);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill.Optim;
 
@@ -24,6 +23,7 @@ public readonly record struct AdamWOptions
 /// θ ← θ · (1 − γ·λ)                         γ = lr (1e-3), λ = weightDecay (1e-2)
 /// then Adam's step with g = ∇f(θ) (no L2 term):  β1 (0.9), β2 (0.999), ε (1e-8), amsgrad (false)
 /// </code>
+/// The recipe: decoupled decay → Adam's moments and the descent (<see cref="AdamStep{T}"/>).
 /// </summary>
 public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -31,17 +31,14 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
 
     public AdamW(IEnumerable<Tensor<T>> parameters, AdamWOptions options) : base("AdamW", parameters, options.LearningRate)
     {
-        AdamStep.CheckOptions(Name, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);
+        AdamStep<T>.CheckOptions(Name, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);
         Options = options;
+        // PyTorch decays even when weightDecay is 0 (θ·1 = θ, so the same bits either way).
+        Chain(
+            new DecayWeights<T>(options.WeightDecay),
+            new AdamStep<T>(Parameters.Count, options.Beta1, options.Beta2, options.Eps, options.AmsGrad));
     }
 
     /// <summary>The hyper-parameters given at construction; <see cref="Optimizer.LearningRate"/> holds the current rate.</summary>
     public AdamWOptions Options { get; }
-
-    protected override void Update(int index, Span<T> p, ReadOnlySpan<T> g)
-    {
-        TP.Multiply(p, Scalar(1 - LearningRate * Options.WeightDecay), p);
-        AdamStep.Apply(p, g, State(index, "m"), State(index, "v"), Options.AmsGrad ? State(index, "vMax") : null,
-            Work(1, p.Length), ParameterStep(index), LearningRate, Options.Beta1, Options.Beta2, Options.Eps);
-    }
 }

@@ -93,9 +93,6 @@ public sealed class Lbfgs<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     public override void Step() =>
         Errors.Operation($"{Name}: Step() needs the closure that recomputes the loss and its gradient: call Step(closure), because L-BFGS evaluates the loss several times per step.");
 
-    protected override void Update(int index, Span<T> p, ReadOnlySpan<T> g) =>
-        throw new System.Diagnostics.UnreachableException("Lbfgs updates all parameters together in Step(closure).");
-
     /// <summary>
     /// Runs up to maxIter iterations. <paramref name="closure"/> must zero the gradients,
     /// recompute the loss, call Backward and return the loss. Returns the loss of the first

@@ -4,19 +4,19 @@ namespace Downhill.Optim;
 
 /// <summary>
 /// The common surface of Downhill's optimizers over parameters of element type
-/// <typeparamref name="T"/>. First-order optimizers implement <see cref="Update"/> for one
-/// parameter; the base class walks the parameters, skips frozen ones, honours element masks
-/// and keeps per-parameter state (created on a parameter's first update, as in PyTorch).
+/// <typeparamref name="T"/>. A first-order optimizer is a recipe: a chain of small
+/// transforms (<see cref="GradientTransform{T}"/>) that each parameter's gradient goes through,
+/// the last of which moves the parameter; each transform keeps its own typed state per
+/// parameter. This class walks the parameters, skips frozen ones, honours element masks and
+/// maps the transforms' state to checkpoints.
 /// </summary>
 public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Tensor<T>[] parameters;
     private readonly bool[]?[] frozenMasks;
     private readonly int[]?[] frozenIndices; // the true positions of each mask: what Step saves and restores
-    private readonly Dictionary<string, T[]>[] state;
     private readonly long[] parameterSteps;
-    private readonly Dictionary<string, T> initialValues = new(StringComparer.Ordinal);
-    private T[] work0 = [], work1 = [];
+    private GradientTransform<T>[] chain = [];
 
     private protected Optimizer(string name, IEnumerable<Tensor<T>> parameters, double learningRate)
         : base(name, learningRate)
@@ -35,8 +35,6 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         }
         frozenMasks = new bool[]?[this.parameters.Length];
         frozenIndices = new int[]?[this.parameters.Length];
-        state = new Dictionary<string, T[]>[this.parameters.Length];
-        for (int i = 0; i < state.Length; i++) state[i] = new Dictionary<string, T[]>(StringComparer.Ordinal);
         parameterSteps = new long[this.parameters.Length];
     }
 
@@ -85,11 +83,32 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
                 continue;
             }
             // Simplest exact way to skip elements inside vectorized updates: run the update on
-            // every element, then put back the frozen elements' values and state.
+            // every element, then put back the frozen elements' values and state. The driver
+            // does this rather than a transform in the chain: it must undo every transform's
+            // state and the parameter itself (PyTorch semantics: a frozen element does not even
+            // decay), which no single step of the chain sees.
             var saved = SaveFrozen(i, frozen);
             Update(i, p.Data, p.Grad.Data);
             RestoreFrozen(i, frozen, saved);
         }
+    }
+
+    /// <summary>
+    /// Sets the recipe: the transforms each parameter's gradient goes through, in order; the last
+    /// one moves the parameter. Null entries (a step the options switch off) are left out.
+    /// </summary>
+    private protected void Chain(params GradientTransform<T>?[] transforms) => chain = [.. transforms.OfType<GradientTransform<T>>()];
+
+    private void Update(int index, Span<T> p, ReadOnlySpan<T> g)
+    {
+        var u = new ParameterUpdate<T>(index, p, g, parameterSteps[index], LearningRate);
+        foreach (var transform in chain) transform.Apply(ref u);
+    }
+
+    /// <summary>Visits every buffer of parameter <paramref name="index"/>'s state, transform by transform.</summary>
+    private void VisitState(int index, BufferVisitor<T> visit)
+    {
+        foreach (var transform in chain) transform.StateOf(index)?.Visit(visit);
     }
 
     /// <summary>
@@ -105,55 +124,22 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         return loss;
     }
 
-    /// <summary>A hyper-parameter in the element type (float rounds to nearest).</summary>
-    protected static T Scalar(double value) => T.CreateTruncating(value);
-
-    /// <summary>One update of parameter <paramref name="index"/> from its gradient <paramref name="g"/>.</summary>
-    protected abstract void Update(int index, Span<T> p, ReadOnlySpan<T> g);
-
-    /// <summary>How many updates parameter <paramref name="index"/> has had, this one included (PyTorch's state["step"]).</summary>
-    protected long ParameterStep(int index) => parameterSteps[index];
-
-    /// <summary>Scratch space for intermediate vectors (a decayed gradient, a denominator); two slots, reused across parameters.</summary>
-    protected Span<T> Work(int slot, int length)
-    {
-        ref T[] w = ref slot == 0 ? ref work0 : ref work1;
-        if (w.Length < length) w = new T[length];
-        return w.AsSpan(0, length);
-    }
-
-    /// <summary>The named state buffer of a parameter, created filled with <paramref name="initial"/> on first use.</summary>
-    protected T[] State(int index, string name, T initial = default)
-    {
-        if (!state[index].TryGetValue(name, out var buffer))
-        {
-            buffer = new T[parameters[index].Size];
-            if (initial != T.Zero) Array.Fill(buffer, initial);
-            state[index][name] = buffer;
-            initialValues[name] = initial;
-        }
-        return buffer;
-    }
-
-    /// <summary>The named state buffer if it exists yet (e.g. SGD's momentum starts as a copy of the first gradient).</summary>
-    protected bool TryGetState(int index, string name, out T[] buffer) => state[index].TryGetValue(name, out buffer!);
-
     private (T[] Values, Dictionary<string, T[]> State) SaveFrozen(int index, int[] frozen)
     {
         var savedState = new Dictionary<string, T[]>(StringComparer.Ordinal);
-        foreach (var (name, buffer) in state[index]) savedState[name] = Pick(buffer, frozen);
+        VisitState(index, (string name, ref T[] buffer, T _) => savedState[name] = Pick(buffer, frozen));
         return (Pick(parameters[index].Data, frozen), savedState);
     }
 
     private void RestoreFrozen(int index, int[] frozen, (T[] Values, Dictionary<string, T[]> State) saved)
     {
         Put(parameters[index].Data, frozen, saved.Values);
-        foreach (var (name, buffer) in state[index])
+        VisitState(index, (string name, ref T[] buffer, T initial) =>
         {
             if (saved.State.TryGetValue(name, out var old)) Put(buffer, frozen, old);
             else // created by this very update: its frozen elements get the buffer's initial value
-                foreach (int j in frozen) buffer[j] = initialValues.GetValueOrDefault(name);
-        }
+                foreach (int j in frozen) buffer[j] = initial;
+        });
     }
 
     private static T[] Pick(Span<T> values, int[] frozen)
@@ -176,9 +162,11 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         {
             ["step"] = Array.ConvertAll(parameterSteps, s => (double)s),
         };
-        for (int i = 0; i < state.Length; i++)
-            foreach (var (name, buffer) in state[i])
-                buffers[$"{name}.{i}"] = ToDoubles(buffer);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            int index = i;
+            VisitState(i, (string name, ref T[] buffer, T _) => buffers[$"{name}.{index}"] = ToDoubles(buffer));
+        }
         ExportExtra(buffers);
         return new OptimizerState(Name, StepCount, LearningRate, buffers);
     }
@@ -204,8 +192,8 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         for (int i = 0; i < parameters.Length; i++)
         {
             parameterSteps[i] = (long)steps[i];
-            this.state[i].Clear();
-            foreach (var (name, buffer) in restored[i]) this.state[i][name] = buffer;
+            // Buffers no transform asks for (vMax in a checkpoint of Adam with amsgrad, resumed without) are left out.
+            foreach (var transform in chain) transform.Restore(i, parameters[i].Size, restored[i]);
         }
         StepCount = state.StepCount;
         LearningRate = state.LearningRate;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill.Optim;
 
@@ -28,6 +27,7 @@ public readonly record struct RmsPropOptions
 /// else       θ ← θ − γ·g / (√ṽ + ε)                      γ = lr (1e-2)
 /// </code>
 /// NOTE: ε is added after the square root (TensorFlow adds it inside), as PyTorch does.
+/// The recipe: [L2 decay] → scale by the RMS → [momentum, starting at 0] → descend.
 /// </summary>
 public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -40,44 +40,13 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         Check.AtLeast(Name, "weightDecay", options.WeightDecay, 0);
         Check.AtLeast(Name, "momentum", options.Momentum, 0);
         Options = options;
+        Chain(
+            options.WeightDecay != 0 ? new AddDecayedWeights<T>(options.WeightDecay) : null,
+            new ScaleByRms<T>(Parameters.Count, options.Alpha, options.Eps, options.Centered),
+            options.Momentum > 0 ? new Momentum<T>(Parameters.Count, options.Momentum, dampening: 0, nesterov: false, startsAtGradient: false) : null,
+            new Descend<T>());
     }
 
     /// <summary>The hyper-parameters given at construction; <see cref="Optimizer.LearningRate"/> holds the current rate.</summary>
     public RmsPropOptions Options { get; }
-
-    protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad)
-    {
-        T alpha = Scalar(Options.Alpha), oneMinusAlpha = Scalar(1 - Options.Alpha);
-        ReadOnlySpan<T> g = grad;
-        if (Options.WeightDecay != 0)
-        {
-            var decayed = Work(0, p.Length);
-            TP.MultiplyAdd(p, Scalar(Options.WeightDecay), grad, decayed);
-            g = decayed;
-        }
-        var v = State(index, "v");
-        var avg = Work(1, p.Length);
-        TP.Multiply(v, alpha, v);
-        TP.Multiply(g, oneMinusAlpha, avg);
-        TP.MultiplyAdd(avg, g, v, v);
-        if (Options.Centered)
-        {
-            var gAvg = State(index, "gAvg");
-            TP.Multiply(gAvg, alpha, gAvg);
-            TP.MultiplyAdd(g, oneMinusAlpha, gAvg, gAvg);
-            TP.Multiply(gAvg, gAvg, avg);
-            TP.Subtract(v, avg, avg);
-            TP.Sqrt(avg, avg);
-        }
-        else TP.Sqrt(v, avg);
-        TP.Add(avg, Scalar(Options.Eps), avg);
-        TP.Divide(g, avg, avg); // avg now holds the normalized gradient g / (√ṽ + ε)
-        if (Options.Momentum > 0)
-        {
-            var b = State(index, "b");
-            TP.MultiplyAdd(b, Scalar(Options.Momentum), avg, b);
-            TP.MultiplyAdd(b, Scalar(-LearningRate), p, p);
-        }
-        else TP.MultiplyAdd(avg, Scalar(-LearningRate), p, p);
-    }
 }

@@ -25,6 +25,7 @@ public readonly record struct SgdOptions
 ///     g ← g + μ·b if nesterov, else g ← b
 /// θ ← θ − γ·g                                       γ = lr (1e-3)
 /// </code>
+/// The recipe: [L2 decay] → [momentum] → descend.
 /// </summary>
 public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -38,38 +39,12 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         if (options.Nesterov && (options.Momentum <= 0 || options.Dampening != 0))
             Errors.Argument($"{Name}: nesterov needs momentum > 0 and dampening = 0 (got momentum = {Check.Format(options.Momentum)}, dampening = {Check.Format(options.Dampening)}).");
         Options = options;
+        Chain(
+            options.WeightDecay != 0 ? new AddDecayedWeights<T>(options.WeightDecay) : null,
+            options.Momentum != 0 ? new Momentum<T>(Parameters.Count, options.Momentum, options.Dampening, options.Nesterov, startsAtGradient: true) : null,
+            new Descend<T>());
     }
 
     /// <summary>The hyper-parameters given at construction; <see cref="Optimizer.LearningRate"/> holds the current rate.</summary>
     public SgdOptions Options { get; }
-
-    protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad)
-    {
-        T lr = Scalar(LearningRate), mu = Scalar(Options.Momentum);
-        ReadOnlySpan<T> g = grad;
-        if (Options.WeightDecay != 0)
-        {
-            var decayed = Work(0, p.Length);
-            TP.MultiplyAdd(p, Scalar(Options.WeightDecay), grad, decayed);
-            g = decayed;
-        }
-        if (Options.Momentum != 0)
-        {
-            if (TryGetState(index, "b", out var b))
-            {
-                TP.Multiply(b, mu, b);
-                TP.MultiplyAdd(g, Scalar(1 - Options.Dampening), b, b);
-            }
-            else
-                g.CopyTo(b = State(index, "b"));
-            if (Options.Nesterov)
-            {
-                var ahead = Work(1, p.Length);
-                TP.MultiplyAdd(b, mu, g, ahead);
-                g = ahead;
-            }
-            else g = b;
-        }
-        TP.MultiplyAdd(g, -lr, p, p);
-    }
 }

@@ -55,13 +55,19 @@ public sealed record Objective(string Name, Func<double, double, double> F, Func
     /// <summary>The parameter (x, y) as one trainable tensor at <see cref="Start"/>.</summary>
     public Tensor<double> StartParameter() => Tensor.Parameter([Start.X, Start.Y], 2);
 
-    /// <summary>PyTorch's closure: zero the gradient, evaluate, fill the gradient, return the loss.</summary>
-    public Func<double> Closure(Tensor<double> p) => () =>
+    /// <summary>
+    /// PyTorch's closure: zero the gradient, evaluate, fill the gradient, return the loss. Value
+    /// and gradient are computed in double and rounded to <typeparamref name="T"/> (exact for double).
+    /// </summary>
+    public Func<T> Closure<T>(Tensor<T> p) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => () =>
     {
         p.ZeroGrad();
-        double x = p.Data[0], y = p.Data[1];
+        double x = double.CreateTruncating(p.Data[0]), y = double.CreateTruncating(p.Data[1]);
         var (dx, dy) = Gradient(x, y);
-        p.Grad = Tensor.FromArray([dx, dy], 2);
-        return F(x, y);
+        p.Grad = Tensor.FromArray([T.CreateTruncating(dx), T.CreateTruncating(dy)], 2);
+        return T.CreateTruncating(F(x, y));
     };
+
+    /// <summary>How far (x, y) is from <see cref="Minimum"/>.</summary>
+    public double DistanceToMinimum(double x, double y) => Math.Sqrt((x - Minimum.X) * (x - Minimum.X) + (y - Minimum.Y) * (y - Minimum.Y));
 }
