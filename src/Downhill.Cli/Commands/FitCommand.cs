@@ -114,6 +114,10 @@ internal static class FitCommand
                 return ExitCodes.Success;
             }
 
+            if (!isQuiet && plan.Solver == Solver.Gradient && plan.EpochLossUnits.Units is { Length: > 0 } units)
+                Console.WriteLine($"losses per epoch: {Nn.Losses.Name(plan.Loss)} in {units}, the mean over each epoch's batches" +
+                    (units == "standardized units" ? " (the summary below gives the final model's loss in the data's units)" : ""));
+
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -128,7 +132,7 @@ internal static class FitCommand
             {
                 outcome = plan.Solver == Solver.LeastSquares
                     ? Fitting.Fit(plan, isQuiet ? null : new TrainingCallbacks { Epoch = e => Console.WriteLine(DescribeIteration(e)) }, cancel.Token)
-                    : new Progress(isQuiet, plan.Settings.Training.Epochs).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
+                    : new Progress(isQuiet, plan.Settings.Training.Epochs, plan.EpochLossUnits.Factor).Run(cb => Fitting.Fit(plan, cb, cancel.Token));
             }
             // During training only the per-epoch checkpoint touches the disk; the one before the failed write is intact.
             catch (Exception e) when (settings.CheckpointPath is { } ck && e is IOException or UnauthorizedAccessException)
@@ -224,8 +228,10 @@ internal static class FitCommand
         if (o.LeastSquares?.Solver is { } solver)
             table.AddRow("iterations", $"{solver.Iterations} ({solver.Evaluations} evaluations, {solver.JacobianEvaluations} Jacobians)");
         table.AddRow("rows", $"{o.TrainRows} train" + (o.ValidationRows > 0 ? $", {o.ValidationRows} validation" : ""));
-        foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}", Progress.Format(v));
-        if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}", Progress.Format(v));
+        // The summary measures the final model on all rows, in the data's units (targets unscaled).
+        string unit = o.Task == Models.TaskKind.Regression ? " (data units)" : "";
+        foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}{(k == "loss" ? unit : "")}", Progress.Format(v));
+        if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}{(k == "loss" ? unit : "")}", Progress.Format(v));
         table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({why})" : "")));
         table.AddRow("time", $"{r.Seconds:F3} s");
         table.AddRow("samples/s", r.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));

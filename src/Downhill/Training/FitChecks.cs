@@ -88,8 +88,9 @@ internal static class FitChecks
                 yield break;
             }
         }
-        // Still falling fast: more than 2% per epoch over the last three epochs.
-        if (h.Count >= 3 && result.StoppedBecause == StopReason.Completed)
+        // Still falling fast (more than 2% an epoch over the last two) while still a sizeable share
+        // of where it started: a loss already a thousandth of its start is close enough to call done.
+        if (h.Count >= 3 && result.StoppedBecause == StopReason.Completed && !(last < 1e-3 * first))
         {
             double before = h[^3].TrainLoss;
             if (before > 0 && last < before && Math.Pow(last / before, 0.5) < 0.98)

@@ -53,6 +53,25 @@ public sealed record FitPlan
     /// <summary>Doubts about the decisions (a task inferred from the data that may not be meant), for the user to read.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// How to read the per-epoch losses (<see cref="EpochRecord.TrainLoss"/>, which are in the
+    /// units the model trains in): multiply by <c>Factor</c> to get <c>Units</c>. With a scaled
+    /// regression target, mse is in the target's squared standard deviations and rmse and mae in
+    /// standard deviations, so one target converts exactly to the data's units; huber, or several
+    /// targets, stay in standardized units and say so.
+    /// </summary>
+    public (double Factor, string Units) EpochLossUnits
+    {
+        get
+        {
+            if (Task == TaskKind.Classification) return (1, "");
+            if (Scaler?.TargetScale is not { } scale) return (1, "data units");
+            if (scale.Length == 1 && Loss is Nn.Loss.Mse) return (scale[0] * scale[0], "data units");
+            if (scale.Length == 1 && Loss is Nn.Loss.Rmse or Nn.Loss.Mae) return (scale[0], "data units");
+            return (1, "standardized units");
+        }
+    }
+
     /// <summary>Updates an automatic epoch count aims for (<see cref="FitSettings.AutomaticEpochs"/>).</summary>
     public const int AutomaticUpdates = 20_000;
 
