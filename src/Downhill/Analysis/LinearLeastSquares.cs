@@ -40,9 +40,8 @@ public static class LinearLeastSquares
     /// <see cref="Fit(ReadOnlyMemory{double}, int, ReadOnlyMemory{double}, int, bool)"/> on the widened arrays.
     /// </summary>
     /// <remarks>
-    /// Why: widening 1,000,000 x 20 floats into a fresh double array first cost more than the
-    /// fit: W5's closed form took 0.49 s that way against 0.04 s reading the floats in place
-    /// (the 168 MB array's page faults and its one-off write dominate).
+    /// Why: widening the floats into a fresh double array first costs more than the fit itself
+    /// (the large array's page faults and its one-off write dominate; figures in bench/README.md).
     /// </remarks>
     public static LinearLeastSquaresResult Fit(ReadOnlyMemory<float> x, int features, ReadOnlyMemory<float> y,
         int outputs = 1, bool fitIntercept = true) => FitAny(x, features, y, outputs, fitIntercept);

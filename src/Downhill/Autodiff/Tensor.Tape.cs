@@ -86,7 +86,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         // Iterative DFS so long chains (thousands of ops) do not overflow the stack.
         // Visited nodes carry this pass's stamp instead of sitting in a HashSet: the set's
-        // allocation and hashing were a tenth of a tiny formula's step (W6).
+        // allocation and hashing are a sizeable share of a tiny formula's step.
         int stamp = Interlocked.Increment(ref visitCounter);
         var order = new List<Tensor<T>>();
         var stack = new Stack<(Tensor<T> t, int next)>();

@@ -41,10 +41,9 @@ public static class Csv
     /// since fill values must come from training rows and this read knows of no split.
     /// </summary>
     /// <remarks>
-    /// Measured on bench W8 (213 MB, 1,000,000 x 21 floats, 1 thread): peak RSS 121 MB instead of
-    /// 280 MB for Read then Features/Targets&lt;float&gt;, and 0.70-0.77 instead of 1.38 CPU seconds
-    /// for a read into new memory (on this VM each fresh page costs 12-19 us to fault in, so not
-    /// writing 168 MB of doubles saves as much as the parsing costs).
+    /// Why: against Read then Features/Targets&lt;float&gt; this more than halves the peak memory,
+    /// and since every fresh page must be faulted in, not writing the doubles saves about as
+    /// much CPU time as the parsing costs (figures in bench/README.md, "Measured gains").
     /// </remarks>
     public static (Tensor<T> Features, Tensor<T>? Targets) ReadTensors<T>(string path, DataOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -189,9 +188,8 @@ public static class Csv
     /// Parses every part, each on its own thread when there are several. The outcome is the one
     /// a single pass front to back would have: the first part (in file order) that meets an
     /// error or a text target decides, whatever the parts after it met.
-    /// Measured on bench W8 (213 MB, 2 cores shared with other builds): 444-529 MB/s on 2 threads
-    /// when they got most of both cores, against 271-318 on 1 thread with a core to itself; the
-    /// CPU time per byte hardly changes (248-302 against 280-321 MB per CPU second).
+    /// Threads raise the rate in MB/s while the CPU time per byte hardly changes (figures in
+    /// bench/README.md, "Measured gains").
     /// </summary>
     /// <returns>Null, or the column of a target that turned out to hold text.</returns>
     private static int? ParseParts<T>(CsvParser<T>[] parts) where T : unmanaged, IFloatingPointIeee754<T>

@@ -151,9 +151,9 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         finally
         {
-            // NOTE: Parallel.For can leave a part reachable from a pool thread after the read: at
-            // 2 threads the last table outlived a full collection 3 times in about 60 reads, and the
-            // next read then held two (peak RSS 206 MB instead of 124). A finished part lets go of its rows.
+            // NOTE: Parallel.For can leave a part reachable from a pool thread after the read: the
+            // last table then sometimes outlives a full collection, and the next read holds two
+            // at its peak (figures in bench/README.md). A finished part lets go of its rows.
             (storage, values, targets, labels, ids, buffer) = (null!, [], [], [], [], []);
         }
     }

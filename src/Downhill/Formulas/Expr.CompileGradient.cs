@@ -248,7 +248,7 @@ public abstract partial record Expr
         {
             if (target.PerRow && assigned.Add(target)) body.Add(Linq.Assign(target.Adjoint!, term));
             // An array slot gets a = a + t, the same sum: AddAssign on an array element is
-            // rewritten with temporaries, which made compiling large formulas several times slower.
+            // rewritten with temporaries, which makes compiling large formulas several times slower.
             else if (target.Adjoint is LinqVariable local) body.Add(Linq.AddAssign(local, term));
             else body.Add(Linq.Assign(target.Adjoint!, Linq.Add(target.Adjoint!, term)));
         }

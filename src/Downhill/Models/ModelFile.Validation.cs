@@ -16,7 +16,7 @@ public sealed partial record ModelFile
     /// file declares (<c>kind</c>, <c>hidden</c>, <c>features</c>, classes or targets) agreeing
     /// with those shapes. The stored values are the truth: a declared size they do not back is
     /// an error naming both, so nothing is ever sized from a declaration alone (a 1 KB file
-    /// declaring <c>"hidden": [46000, 46000]</c> once made <c>predict</c> allocate 24 GB).
+    /// declaring <c>"hidden": [46000, 46000]</c> would otherwise make <c>predict</c> allocate 24 GB).
     /// </summary>
     /// <param name="source">How messages name the file: its path, or "model file" for one built in code.</param>
     /// <exception cref="DataException">The first fault found, with the field, its value, what belongs there and the fix.</exception>

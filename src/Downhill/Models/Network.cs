@@ -43,7 +43,7 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
     /// <summary>
     /// The most memory a network may need to train (<see cref="TrainingCopies"/> copies of its
     /// parameters), refused up front: <c>mlp:40000,40000</c> is one typo away from
-    /// <c>mlp:400,400</c> and grew the process to 24 GB before the system killed it. 4 GiB is
+    /// <c>mlp:400,400</c> and needs about 24 GB, enough for the system to kill the process. 4 GiB is
     /// 1,000 times a large model for this CPU library (784-1024-1024-10 on Fashion-MNIST: 1.9M
     /// parameters, 30 MB in float32), holds 134M float64 parameters, whose every epoch would
     /// take hours here, and leaves room beside the data on an 8 GB laptop.

@@ -83,8 +83,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// dz = act'(z)·g through the output y, by the tape's rules (Tensor.Unary.cs) in one vector
     /// pass. For relu the pass is a select: a branch per element on the sign of each output,
-    /// which ReLU layers make unpredictable, took 49 us of CPU for 128 x 256 values against about
-    /// 5 us vectorized (AMD EPYC Zen 5), about 8% of a W3 training step at 1 thread.
+    /// which ReLU layers make unpredictable, costs many times the vector select (figures in
+    /// bench/README.md, "Measured gains").
     /// </summary>
     internal static void ActivationGradient(Activation act, ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz)
     {

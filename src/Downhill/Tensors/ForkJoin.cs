@@ -9,11 +9,10 @@ namespace Downhill;
 /// while after each part before they sleep, so the next fork usually finds them awake.
 /// </summary>
 /// <remarks>
-/// Measured on the shared 2-vCPU AMD EPYC (Zen 5), an empty fork and join of two parts: 0.6 us
-/// with an awake worker against 9-11 us for <c>Parallel.For</c>; after 20 us of serial work
-/// (an SGD update) about 10 us here and 14 us with <c>Parallel.For</c>, whose pool threads
-/// had gone to sleep. With two forks per step that is 20 us per W2 step at batch 128 (about
-/// 235 us on two threads) saved.
+/// Why not <c>Parallel.For</c>: its fork and join costs many times a handoff to a worker that
+/// is still spinning, and across the serial work between two forks (an optimizer update) its
+/// pool threads go to sleep and must be woken. With two forks per training step that is a
+/// visible share of a step (figures in bench/README.md, "Measured gains").
 /// </remarks>
 internal static class ForkJoin
 {
@@ -58,16 +57,17 @@ internal static class ForkJoin
     }
 
     /// <summary>
-    /// How long a worker spins for the next part before it sleeps: longer than an SGD update of
-    /// W2 (about 20 us), so the next step's fork finds it awake; a sleeping worker takes about
-    /// 10 us to wake. Spinning costs the CPU time it burns, so it stops there.
+    /// How long a worker spins for the next part before it sleeps: longer than the SGD update of
+    /// a mid-sized network between two steps, so the next step's fork finds it awake; waking a
+    /// sleeping worker costs about half such an update. Spinning costs the CPU time it burns, so
+    /// it stops there.
     /// </summary>
     private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000;
 
     /// <summary>
     /// Waits for <paramref name="e"/>, spinning first. NOTE: the spin yields (SpinWait, not a
     /// busy loop): when another process holds the second core, a worker that busy-spins shares
-    /// one core with the thread it waits for, and a W2 step took 900 us instead of 80.
+    /// one core with the thread it waits for, and a training step slows down many times over.
     /// </summary>
     private static void SpinThenWait(ManualResetEventSlim e)
     {

@@ -14,15 +14,15 @@ internal static partial class Gemm
 
     /// <summary>
     /// Rows <paramref name="r0"/>..<paramref name="r1"/> of C (+)= op(A) op(B) when a row of C
-    /// fits in one Vector512: the products of small layers (W1's 16 and 10 units) and their
+    /// fits in one Vector512: the products of small layers (16 or 10 units wide) and their
     /// weight gradients. Each step loads one row of B and adds A[i,p] times it into eight rows'
     /// accumulators, A read in place by broadcast loads, B in place unless transposed.
     /// </summary>
     /// <remarks>
     /// Why: the tiled kernel computes 8 x 32 tiles, so for n = 16 or 10 every tile is an edge
-    /// tile (stored element by element), and both operands are packed first. In W1's training
-    /// step at batch 32 (784-16-16-10) perf put packing A at 18%, edge stores at 8% and packing
-    /// B at 5% of the CPU time against 28% in the kernel. Every row of C is summed in the same
+    /// tile (stored element by element), and both operands are packed first: on such layers the
+    /// packing and edge stores take more CPU time than the kernel itself (the profile is in
+    /// bench/README.md, "Measured gains"). Every row of C is summed in the same
     /// order whichever rows it is computed with, so strips of rows (threads, the batch split's
     /// shares) give the same bits.
     /// NOTE: lanes past n of a row loaded from an untransposed B belong to the next rows of B;
@@ -75,9 +75,9 @@ internal static partial class Gemm
     /// (row r at r*w), each row's terms added in order of p.
     /// </summary>
     /// <remarks>
-    /// NOTE: no calls after the loop. Every zmm register is caller-saved on x64 Linux, and with a
-    /// store helper called after the loop the JIT spilled all eight accumulators inside the loop,
-    /// every step: the kernel ran at a fifth of its speed.
+    /// NOTE: no calls after the loop. Every zmm register is caller-saved on x64 Linux, and a
+    /// store helper called after the loop makes the JIT spill all eight accumulators inside the
+    /// loop, every step, which slows the kernel several-fold (bench/README.md).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void NarrowBlock<T>(T* a, nint rowStep, nint pStep, T* b, nint bStep, int count, int rows, T* lanes)

@@ -109,8 +109,7 @@ internal static partial class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Span Clear/CopyTo are vectorized: this keeps a narrow panel (the 10 output columns of
-        // a classifier) from costing 32 scalar stores per k-step; 32x128x10 went from 29 to 36
-        // GFLOP/s per CPU-second.
+        // a classifier) from costing 32 scalar stores per k-step (gain in bench/README.md).
         new Span<T>(dst + count, width - count).Clear();
         new ReadOnlySpan<T>(src, count).CopyTo(new Span<T>(dst, count));
     }

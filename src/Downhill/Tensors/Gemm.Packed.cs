@@ -25,10 +25,8 @@ internal enum GemmKernel
 /// MC rows (one packed A block, stays in L2), NR columns (a KC x NR B micro-panel stays in L1),
 /// MR rows (an MR x NR tile of C held in registers for the whole KC loop). NR is two
 /// Vector512 of the element type: 32 floats or 16 doubles.
-/// Measured on a shared 2-vCPU AMD EPYC (Zen 5, AVX-512), one thread, GFLOP/s per CPU-second
-/// (bench/README.md, GEMM section): float 1024^3 went from 29 (the i-p-j loop it replaced) to
-/// 195, the MNIST forward product 32x784 * 784x128 from 25 to 193, on par with or ahead of
-/// OpenBLAS's SkylakeX kernels on the same machine; double 1024^3 from 15 to 92.
+/// Its speed per shape against the plain i-p-j loop and against OpenBLAS is in
+/// bench/README.md, GEMM section.
 /// </summary>
 internal static partial class Gemm
 {

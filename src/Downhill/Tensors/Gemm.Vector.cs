@@ -11,10 +11,10 @@ internal static partial class Gemm
     /// </summary>
     /// <remarks>
     /// Why: a linear model with one output multiplies [32,20] by [20,1] every batch. The tiled
-    /// kernel packs both operands and computes a full 8 x 32 tile for each single column; that
-    /// took 0.33-0.60 us of CPU per call and the narrow kernel 0.37 us, this loop 0.14 us for
-    /// [32,20] x [20,1] and 0.09 us for the transposed [20,32] x [32,1] (CPU time per call,
-    /// 2M calls, AMD EPYC Zen 5). Rows of A are dotted with b; for a transposed A (a weight gradient
+    /// kernel packs both operands and computes a full 8 x 32 tile for each single column, and the
+    /// narrow kernel still pays its set-up; for such small products that set-up costs more than
+    /// the arithmetic, and a plain loop skips it (per-call times in bench/README.md, "Measured gains").
+    /// Rows of A are dotted with b; for a transposed A (a weight gradient
     /// xᵀ dz) a vector of C's entries accumulates b[p] times A's row p over all p.
     /// </remarks>
     private static void MatrixVector<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, bool transA, bool accumulate)
@@ -31,7 +31,7 @@ internal static partial class Gemm
             return;
         }
         // A vector of C's entries stays in a register while p runs down A's rows; a
-        // TensorPrimitives call per row of A cost about 10 ns each, most of W5's SGD epoch.
+        // TensorPrimitives call per row of A costs more in dispatch than the few values it adds.
         int i = 0;
         if (Vector.IsHardwareAccelerated)
             for (; i + Vector<T>.Count <= m; i += Vector<T>.Count)

@@ -51,7 +51,7 @@ internal static class ActivationBackward<T> where T : unmanaged, IFloatingPointI
 /// Exp, sin, cos, sinh and cosh of one value, calling Math's own method for double (T.Exp for
 /// double is a one-line wrapper of Math.Exp: the same bits). The JIT does not inline those
 /// wrappers into compiled expression trees, so through T.Exp every compiled sigmoid or sin'
-/// paid a second call per value (seen in the JIT's listing of the formula gradients).
+/// would pay a second call per value (as the JIT's listing of the formula gradients shows).
 /// </summary>
 internal static class Scalar<T> where T : IFloatingPointIeee754<T>
 {

@@ -15,10 +15,8 @@ namespace Downhill.Training;
 /// </summary>
 /// <remarks>
 /// Why it exists: on the tape a step of y = m*x + b builds about ten tensors and closures and
-/// sorts the graph, about 2.5 us; the formula's arithmetic on 20 rows is tens of nanoseconds.
-/// Measured on W6 (10,000 full-batch steps of y = m*x + b on 20 rows, Sgd, shared 2-core machine):
-/// about 330k steps per CPU second on the tape, about 900k with this step, and 1.3M-1.9M once
-/// the Trainer stopped allocating a closure per step (the rest is its per-epoch record).
+/// sorts the graph, which costs far more than the formula's arithmetic on a few rows. Here a
+/// step is loops over reused buffers (gain in bench/README.md, "Measured gains").
 /// </remarks>
 internal sealed class FormulaStep
 {
@@ -91,7 +89,7 @@ internal sealed class FormulaStep
     /// line repeats what <see cref="Losses.Compute"/> records and what its ops' backward closures
     /// compute, grouping included: element by element the same bits (one IEEE operation rounds
     /// the same, vectorized or not), and the mean's sum is TP.Sum, as Mean's. Loops rather than
-    /// a TensorPrimitives call per op: on 20 rows each call's dispatch cost more than its work.
+    /// a TensorPrimitives call per op: on 20 rows each call's dispatch costs more than its work.
     /// </summary>
     private double LossAndUpstream(int n)
     {

@@ -10,15 +10,10 @@ namespace Downhill.Training;
 // No thread sums another's partial gradients, and every value is computed exactly as in the
 // unsplit step: the products' row tiles are the same, and each gradient value is summed over
 // the rows in the same order. Loss and gradients have the same bits on any number of threads.
-// (A first version gave each part its own gradient buffers and added them up: the sum alone
-// took about 20 us for W2's 101,770 gradients, and its rounding changed with the thread count.)
-//
-// Measured with `workloads` (Fashion-MNIST, samples/s, 2 threads, before: each product split by
-// the GEMM's own fork -> after) on the 2-vCPU AMD EPYC (Zen 5) with nothing else running. Its
-// two vCPUs ran in two regimes (bench/README.md): in the faster one W2 batch 32 went 294k ->
-// 370k, batch 128 386k -> 545k, W3 152k -> 220k (1 thread: 279k, 348k, 145k); in the slower
-// one (both threads busy at 60-80% speed, as if sharing a core) 194-203k -> 242-256k,
-// 271-289k -> 393-396k and 103-108k -> 130-135k.
+// (Giving each part its own gradient buffers and adding them up would cost an extra pass over
+// every gradient per step, and its rounding would change with the thread count.)
+// The gain over splitting each product by the GEMM's own fork is in bench/README.md,
+// "Measured gains".
 internal sealed partial class NetworkStep<T>
 {
     private readonly Action<int> rowsPart, gradientsPart;
@@ -28,9 +23,9 @@ internal sealed partial class NetworkStep<T>
     private int splitStart, splitCount, splitParts;
 
     /// <summary>
-    /// A part has to carry at least this many multiply-adds, about 18 us of one core: the split
-    /// pays for waking the worker threads (up to 10 us when they have gone to sleep), a second
-    /// fork for the gradients, and each part packing the weights for its own products.
+    /// A part has to carry at least this many multiply-adds, about twice what waking a sleeping
+    /// worker costs: the split pays for waking the worker threads, a second fork for the
+    /// gradients, and each part packing the weights for its own products.
     /// </summary>
     private const long PartMinimumMacs = 2_000_000;
 
@@ -92,11 +87,11 @@ internal sealed partial class NetworkStep<T>
     /// trainer does in between (the optimizer update), which a spinning worker can slow down.
     /// </summary>
     /// <remarks>
-    /// Why: on this 2-vCPU VM the split's gain depends on the moment. When both vCPUs run at full
-    /// speed W3 at 2 threads went 145k -> 220k samples/s split; when they slow each other down
-    /// (both at 60-80%, as if sharing a core, with nothing else running) the split gave 130-135k
-    /// against 145k on one thread, so a fixed rule lost one way or the other. Timing only the
-    /// step itself still picked the split there: the cost landed in the optimizer update that
+    /// Why: on a 2-vCPU virtual machine the split's gain depends on the moment. When both vCPUs
+    /// run at full speed the split pays well; when they slow each other down (as if sharing a core,
+    /// with nothing else running) it loses to one thread (figures in bench/README.md, "Measured
+    /// gains"), so a fixed rule loses one way or the other. Timing only the
+    /// step itself would still pick the split there: the cost lands in the optimizer update that
     /// follows. The loss and the gradients have the same bits either way, so the choice never
     /// changes a result.
     /// </remarks>

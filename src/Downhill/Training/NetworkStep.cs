@@ -15,10 +15,9 @@ namespace Downhill.Training;
 /// </summary>
 /// <remarks>
 /// Why it exists: the tape allocates every activation, gradient and closure per batch, and for
-/// the 784x128 layer that is about 1 MB per batch of 32. On the shared test machine fresh
-/// large arrays cost page faults (system time) and the backward pass took 2.8 ms of CPU per
-/// batch against 0.1 ms of matrix products; with reused buffers W2 at batch 32 went from about
-/// 10k to over 100k samples per CPU second. Batches are gathered straight from the training
+/// the 784x128 layer that is about 1 MB per batch of 32. Fresh large arrays cost page faults
+/// (system time), many times the matrix products themselves; reused buffers pay them once
+/// (gain in bench/README.md, "Measured gains"). Batches are gathered straight from the training
 /// set's rows into the input buffer instead of copying them out with IndexRows first. With
 /// two or more threads a large enough batch is split across them (NetworkStep.Split.cs).
 /// </remarks>
@@ -182,8 +181,8 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>
     /// Rows shorter than this are handled element by element: a span copy or a TensorPrimitives
-    /// call per row costs more than the row (a linear model's batch of 32 one-value rows spent
-    /// about 0.3 us per batch on them, a quarter of W5's SGD step).
+    /// call per row costs more than the row (for a linear model's one-value rows those calls are a
+    /// large share of its SGD step, see bench/README.md).
     /// </summary>
     private const int SmallRow = 16;
 
@@ -266,7 +265,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>
     /// Where the batch's rows are read from. Rows in file order are one block of the training
-    /// set, read in place: copying them cost W5's linear model 7% of its epoch. Shuffled rows
+    /// set, read in place: copying them is a visible share of a linear model's epoch. Shuffled rows
     /// are gathered into the buffers by each part (<see cref="Gather"/>).
     /// </summary>
     private void PlaceBatch(TrainingData<T> data, int[]? order, int start)

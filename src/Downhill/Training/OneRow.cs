@@ -8,13 +8,13 @@ namespace Downhill.Training;
 /// <summary>
 /// A dense layer's products for a batch of one row (SGD at batch size 1), where the packed
 /// GEMM's set-up costs more than the work. Zero inputs (half the pixels of a Fashion-MNIST
-/// image) are skipped. Same rounding as the span loops they replaced: a separate multiply and
-/// add per term, terms added in input order.
+/// image) are skipped. Rounding: a separate multiply and add per term (no fused multiply-add),
+/// terms added in input order.
 /// </summary>
 /// <remarks>
-/// Why: W1 at batch 1 (784-16-16-10) called a span helper per input, 784 times per layer
-/// product, and the call and slicing cost more than its one or two vector operations. Here a
-/// Vector512 of outputs stays in a register while p runs over the inputs.
+/// Why: a span helper called per input (784 times per product of a 784-input layer) costs more
+/// in the call and slicing than its one or two vector operations. Here a Vector512 of outputs
+/// stays in a register while p runs over the inputs (gain in bench/README.md, "Measured gains").
 /// </remarks>
 internal static class OneRow
 {

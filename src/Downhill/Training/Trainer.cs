@@ -103,8 +103,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal bool OutOfPatience => options.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience;
 
     // One shared empty, read-only dictionary for epochs without validation: a full-batch fit
-    // keeps one record per step, and 10,000 dictionaries kept alive cost the GC more than the
-    // steps themselves (W6).
+    // keeps one record per step, and thousands of dictionaries kept alive cost the GC more than
+    // a small formula's steps themselves.
     private static readonly IReadOnlyDictionary<string, double> NoMetrics = new Dictionary<string, double>().AsReadOnly();
 
     internal EpochRecord EndOfEpoch(int epoch, double trainLoss, TrainingData<T>? validation, double seconds)
@@ -298,7 +298,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!options.Shuffle) return null;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        // NOTE: not HashCode.Combine: .NET randomizes it per process, which broke --seed and --resume.
+        // NOTE: not HashCode.Combine: .NET randomizes it per process, which would break --seed and --resume.
         new Random(unchecked(options.Seed * 1_000_003 + epoch * 7919) & int.MaxValue).Shuffle(order);
         return order;
     }

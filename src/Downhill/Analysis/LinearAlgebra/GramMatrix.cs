@@ -21,11 +21,10 @@ namespace Downhill.Analysis.LinearAlgebra;
 /// Performance (SYRK-style panel kernel): each chunk of rows is packed <see cref="BlockRows"/> at
 /// a time into a column-major panel, then every 4 x 4 tile of G above the diagonal is
 /// accumulated in 16 vector registers while streaming down the panel (8 loads per 16 fused
-/// multiply-adds). Measured for 1,000,000 x 20 on one core (AMD EPYC 2.1 GHz with AVX-512, shared machine):
-/// 34 ms of CPU, about 20 ms packing (mostly reading the 160 MB of data) and 13 ms in the
-/// tiles. A row-major variant without transposition (a 4 x 12 tile, one row entry broadcast
-/// against three vectors of the same row) measured the same, 33 ms, being bound by the same
-/// reading of the data. Chunks of rows run on <see cref="Parallelism.Threads"/> threads, each
+/// multiply-adds). Packing, mostly reading the data, takes more time than the tiles; a row-major
+/// variant without transposition (a 4 x 12 tile, one row entry broadcast against three vectors
+/// of the same row) is no faster, being bound by the same reading of the data (timings in
+/// bench/README.md). Chunks of rows run on <see cref="Parallelism.Threads"/> threads, each
 /// into its own G, summed at the end.
 /// </para>
 /// </remarks>

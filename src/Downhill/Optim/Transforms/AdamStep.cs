@@ -9,9 +9,10 @@ namespace Downhill.Optim;
 /// θ ← θ − (γ̃ / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
 /// </code>
 /// NOTE: the last line is PyTorch's order of operations, so that runs agree to the last bit.
-/// Scale-by-Adam and <see cref="Descend{T}"/> are one transform here because one pass over memory
-/// instead of ten took W3's update (235k parameters) from 334 us to about 100 us per step
-/// (W3: 100k -> 135k samples per CPU second); the factor −γ̃/(1 − β1^t) still comes from Descend.
+/// Scale-by-Adam and <see cref="Descend{T}"/> are one transform here because an Adam update is
+/// bound by memory traffic: one pass over the parameters and moments instead of the ten that
+/// separate transforms make (gain in bench/README.md, "Measured gains"); the factor
+/// −γ̃/(1 − β1^t) still comes from Descend.
 /// </summary>
 internal sealed class AdamStep<T>(int parameterCount, double beta1, double beta2, double eps, bool amsGrad)
     : StatefulTransform<T, MomentState<T>>(parameterCount) where T : unmanaged, IFloatingPointIeee754<T>
