@@ -42,6 +42,26 @@ public class FitPlanTests
         Assert.Equal(Precision.Float64, lm.Precision);
     }
 
+    /// <summary>Issue 13: epoch losses were in standardized units and the summary in the data's, neither labelled.</summary>
+    [Fact]
+    public void EpochLossesConvertToTheDataUnitsOfTheSummary()
+    {
+        var settings = Settings("linear", validation: 0) with { Optimizer = "sgd", Training = new TrainingOptions { Epochs = 1, BatchSize = null } };
+        var plan = Fitting.Plan(Line(), settings);
+        var (factor, units) = plan.EpochLossUnits;
+        Assert.Equal("data units", units);
+        double sd = plan.Scaler!.TargetScale![0];
+        Assert.Equal(sd * sd, factor);
+        // One full-batch epoch: its loss is the loss at the start, which the data-unit loss of the untrained model gives too.
+        var start = plan.Build<float>();
+        double dataUnits = new Predictor(Fitting.Describe(start.Model, plan.Model, plan.Settings.Activation, plan.Loss, start.Features, start.Targets,
+            null, plan.Scaler, plan.Precision, null)).Evaluate(Line())["loss"];
+        var outcome = Fitting.Fit(plan);
+        Assert.Equal(dataUnits, outcome.Result.History[0].TrainLoss * factor, dataUnits * 1e-5);
+
+        Assert.Equal("standardized units", Fitting.Plan(Line(), settings with { Loss = Nn.Loss.Huber }).EpochLossUnits.Units);
+    }
+
     [Fact]
     public void BuildingAPlanTwiceGivesTheSameStart()
     {
