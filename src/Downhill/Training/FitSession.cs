@@ -60,7 +60,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     private readonly ParameterTrace? trace;
     private readonly double startRate;
 
-    public FitSession(FitPlan plan, TrainingCallbacks? callbacks) : base(plan)
+    public FitSession(FitPlan plan, TrainingCallbacks? callbacks, bool resettable = true) : base(plan)
     {
         var settings = plan.Settings;
         prepared = plan.Build<T>();
@@ -108,7 +108,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
             trace.Record(0, model.LossOn(prepared.Train, plan.Loss));
             callbacks = trace.Around(callbacks);
         }
-        session = trainer.Start(prepared.Train, prepared.Validation, callbacks);
+        session = trainer.Start(prepared.Train, prepared.Validation, callbacks, resettable);
     }
 
     public override TrainingPath Path => session.Path;

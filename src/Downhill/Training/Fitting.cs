@@ -127,7 +127,10 @@ public static class Fitting
             return plan.Precision == Precision.Float32
                 ? FitLeastSquares(plan, plan.Build<float>(), callbacks)
                 : FitLeastSquares(plan, plan.Build<double>(), callbacks);
-        var session = Start(plan, callbacks);
+        // Run to the end once: no copy of the start is kept for a Reset that cannot come.
+        FitSession session = plan.Precision == Precision.Float32
+            ? new FitSession<float>(plan, callbacks, resettable: false)
+            : new FitSession<double>(plan, callbacks, resettable: false);
         session.Run(cancel);
         return session.Outcome();
     }

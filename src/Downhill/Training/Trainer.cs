@@ -69,20 +69,23 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs (or until early stopping, divergence or cancellation).</summary>
     public TrainingResult Fit(TrainingData<T> train, TrainingData<T>? validation = null,
         TrainingCallbacks? callbacks = null, CancellationToken cancel = default) =>
-        Start(train, validation, callbacks).Run(cancel);
+        Start(train, validation, callbacks, resettable: false).Run(cancel);
 
     /// <summary>
     /// A training session on <paramref name="train"/> that can be stepped one update at a time,
     /// an epoch at a time, run to the end, and reset to this moment exactly.
     /// </summary>
-    public TrainingSession<T> Start(TrainingData<T> train, TrainingData<T>? validation = null, TrainingCallbacks? callbacks = null)
+    public TrainingSession<T> Start(TrainingData<T> train, TrainingData<T>? validation = null, TrainingCallbacks? callbacks = null) =>
+        Start(train, validation, callbacks, resettable: true);
+
+    internal TrainingSession<T> Start(TrainingData<T> train, TrainingData<T>? validation, TrainingCallbacks? callbacks, bool resettable)
     {
         if (train.Count == 0) Errors.Argument("Fit: the training data has no rows.");
         if (options.Loss.IsClassification() != (train.Labels is not null))
             Errors.Argument(train.Labels is null
                 ? $"Fit: loss {options.Loss.Name()} needs class labels, but the target is numeric; use a regression loss (mse, rmse, mae, huber) or a text/class target."
                 : $"Fit: loss {options.Loss.Name()} needs numeric targets, but the target holds class labels; use cross-entropy (or binary-cross-entropy for two classes).");
-        return new TrainingSession<T>(this, train, validation, callbacks ?? new TrainingCallbacks());
+        return new TrainingSession<T>(this, train, validation, callbacks ?? new TrainingCallbacks(), resettable);
     }
 
     internal Model<T> Model => model;

@@ -29,10 +29,11 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     private readonly int batchSize;
     private readonly Stopwatch clock = new();
 
-    // The start, for Reset.
-    private readonly T[][] startWeights;
-    private readonly Optim.OptimizerState startOptimizer;
-    private readonly TrainerState startTrainer;
+    // The start, for Reset; null for a run that cannot be reset (Trainer.Fit), which saves copying
+    // every weight and optimizer buffer when a program calls Fit over and over on short data.
+    private readonly T[][]? startWeights;
+    private readonly Optim.OptimizerState? startOptimizer;
+    private readonly TrainerState? startTrainer;
     private readonly (double Best, int BadEpochs, int CooldownLeft)? startPlateau;
 
     // Where the loop is.
@@ -48,7 +49,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     private int lastEpoch;
     private double startLoss = double.NaN;
 
-    internal TrainingSession(Trainer<T> trainer, TrainingData<T> train, TrainingData<T>? validation, TrainingCallbacks callbacks)
+    internal TrainingSession(Trainer<T> trainer, TrainingData<T> train, TrainingData<T>? validation, TrainingCallbacks callbacks, bool resettable)
     {
         this.trainer = trainer;
         this.train = train;
@@ -57,10 +58,13 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         batchSize = Math.Min(trainer.Options.BatchSize ?? train.Count, train.Count);
         BatchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
         (Path, WhyNotFaster, fused) = trainer.ChoosePath(train);
-        startWeights = trainer.Model.Snapshot();
-        startOptimizer = trainer.Optimizer.ExportState();
-        startTrainer = trainer.ExportState();
-        if (trainer.Plateau is { } plateau) startPlateau = (plateau.Best, plateau.BadEpochs, plateau.CooldownLeft);
+        if (resettable)
+        {
+            startWeights = trainer.Model.Snapshot();
+            startOptimizer = trainer.Optimizer.ExportState();
+            startTrainer = trainer.ExportState();
+            if (trainer.Plateau is { } plateau) startPlateau = (plateau.Best, plateau.BadEpochs, plateau.CooldownLeft);
+        }
         lastGood = trainer.Model.Snapshot();
         lastEpoch = trainer.NextEpoch + trainer.Options.Epochs - 1;
     }
@@ -160,6 +164,8 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public void Reset()
     {
+        if (startWeights is null || startOptimizer is null || startTrainer is null)
+            throw new InvalidOperationException("this run was started by Trainer.Fit, which keeps no copy of the start; use Trainer.Start for a session that can be reset.");
         trainer.Model.Restore(startWeights);
         foreach (var p in trainer.Model.Parameters) p.ZeroGrad();
         trainer.Optimizer.ImportState(startOptimizer);
