@@ -139,6 +139,22 @@ public class JsonOutputTests
     }
 
     [Fact]
+    public void Evaluate_json_writes_a_loss_that_overflowed_as_null()
+    {
+        Write("train.csv", Regression(40, 6));
+        Assert.Equal(0, CliProcess.Run(dir, "fit", "train.csv", "--target", "y", "--epochs", "2", "--quiet", "--out", "m.json").ExitCode);
+        // Weights near float32's largest value: the predictions overflow to infinity, and so do the errors.
+        var model = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(At("m.json")))!;
+        model["parameters"]![0]!["values"] = new System.Text.Json.Nodes.JsonArray(3e38, 3e38);
+        File.WriteAllText(At("huge.json"), model.ToJsonString());
+        var evaluate = CliProcess.Run(dir, "evaluate", "huge.json", "train.csv", "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        var root = Parse(evaluate.Stdout);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("rmse").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("loss").ValueKind);
+    }
+
+    [Fact]
     public void Predict_json_writes_one_object_per_row_with_id_class_and_probabilities()
     {
         Classes();
