@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Downhill.Training;
 
 namespace Downhill.Cli;
@@ -11,17 +9,16 @@ namespace Downhill.Cli;
 /// (lm) or <c>epochs</c> (gradient methods), <c>seconds</c>, <c>stopped_because</c> (a
 /// snake_case code) and <c>explanation</c> (the sentence behind it), and <c>hint</c> when a
 /// gradient method stalled, <c>path</c> (how the gradients were computed: fused-network,
-/// compiled-formula, tape, numerical-gradient, least-squares) and <c>why_not_faster</c>. Numbers that are not finite (a standard error of an undetermined
-/// parameter) are written as null, which JSON readers accept.
+/// compiled-formula, tape, numerical-gradient, least-squares) and <c>why_not_faster</c>; then every metric the fit computed,
+/// as objects of name: value (loss, rmse, mae, r2 or accuracy): <c>train</c>, <c>validation</c> (null without validation
+/// rows) and <c>test</c> (the <c>--test</c> file; null without one, or when the fit diverged and nothing was tested).
+/// Numbers that are not finite (a standard error of an undetermined parameter) are written as null, which JSON readers accept.
 /// </summary>
 internal static class FitJson
 {
-    public static string Write(FitOutcome outcome)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static string Write(FitOutcome outcome, IReadOnlyDictionary<string, double>? testMetrics = null) =>
+        JsonOut.Object(w =>
         {
-            w.WriteStartObject();
             w.WriteStartObject("parameters");
             // Single-layer models report weights in the data's units (as the summary does), not
             // in the standardized units they were trained in.
@@ -34,13 +31,8 @@ internal static class FitJson
             }).ToArray();
             foreach (var p in parameters)
             {
-                if (p.Values.Length == 1 && p.Shape.Length == 0) Number(w, p.Name, p.Values[0]);
-                else
-                {
-                    w.WriteStartArray(p.Name);
-                    foreach (double v in p.Values) Number(w, null, v);
-                    w.WriteEndArray();
-                }
+                if (p.Values.Length == 1 && p.Shape.Length == 0) JsonOut.Number(w, p.Name, p.Values[0]);
+                else JsonOut.Numbers(w, p.Name, p.Values);
             }
             w.WriteEndObject();
 
@@ -49,32 +41,32 @@ internal static class FitJson
             {
                 w.WriteStartObject("standard_errors");
                 for (int j = 0; j < leastSquares.Names.Count; j++)
-                    Number(w, leastSquares.Names[j], leastSquares.Statistics.StandardErrors[j]);
+                    JsonOut.Number(w, leastSquares.Names[j], leastSquares.Statistics.StandardErrors[j]);
                 w.WriteEndObject();
-                Number(w, "rss", leastSquares.Statistics.ResidualSumOfSquares);
+                JsonOut.Number(w, "rss", leastSquares.Statistics.ResidualSumOfSquares);
             }
-            Number(w, "loss", outcome.TrainMetrics["loss"]);
+            JsonOut.Number(w, "loss", outcome.TrainMetrics["loss"]);
             var result = outcome.Result;
             if (leastSquares?.Solver is { } solver) w.WriteNumber("iterations", solver.Iterations);
             else w.WriteNumber("epochs", result.History.Count);
-            Number(w, "seconds", result.Seconds);
+            JsonOut.Number(w, "seconds", result.Seconds);
             w.WriteString("path", result.Path.Name());
             if (result.WhyNotFaster is { } why) w.WriteString("why_not_faster", why);
             var (code, explanation) = StoppedBecause(outcome);
             w.WriteString("stopped_because", code);
             w.WriteString("explanation", explanation);
             if (leastSquares?.StallHint is { } hint) w.WriteString("hint", hint);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+            JsonOut.Metrics(w, "train", outcome.TrainMetrics);
+            JsonOut.Metrics(w, "validation", outcome.ValidationMetrics);
+            JsonOut.Metrics(w, "test", testMetrics);
+        });
 
     /// <summary>A snake_case code and a sentence: the Levenberg-Marquardt stop, or the training loop's.</summary>
     public static (string Code, string Explanation) StoppedBecause(FitOutcome outcome)
     {
         if (outcome.LeastSquares?.Solver is { } solver)
         {
-            string code = SnakeCase(solver.StoppedBecause.ToString());
+            string code = JsonOut.SnakeCase(solver.StoppedBecause.ToString());
             // The library's sentence names the option's library name (MaxIterations); on the command line it is --epochs.
             return solver.StoppedBecause == Analysis.LeastSquaresStop.IterationLimit
                 ? (code, "Not converged: the iteration limit was reached; raise it with --epochs (default 1000 for lm), or start closer to the solution with --init.")
@@ -88,24 +80,6 @@ internal static class FitJson
             StopReason.Diverged => ("diverged", r.Divergence?.Describe() ?? "training diverged."),
             _ => ("cancelled", "cancelled by Ctrl-C."),
         };
-    }
-
-    private static void Number(Utf8JsonWriter w, string? name, double value)
-    {
-        if (name is not null) w.WritePropertyName(name);
-        if (double.IsFinite(value)) w.WriteNumberValue(value);
-        else w.WriteNullValue();
-    }
-
-    private static string SnakeCase(string pascal)
-    {
-        var sb = new StringBuilder();
-        foreach (char c in pascal)
-        {
-            if (char.IsUpper(c) && sb.Length > 0) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(c));
-        }
-        return sb.ToString();
     }
 
     private static double[] Flatten(double[,] m)

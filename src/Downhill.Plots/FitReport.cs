@@ -1,5 +1,6 @@
 using System.Globalization;
 using Downhill.Data;
+using Downhill.Formulas;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
@@ -8,18 +9,24 @@ namespace Downhill.Plots;
 
 /// <summary>
 /// One self-contained HTML page about a fit: the command and settings, the data, the loss curves,
-/// the final metrics; for classifiers a confusion matrix; for 28x28 image data a grid of sample
-/// images with predicted and true labels; for a formula with two parameters the loss surface with
-/// the route descent took (needs <see cref="FitSettings.TraceParameters"/>).
+/// the final metrics (and the test file's, when one was measured); the weights of linear, logistic
+/// and softmax models in the data's units; for regression predicted against actual and the
+/// residuals; for classifiers a confusion matrix; for 28x28 image data a grid of sample images
+/// with predicted and true labels; for a formula with two parameters the loss surface with the
+/// route descent took (needs <see cref="FitSettings.TraceParameters"/>).
 /// </summary>
 public static class FitReport
 {
+    /// <summary>Weights tables stop here: a network on images has thousands, which the model file holds.</summary>
+    public const int MaxWeightRows = 100;
+
     /// <summary>Sample images shown for image data.</summary>
     public const int SampleImages = 24;
 
     const int ImageSide = 28;
 
-    public static HtmlReport Build(Dataset data, FitSettings settings, FitOutcome outcome, string? commandLine, ImageSize size)
+    /// <param name="test">The fitted model measured on a second file (<c>fit --test</c>), or null.</param>
+    public static HtmlReport Build(Dataset data, FitSettings settings, FitOutcome outcome, string? commandLine, ImageSize size, TestEvaluation? test = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
@@ -46,16 +53,24 @@ public static class FitReport
             report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch"), "loss per epoch", size);
 
         report.AddSection("Final metrics");
-        var names = outcome.TrainMetrics.Keys.Concat(outcome.ValidationMetrics?.Keys ?? []).Distinct().ToArray();
-        report.AddTable(outcome.ValidationMetrics is null ? ["metric", "training"] : ["metric", "training", "validation"],
-            names.Select(n => (IReadOnlyList<string>)(outcome.ValidationMetrics is { } vm
-                ? [n, Value(outcome.TrainMetrics, n), Value(vm, n)]
-                : [n, Value(outcome.TrainMetrics, n)])));
+        var columns = new List<(string Name, IReadOnlyDictionary<string, double> Metrics)> { ("training", outcome.TrainMetrics) };
+        if (outcome.ValidationMetrics is { } vm) columns.Add(("validation", vm));
+        if (test is not null)
+        {
+            columns.Add(("test", test.Metrics));
+            report.AddText($"Test: {test.Source}, {test.Rows} rows measured after the fit.");
+        }
+        var names = columns.SelectMany(c => c.Metrics.Keys).Distinct().ToArray();
+        report.AddTable(["metric", .. columns.Select(c => c.Name)],
+            names.Select(n => (IReadOnlyList<string>)[n, .. columns.Select(c => Value(c.Metrics, n))]));
         if (model.Kind == "formula")
             report.AddTable(["parameter", "value"], model.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, Format(p.Values[0])]));
+        AddWeights(report, model);
 
         if (outcome.Result.Divergence is null && model.Classes is { } classes)
             AddClassification(report, data, settings, model, classes, size);
+        else if (outcome.Result.Divergence is null)
+            AddRegression(report, data, settings, model, size);
         if (model.Kind == "formula" && model.Parameters.Length == 2 && outcome.Trace is { } trace)
             AddSurface(report, data, settings, outcome, trace, size);
         return report;
@@ -114,6 +129,57 @@ public static class FitReport
             $"predicted label under each image; wrong ones in red with the true label", size);
     }
 
+    /// <summary>Linear, logistic and softmax weights in the data's units (the scaler folded in): one row per feature, one column per output.</summary>
+    static void AddWeights(HtmlReport report, ModelFile model)
+    {
+        if (model.WeightsInDataUnits() is not var (weights, bias)) return;
+        report.AddSection("Weights");
+        int features = weights.GetLength(0), outputs = weights.GetLength(1);
+        if (features > MaxWeightRows)
+        {
+            report.AddText($"{features} features x {outputs} outputs: too many weights for a table; the model file holds them all.");
+            return;
+        }
+        report.AddText("In the data's units: a change of 1 in a feature moves the output by its weight" +
+            (model.Kind == "linear" ? "." : model.Kind == "logistic" ? " (the log-odds of the second class)." : " (that class's score before softmax)."));
+        // One output: the column is the target; several: each class (softmax) or each target (linear with several).
+        string[] headers = outputs == 1 ? ["weight"]
+            : Enumerable.Range(0, outputs).Select(k => model.Classes is { } c && c.Length == outputs ? c[k] : model.Targets.ElementAtOrDefault(k) ?? $"output {k}").ToArray();
+        var rows = Enumerable.Range(0, features)
+            .Select(j => (IReadOnlyList<string>)[model.Features[j], .. Enumerable.Range(0, outputs).Select(k => Format(weights[j, k]))])
+            .Append([ "bias", .. bias.Select(Format)]);
+        report.AddTable(["feature", .. headers], rows);
+    }
+
+    /// <summary>Predicted against actual and the residuals, on the rows the metrics are judged on.</summary>
+    static void AddRegression(HtmlReport report, Dataset data, FitSettings settings, ModelFile model, ImageSize size)
+    {
+        var rows = EvaluationRows(data, settings);
+        string which = settings.ValidationFraction > 0 ? "validation" : "training";
+        var predicted = new Predictor(model).Outputs(rows);
+        RegressionSeries[] series;
+        if (model.Kind == "formula")
+        {
+            // The formula predicts its left side, which may be an expression of columns (log(y) = ...).
+            var formula = Formula.Parse(model.Formula!);
+            var columns = formula.Target!.Variables().ToDictionary(name => name, rows.Column);
+            var actual = Enumerable.Range(0, rows.Count)
+                .Select(i => formula.EvaluateTarget(columns.ToDictionary(c => c.Key, c => c.Value[i]))).ToArray();
+            series = [new RegressionSeries(formula.Target.ToString()!, actual, predicted)];
+        }
+        else
+        {
+            int k = model.Targets.Length;
+            series = model.Targets.Select((name, t) => new RegressionSeries(name, rows.Column(name),
+                Enumerable.Range(0, rows.Count).Select(i => predicted[i * k + t]).ToArray())).ToArray();
+        }
+        report.AddSection("Predictions");
+        report.AddText($"On the {rows.Count} {which} rows. A perfect model puts every dot on the diagonal, and leaves residuals " +
+            "that scatter evenly around zero with no shape: a curve in them is a shape the model misses.");
+        report.AddFigure(Draw.PredictedVsActual(series, $"Predicted against actual ({which} rows)"), $"predicted against actual on the {rows.Count} {which} rows", size);
+        report.AddFigure(Draw.Residuals(series, $"Residuals ({which} rows)"), $"residual (actual - predicted) against the prediction on the {rows.Count} {which} rows", size);
+    }
+
     static void AddSurface(HtmlReport report, Dataset data, FitSettings settings, FitOutcome outcome, ParameterTrace trace, ImageSize size)
     {
         // The fit's own plan: the same split and start, nothing decided again.
@@ -133,3 +199,6 @@ public static class FitReport
 
     static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A fitted model measured on a file it was not trained on: where the rows came from, how many, and the metrics.</summary>
+public sealed record TestEvaluation(string Source, int Rows, IReadOnlyDictionary<string, double> Metrics);

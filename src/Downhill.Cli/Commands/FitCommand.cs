@@ -35,14 +35,17 @@ internal static class FitCommand
         var json = new Option<bool>("--json")
         {
             Description = "Print one JSON object when the fit ends and nothing else on stdout: parameters, standard_errors and rss " +
-                "(least-squares fits of formulas), loss, iterations (lm) or epochs, seconds, stopped_because, explanation, hint.",
+                "(least-squares fits of formulas), loss, iterations (lm) or epochs, seconds, path, stopped_because, explanation, hint, " +
+                "then every metric computed as objects of name: value: train, validation (null without validation rows), test (the --test file; null without one).",
         };
         var plot = new Option<string?>("--plot") { Description = "Draw the training (and validation) loss per epoch, validation accuracy when classifying, the best epoch when early stopping (.png or .svg)." };
         var trace = new Option<string?>("--trace") { Description = "Write every parameter value after every update as CSV: step,loss,<parameters> (m, b; weight[0,0] for matrix elements), full precision. " +
             "Row 0 holds the start values and the full training loss there; row k the values after update k and the loss of the batch that update used, measured before it. " +
             "Values and losses are in the units the model trains in: for linear, logistic and softmax models with scaling (the default) weights act on standardized features (and, for regression, predict the standardized target), the same units 'surface --grid weight[0,0]=...' uses; add --scale none for data units. " +
             "At most 1,000 parameters. Use it as 'surface --path'." };
-        var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics, confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
+        var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page: settings, data, loss curves, metrics (with --test's), " +
+            "the weights of linear, logistic and softmax models in data units, predicted against actual and the residuals for regression, " +
+            "confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
         var size = Cli.SizeOption();
         var planOnly = new Option<bool>("--plan")
         {
@@ -145,8 +148,7 @@ internal static class FitCommand
             // Each output after training is written on its own: one that fails is reported, the others still land.
             bool allWritten = true;
             if (r.GetValue(history) is { } historyPath) allWritten &= Cli.TryWrite("--history", historyPath, () => WriteHistory(historyPath, outcome.Result.History));
-            if (isJson) Console.WriteLine(FitJson.Write(outcome));
-            else Summarize(outcome);
+            if (!isJson) Summarize(outcome);
             if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
             foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
             if (r.GetValue(trace) is { } tracePath)
@@ -166,12 +168,30 @@ internal static class FitCommand
                         info.WriteLine($"loss curves drawn in {plotPath}");
                     });
             }
+            // The test file is measured before the report and the JSON are written, so that both can show it;
+            // a diverged model is neither saved nor tested.
+            TestEvaluation? tested = null;
+            if (outcome.Result.Divergence is null)
+            {
+                bool saved = Cli.SaveModel(outcome.Model, outPath, "--out");
+                allWritten &= saved;
+                if (saved && !isJson) Console.WriteLine($"model saved to {outPath}");
+                if (r.GetValue(test) is { } testPath)
+                {
+                    var predictor = new Predictor(outcome.Model);
+                    var testData = Cli.LoadData(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter) with { DecimalSeparator = Parse.Decimal(r.GetValue(data.Decimal)) });
+                    DataOptionSet.ReportMissing(testData, $"the training rows' {dataset.MissingPolicy.ToString().ToLowerInvariant()}");
+                    tested = new TestEvaluation(testData.Source, testData.Count, predictor.Evaluate(testData));
+                    info.WriteLine("test (" + testData.Source + "): " + string.Join("  ", tested.Metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
+                }
+            }
             if (reportPath is not null)
                 allWritten &= Cli.TryWrite("--report", reportPath, () =>
                 {
-                    FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize).Save(reportPath);
+                    FitReport.Build(dataset, settings, outcome, Cli.CommandLine(Environment.GetCommandLineArgs().Skip(1)), imageSize, tested).Save(reportPath);
                     info.WriteLine($"report written to {reportPath}");
                 });
+            if (isJson) Console.WriteLine(FitJson.Write(outcome, tested?.Metrics));
             if (outcome.Result.Divergence is { } d)
             {
                 Console.Error.WriteLine($"error: {d.Describe()}");
@@ -179,17 +199,6 @@ internal static class FitCommand
                     ? $"{outPath} was not written (the weights had diverged)."
                     : $"{outPath} was not written; the last good epoch is in the checkpoint {settings.CheckpointPath}.");
                 return ExitCodes.Diverged;
-            }
-            bool saved = Cli.SaveModel(outcome.Model, outPath, "--out");
-            allWritten &= saved;
-            if (saved && !isJson) Console.WriteLine($"model saved to {outPath}");
-            if (r.GetValue(test) is { } testPath)
-            {
-                var predictor = new Predictor(outcome.Model);
-                var testData = Cli.LoadData(testPath, predictor.DataOptions(withTargets: true, delimiter: delimiter) with { DecimalSeparator = Parse.Decimal(r.GetValue(data.Decimal)) });
-                DataOptionSet.ReportMissing(testData, $"the training rows' {dataset.MissingPolicy.ToString().ToLowerInvariant()}");
-                var metrics = predictor.Evaluate(testData);
-                (isJson ? Console.Error : Console.Out).WriteLine("test (" + testData.Source + "): " + string.Join("  ", metrics.Select(m => $"{m.Key} {Progress.Format(m.Value)}")));
             }
             return allWritten ? ExitCodes.Success : ExitCodes.BadInput;
         });

@@ -18,10 +18,16 @@ internal static class PredictCommand
         var id = new Option<string?>("--id") { Description = "A column to copy into the output first, to tell rows apart." };
         var probabilities = new Option<bool>("--probabilities") { Description = "Classifiers: add one probability column per class." };
         var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Write JSON Lines instead of CSV (to --out or stdout, nothing else on stdout): one object per row, in the rows' order, " +
+                "{\"id\": ... (with --id), \"<target>\": the prediction (the class name for classifiers), \"probabilities\": {\"<class>\": p, ...} (with --probabilities)}. " +
+                "Numbers that are not finite are null.",
+        };
         var decimalSeparator = DataOptionSet.DecimalOption();
         var command = new Command("predict", "Predict with a saved model: one column per target (the class name for classifiers).\n" +
             "Example: downhill predict model.json new.csv --out predictions.csv --id name")
-        { modelPath, dataPath, output, id, probabilities, delimiter, decimalSeparator };
+        { modelPath, dataPath, output, id, probabilities, json, delimiter, decimalSeparator };
         command.SetAction(r =>
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
@@ -33,13 +39,15 @@ internal static class PredictCommand
             if (r.GetValue(probabilities) && !predictor.IsClassifier)
                 throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
             var predictions = predictor.Predict(data);
-            string csv = ToCsv(predictions, idColumn, data.Ids, r.GetValue(probabilities));
+            string text = r.GetValue(json)
+                ? ToJsonLines(predictions, idColumn is null ? null : data.Ids, r.GetValue(probabilities))
+                : ToCsv(predictions, idColumn, data.Ids, r.GetValue(probabilities));
             if (r.GetValue(output) is { } path)
             {
-                AtomicFile.WriteAllText(path, csv);
+                AtomicFile.WriteAllText(path, text);
                 Console.Error.WriteLine($"{predictions.Rows} predictions written to {path}");
             }
-            else Console.Write(csv);
+            else Console.Write(text);
             return ExitCodes.Success;
         });
         return command;
@@ -68,6 +76,28 @@ internal static class PredictCommand
             else
                 for (int k = 0; k < p.Columns.Length; k++) row.Add(p.Values[i * p.Columns.Length + k].ToString("R", CultureInfo.InvariantCulture));
             sb.AppendJoin(',', row).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>One JSON object per line and row: a script can stream it, and every line parses on its own.</summary>
+    internal static string ToJsonLines(Predictions p, string[]? ids, bool probabilities)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < p.Rows; i++)
+        {
+            sb.Append(JsonOut.Object(w =>
+            {
+                if (ids is not null) w.WriteString("id", ids[i]);
+                if (p.Classes is not null)
+                {
+                    w.WriteString(p.Columns[0], p.ClassNames![p.Classes[i]]);
+                    if (probabilities)
+                        JsonOut.Named(w, "probabilities", p.ClassNames, p.Probabilities.AsSpan(i * p.ClassNames.Length, p.ClassNames.Length).ToArray());
+                }
+                else
+                    for (int k = 0; k < p.Columns.Length; k++) JsonOut.Number(w, p.Columns[k], p.Values[i * p.Columns.Length + k]);
+            }, indented: false)).Append('\n');
         }
         return sb.ToString();
     }

@@ -26,11 +26,17 @@ internal static class SurfaceCommand
         var output = new Option<string?>("--out") { Description = "Write the grid as long-format CSV: <first>,<second>,loss." };
         var plot = new Option<string?>("--plot") { Description = "Draw a heat map with contours and the minimum (.png or .svg)." };
         var path = new Option<string?>("--path") { Description = "Overlay a parameter path from 'fit --trace' or 'minimize --trace' (the ball's route downhill)." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object and nothing else on stdout: loss_name, first and second (each: name, values), " +
+                "loss (rows: the first parameter's values, columns: the second's; null where the loss is not finite), " +
+                "minimum (first, second: the parameter values there; loss).",
+        };
         var size = new Option<string>("--size") { Description = "Picture size WIDTHxHEIGHT.", DefaultValueFactory = _ => "800x600" };
         var command = new Command("surface", "Evaluate the loss over a grid of two parameters: the landscape gradient descent walks on.\n" +
             "Example: downhill surface line --target y --model \"y = m*x + b\" --grid m=1:8:1 --grid b=0:30:3 --loss rmse --out grid.csv --plot surface.png");
         shared.AddTo(command, optimizer: false, training: false);
-        foreach (var o in new Option[] { grid, at, from, directions, points, range, output, plot, path, size }) command.Add(o);
+        foreach (var o in new Option[] { grid, at, from, directions, points, range, output, plot, path, size, json }) command.Add(o);
         command.SetAction(r =>
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out");
@@ -64,9 +70,13 @@ internal static class SurfaceCommand
                 surface = LossSurface.OverParameters(model, prepared.Train, prepared.Loss, axes[0], axes[1]);
             }
 
-            PrintTable(surface, prepared.Loss.ToString().ToLowerInvariant());
+            bool isJson = r.GetValue(json);
+            // With --json, stdout holds the JSON object alone.
+            var info = isJson ? Console.Error : Console.Out;
+            if (isJson) Console.WriteLine(Json(surface, Nn.Losses.Name(prepared.Loss)));
+            else PrintTable(surface, prepared.Loss.ToString().ToLowerInvariant());
             var (mi, mj) = surface.Minimum;
-            Console.WriteLine($"lowest {Nn.Losses.Name(prepared.Loss)} {F(surface.Loss[mi, mj])} at {surface.First.Name} = {F(surface.First.Values[mi])}, {surface.Second.Name} = {F(surface.Second.Values[mj])}");
+            info.WriteLine($"lowest {Nn.Losses.Name(prepared.Loss)} {F(surface.Loss[mi, mj])} at {surface.First.Name} = {F(surface.First.Values[mi])}, {surface.Second.Name} = {F(surface.Second.Values[mj])}");
             if (r.GetValue(output) is { } csv) WriteCsv(csv, surface);
             if (r.GetValue(plot) is { } plotPath)
             {
@@ -78,7 +88,7 @@ internal static class SurfaceCommand
                     LossName = Nn.Losses.Name(prepared.Loss),
                     Path = descent,
                 }).Save(plotPath, imageSize);
-                Console.WriteLine($"picture written to {plotPath}");
+                info.WriteLine($"picture written to {plotPath}");
             }
             return ExitCodes.Success;
         });
@@ -118,6 +128,32 @@ internal static class SurfaceCommand
         table.Title = new TableTitle(Markup.Escape($"{loss} over {s.First.Name} (rows) and {s.Second.Name} (columns)"));
         AnsiConsole.Write(table);
     }
+
+    private static string Json(Surface s, string lossName) => JsonOut.Object(w =>
+    {
+        w.WriteString("loss_name", lossName);
+        foreach (var (key, axis) in new[] { ("first", s.First), ("second", s.Second) })
+        {
+            w.WriteStartObject(key);
+            w.WriteString("name", axis.Name);
+            JsonOut.Numbers(w, "values", axis.Values);
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("loss");
+        for (int i = 0; i < s.First.Values.Length; i++)
+        {
+            w.WriteStartArray();
+            for (int j = 0; j < s.Second.Values.Length; j++) JsonOut.Number(w, null, s.Loss[i, j]);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        var (mi, mj) = s.Minimum;
+        w.WriteStartObject("minimum");
+        JsonOut.Number(w, "first", s.First.Values[mi]);
+        JsonOut.Number(w, "second", s.Second.Values[mj]);
+        JsonOut.Number(w, "loss", s.Loss[mi, mj]);
+        w.WriteEndObject();
+    });
 
     private static void WriteCsv(string path, Surface s)
     {

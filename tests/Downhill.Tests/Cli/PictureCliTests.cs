@@ -39,7 +39,7 @@ public class PictureCliTests
         Assert.DoesNotContain("https://", html);
         Assert.Contains("downhill fit line --model &quot;y = m*x + b&quot; --lr 0.5", html);
         var pngs = Regex.Matches(html, "data:image/png;base64,([^\"]+)").Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToArray();
-        Assert.Equal(2, pngs.Length); // loss curves, surface with path
+        Assert.Equal(4, pngs.Length); // loss curves, predicted against actual, residuals, surface with path
         foreach (var png in pngs) PictureAssert.IsPicture(png, 640, 480);
 
         var surface = CliProcess.Run(dir, "surface", "line", "--model", "y = m*x + b", "--grid", "m=0:4/21", "--grid", "b=0:35/21",

@@ -110,8 +110,78 @@ public class TrainingPicturesTests
         string html = FitReport.Build(data, settings, outcome, null, ImageSize.Default).ToHtml();
         Assert.Contains("Loss surface", html);
         Assert.DoesNotContain("Confusion matrix", html);
-        Assert.Equal(2, Regex.Matches(html, "data:image/png;base64,").Count);
+        Assert.DoesNotContain("<h2>Weights</h2>", html); // a formula's parameters have their own table
+        Assert.Equal(4, Regex.Matches(html, "data:image/png;base64,").Count); // loss curves, predicted against actual, residuals, surface
     }
+
+    [Fact]
+    public void ReportForARegressionShowsTestMetricsWeightsInDataUnitsAndPredictionPictures()
+    {
+        var data = DataSource.Load("line", new DataOptions { Targets = ["y"] });
+        var settings = new FitSettings
+        {
+            Model = ModelSpec.Parse("linear"),
+            OptimizerSettings = new OptimizerSettings { LearningRate = 0.1 },
+            Training = new TrainingOptions { Epochs = 100 },
+            ValidationFraction = 0.25,
+        };
+        var outcome = Fitting.Fit(data, settings);
+        var test = new TestEvaluation("held.csv", 7, new Dictionary<string, double> { ["rmse"] = 1.25, ["loss"] = 1.5625 });
+        string html = FitReport.Build(data, settings, outcome, null, new ImageSize(400, 300), test).ToHtml();
+
+        Assert.Contains("<tr><th>metric</th><th>training</th><th>validation</th><th>test</th></tr>", html);
+        Assert.Contains($"<tr><td>rmse</td><td>{G6(outcome.TrainMetrics["rmse"])}</td><td>{G6(outcome.ValidationMetrics!["rmse"])}</td><td>1.25</td></tr>", html);
+        Assert.Contains("Test: held.csv, 7 rows", html);
+
+        // The seed's line y = 2x + 30 in the data's units, though the model trained on standardized x and y.
+        var (weights, bias) = outcome.Model.WeightsInDataUnits()!.Value;
+        Assert.Equal(2, weights[0, 0], 0.05); // standardized, the slope would be 1
+        Assert.Contains($"<tr><td>x</td><td>{G6(weights[0, 0])}</td></tr>", html);
+        Assert.Contains($"<tr><td>bias</td><td>{G6(bias[0])}</td></tr>", html);
+
+        Assert.Contains("<h2>Predictions</h2>", html);
+        int validationRows = outcome.ValidationRows;
+        Assert.Contains($"predicted against actual on the {validationRows} validation rows", html);
+        var pngs = Regex.Matches(html, "data:image/png;base64,([^\"]+)").Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToArray();
+        Assert.Equal(3, pngs.Length); // loss curves, predicted against actual, residuals
+        foreach (var png in pngs) PictureAssert.IsPicture(png, 400, 300);
+    }
+
+    [Fact]
+    public void ReportForSoftmaxTablesOneWeightColumnPerClass()
+    {
+        var (data, settings) = Digits(columns: 6);
+        var outcome = Fitting.Fit(data, settings);
+        string html = FitReport.Build(data, settings, outcome, null, new ImageSize(400, 300)).ToHtml();
+        Assert.Contains("<tr><th>feature</th><th>zero</th><th>one</th><th>two</th></tr>", html);
+        var (weights, bias) = outcome.Model.WeightsInDataUnits()!.Value;
+        Assert.Contains($"<tr><td>p5</td><td>{G6(weights[5, 0])}</td><td>{G6(weights[5, 1])}</td><td>{G6(weights[5, 2])}</td></tr>", html);
+        Assert.Contains($"<tr><td>bias</td><td>{G6(bias[0])}</td><td>{G6(bias[1])}</td><td>{G6(bias[2])}</td></tr>", html);
+        Assert.DoesNotContain("<h2>Predictions</h2>", html);
+    }
+
+    [Fact]
+    public void ReportForImagesLeavesTheWeightsToTheModelFile()
+    {
+        var (data, settings) = Digits(columns: 784);
+        var outcome = Fitting.Fit(data, settings);
+        string html = FitReport.Build(data, settings, outcome, null, new ImageSize(400, 300)).ToHtml();
+        Assert.Contains("784 features x 3 outputs: too many weights for a table", html);
+    }
+
+    [Fact]
+    public void PredictionPicturesNameEachTargetWithItsRowsAndRefuseMismatchedLengths()
+    {
+        RegressionSeries[] series = [new("y", [1, 2, 3, 4], [1.1, 1.9, 3.2, double.NaN])];
+        PictureAssert.HasText(Draw.PredictedVsActual(series), "y (3 rows)"); // the NaN prediction cannot be placed
+        PictureAssert.HasText(Draw.PredictedVsActual(series), "predicted = actual");
+        PictureAssert.HasText(Draw.Residuals(series), "residual (actual - predicted)");
+        PictureAssert.HasText(Draw.Residuals(series), "y (3 rows)");
+        var error = Assert.Throws<ArgumentException>(() => Draw.Residuals([new("z", [1, 2], [1])]));
+        Assert.StartsWith("series \"z\" has 2 actual values but 1 predictions; give one prediction per row", error.Message);
+    }
+
+    private static string G6(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Three classes of tiny "images": class k lights up its own third of the columns.</summary>
     private static (Dataset Data, FitSettings Settings) Digits(int columns)

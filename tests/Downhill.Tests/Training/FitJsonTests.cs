@@ -24,7 +24,7 @@ public sealed class FitJsonTests
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout); // throws when anything but one JSON value is on stdout
         var root = doc.RootElement;
-        Assert.Equal(["parameters", "standard_errors", "rss", "loss", "iterations", "seconds", "path", "stopped_because", "explanation"],
+        Assert.Equal(["parameters", "standard_errors", "rss", "loss", "iterations", "seconds", "path", "stopped_because", "explanation", "train", "validation", "test"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
 
         // Closed-form straight line: m = Sxy/Sxx, b = ȳ - m x̄, se(m) = σ/sqrt(Sxx), se(b) = σ sqrt(1/n + x̄²/Sxx).
@@ -39,6 +39,10 @@ public sealed class FitJsonTests
         Assert.Equal(sigma * Math.Sqrt(1.0 / n + xBar * xBar / sxx), root.GetProperty("standard_errors").GetProperty("b").GetDouble(), 1e-10);
         Assert.Equal(rss, root.GetProperty("rss").GetDouble(), 1e-10);
         Assert.Equal(rss / n, root.GetProperty("loss").GetDouble(), 1e-10);
+        Assert.Equal(rss / n, root.GetProperty("train").GetProperty("loss").GetDouble(), 1e-10);
+        Assert.Equal(Math.Sqrt(rss / n), root.GetProperty("train").GetProperty("rmse").GetDouble(), 1e-10);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("validation").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("test").ValueKind);
         Assert.InRange(root.GetProperty("iterations").GetInt32(), 1, 100);
         Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
         Assert.Contains(root.GetProperty("stopped_because").GetString(), new[] { "small_reduction", "small_step", "small_reduction_and_step", "small_gradient", "machine_precision" });
