@@ -237,9 +237,11 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     {
         int epoch = trainer.NextEpoch;
         epochOpen = false;
-        if (NonFiniteParameter() is { } broken)
+        // A weight made infinite or NaN by an update shows in the next batch's loss; only the run's
+        // last update (or the last before a cancel) has no next batch, so only then are the weights checked.
+        if ((cancelled || epoch >= lastEpoch) && NonFiniteParameter() is { } broken)
         {
-            // The epoch's last update made a weight infinite or NaN; its loss was measured before it.
+            // The last update made a weight infinite or NaN; its loss was measured before it.
             Diverge(new Divergence(epoch, batch, LastLoss) { Parameter = broken });
             return;
         }
@@ -257,8 +259,10 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
 
     private string? NonFiniteParameter()
     {
-        foreach (var p in trainer.Model.Parameters)
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(p.Data)) return p.Name ?? "a parameter";
+        var parameters = trainer.Model.Parameters;
+        // NOTE: an index loop: foreach over the IReadOnlyList boxes an enumerator, once per epoch (W6 runs one step an epoch).
+        for (int i = 0; i < parameters.Count; i++)
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(parameters[i].Data)) return parameters[i].Name ?? "a parameter";
         return null;
     }
 
