@@ -362,29 +362,21 @@ public abstract partial record Expr
         private static Linq Backward(Type op, Linq x, Linq y, Linq g) =>
             Linq.Call(op.GetMethod(nameof(IUnaryOp<double>.Backward), [typeof(double), typeof(double), typeof(double)])!, x, y, g);
 
+        /// <summary>The power's backward rules from the tape's table (PowRule in Tensor.Elementwise.cs).</summary>
         private static IEnumerable<(Node Arg, Linq Term)> PowerTerms(Node a, Node b, Linq r, Linq g)
         {
             if (b.Constant is double c)
             {
-                // Tensor.Pow(T c): nothing flows back for c = 0; 2a g for c = 2; else g (c a^(c-1)).
-                if (c == 0) yield break;
-                if (c == 2) yield return (a, Linq.Multiply(Linq.Multiply(a.Value, Linq.Constant(2.0)), g));
-                else yield return (a, Linq.Multiply(g, Linq.Multiply(Linq.Constant(c), PowerOf(a.Value, Linq.Constant(c - 1)))));
+                if (c == 0) yield break; // nothing flows back through a^0, as on the tape
+                yield return (a, PowRule(nameof(PowRule<double>.BackwardConstant), a.Value, Linq.Constant(c), g));
                 yield break;
             }
-            // Tensor.Pow(Tensor): d/da = b a^(b-1); d/db = a^b ln a.
-            if (a.NeedsGrad)
-                yield return (a, Linq.Multiply(Linq.Multiply(g, b.Value),
-                    Linq.Call(MathMethod(nameof(Math.Pow), 2), a.Value, Linq.Subtract(b.Value, Linq.Constant(1.0)))));
-            if (b.NeedsGrad)
-            {
-                // NOTE: where a = 0 and b >= 0 the tape takes the limit 0, not 0 * -inf = NaN.
-                var zeroLimit = Linq.AndAlso(Linq.Equal(a.Value, Linq.Constant(0.0)), Linq.GreaterThanOrEqual(b.Value, Linq.Constant(0.0)));
-                var d = Linq.Condition(zeroLimit, Linq.Constant(0.0), Linq.Multiply(r, Linq.Call(MathMethod(nameof(Math.Log), 1), a.Value)));
-                yield return (b, Linq.Multiply(g, d));
-            }
+            if (a.NeedsGrad) yield return (a, PowRule(nameof(PowRule<double>.BackwardBase), a.Value, b.Value, g));
+            if (b.NeedsGrad) yield return (b, PowRule(nameof(PowRule<double>.BackwardExponent), a.Value, b.Value, r, g));
         }
 
+        private static Linq PowRule(string rule, params Linq[] args) =>
+            Linq.Call(typeof(PowRule<double>).GetMethod(rule)!, args);
     }
 
     /// <summary>The tape's op struct for a one-argument function: its forward and backward for compiled code.</summary>

@@ -48,41 +48,21 @@ public static class Losses
             case Loss.CrossEntropy:
                 return output.SoftmaxCrossEntropy(RequireLabels(loss, labels));
             case Loss.BinaryCrossEntropy:
-            {
-                var l = RequireLabels(loss, labels);
-                if (output.Rank != 2 || output.Shape[1] != 1)
-                    Errors.Shape($"binary-cross-entropy: outputs {output.Shape} must be one logit per row [rows,1].");
-                var y = Tensor<T>.Zeros(l.Length, 1);
-                for (int i = 0; i < l.Length; i++)
-                {
-                    if (l[i] is not (0 or 1)) Errors.Argument($"binary-cross-entropy: label {l[i]} at row {i} is not 0 or 1; a binary task has exactly two classes.");
-                    y.Data[i] = T.CreateTruncating(l[i]);
-                }
-                // With logits z: -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z, stable for any z.
-                return (output.Softplus() - output * y).Mean();
-            }
+                return output.SigmoidBinaryCrossEntropy(RequireLabels(loss, labels));
         }
         if (targets is null) Errors.Argument($"{loss.Name()}: regression losses need target values.");
         if (targets.Shape != output.Shape)
             Errors.Shape($"{loss.Name()}: outputs {output.Shape} and targets {targets.Shape} differ in shape.");
         var d = output - targets;
+        // Each loss's term and derivative are written once, in Tensors/Tensor.Loss.cs.
         return loss switch
         {
-            Loss.Mse => d.Pow(T.CreateTruncating(2)).Mean(),
-            Loss.Rmse => d.Pow(T.CreateTruncating(2)).Mean().Sqrt(),
-            Loss.Mae => d.Abs().Mean(),
-            // Huber with delta 1 (PyTorch's default): 0.5 d^2 inside |d| < 1, |d| - 0.5 outside,
-            // written as 0.5 q^2 + (|d| - q) with q = min(|d|, 1).
-            Loss.Huber => Huber(d),
+            Loss.Mse => d.MeanLoss<MseLoss<T>>("Mse"),
+            Loss.Rmse => d.MeanLoss<MseLoss<T>>("Mse").Sqrt(),
+            Loss.Mae => d.MeanLoss<MaeLoss<T>>("Mae"),
+            Loss.Huber => d.MeanLoss<HuberLoss<T>>("Huber"),
             _ => throw new ArgumentOutOfRangeException(nameof(loss)),
         };
-    }
-
-    private static Tensor<T> Huber<T>(Tensor<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var a = d.Abs();
-        var q = Tensor<T>.Minimum(a, Tensor<T>.Scalar(T.One));
-        return (q.Pow(T.CreateTruncating(2)) * T.CreateTruncating(0.5) + (a - q)).Mean();
     }
 
     private static int[] RequireLabels(Loss loss, int[]? labels)

@@ -94,6 +94,38 @@ internal static class Selection<T> where T : unmanaged, IFloatingPointIeee754<T>
         operand == result ? (other == result ? g * T.CreateTruncating(0.5) : g) : T.Zero;
 }
 
+/// <summary>
+/// The power rule for one value, forward and backward: the rules behind both
+/// <see cref="Tensor{T}.Pow(T)"/> and <see cref="Tensor{T}.Pow(Tensor{T})"/> and the compiled
+/// formula gradients' powers.
+/// </summary>
+internal static class PowRule<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>a^c for a constant exponent c: c = 2 is a*a (exact, no call), as the forward computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Power(T a, T c) => c == T.CreateTruncating(2) ? a * a : T.Pow(a, c);
+
+    /// <summary>
+    /// d(a^c)/da g for a constant c: 2a g for c = 2, else g (c a^(c-1)). NOTE: for c = 0 nothing
+    /// flows back at all (callers skip it), not g (0 a^-1), which is NaN at a = 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T BackwardConstant(T a, T c, T g) =>
+        c == T.CreateTruncating(2) ? a * T.CreateTruncating(2) * g : g * (c * Power(a, c - T.One));
+
+    /// <summary>d(a^b)/da g = g b a^(b-1), for an exponent that is itself a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T BackwardBase(T a, T b, T g) => g * b * T.Pow(a, b - T.One);
+
+    /// <summary>
+    /// d(a^b)/db g = g a^b ln a, from the result r = a^b. NOTE: where a = 0 and b &gt;= 0 the limit
+    /// is 0, not 0 * -inf = NaN (PyTorch masks the same way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T BackwardExponent(T a, T b, T r, T g) =>
+        g * (a == T.Zero && b >= T.Zero ? T.Zero : r * T.Log(a));
+}
+
 public sealed partial class Tensor<T>
 {
     /// <summary>
@@ -191,17 +223,19 @@ public sealed partial class Tensor<T>
         var r = Binary<PowKernel<T>>(a, exponent, "Pow");
         return Record(r, "Pow", g =>
         {
-            if (a.NeedsGrad) a.AccumulateGrad(g * exponent * a.Pow(exponent - T.One));
+            var ax = a.ExpandTo(r.Shape);
+            var bx = exponent.ExpandTo(r.Shape);
+            if (a.NeedsGrad)
+            {
+                var d = new Tensor<T>(r.Shape);
+                for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardBase(ax.Buffer[i], bx.Buffer[i], g.Buffer[i]);
+                a.AccumulateGrad(d);
+            }
             if (exponent.NeedsGrad)
             {
-                // d(a^b)/db = a^b ln a. NOTE: where a = 0 and b >= 0 the limit is 0, not 0 * -inf = NaN
-                // (PyTorch masks the same way).
-                var d = r * a.Log();
-                var shape = Broadcast.Shapes(a.Shape, exponent.Shape, "Pow");
-                var ax = a.ExpandTo(shape); var bx = exponent.ExpandTo(shape);
-                for (int i = 0; i < d.Size; i++)
-                    if (ax.Buffer[i] == T.Zero && bx.Buffer[i] >= T.Zero) d.Buffer[i] = T.Zero;
-                exponent.AccumulateGrad(g * d);
+                var d = new Tensor<T>(r.Shape);
+                for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardExponent(ax.Buffer[i], bx.Buffer[i], r.Buffer[i], g.Buffer[i]);
+                exponent.AccumulateGrad(d);
             }
         }, a, exponent);
     }
@@ -216,17 +250,9 @@ public sealed partial class Tensor<T>
         return Record(r, "Pow", g =>
         {
             if (exponent == T.Zero) return;
-            if (exponent == T.CreateTruncating(2))
-            {
-                // d(a^2)/da = 2a in one pass: the general rule below costs a Pow per element
-                // (a function call each) and three temporaries; a squared error takes this path.
-                var d = new Tensor<T>(a.Shape);
-                TP.Multiply(a.Buffer, T.CreateTruncating(2), d.Buffer);
-                TP.Multiply(d.Buffer, g.Buffer, d.Buffer);
-                a.AccumulateOwnedGrad(d);
-                return;
-            }
-            a.AccumulateGrad(g * (exponent * a.Pow(exponent - T.One)));
+            var d = new Tensor<T>(a.Shape);
+            for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardConstant(a.Buffer[i], exponent, g.Buffer[i]);
+            a.AccumulateOwnedGrad(d);
         }, a);
     }
 

@@ -80,18 +80,13 @@ public sealed partial class Tensor<T>
         if (rows == 0) Errors.Shape("SoftmaxCrossEntropy: no rows; the mean loss of an empty batch is undefined.");
         var x = this;
         var lse = new T[rows];
+        var scratch = new T[c];
         T total = T.Zero;
         for (int i = 0; i < rows; i++)
         {
             if ((uint)labels[i] >= (uint)c)
                 Errors.Argument($"SoftmaxCrossEntropy: label {labels[i]} at row {i} is out of range for {c} classes (0..{c - 1}).");
-            var xr = Buffer.AsSpan(i * c, c);
-            // (max - x[label]) + log(sum(exp(x - max))): both terms are formed without subtracting
-            // two large numbers, so a float loss stays exact for logits of +-1000.
-            T max = TP.Max<T>(xr);
-            T logSum = T.Log(SumExpShifted(xr, max));
-            lse[i] = max + logSum;
-            total += (max - xr[labels[i]]) + logSum;
+            total += SoftmaxCrossEntropyRow<T>.Forward(Buffer.AsSpan(i * c, c), labels[i], scratch, out lse[i]);
         }
         var r = Scalar(total / T.CreateTruncating(rows));
         return Record(r, "SoftmaxCrossEntropy", g =>
@@ -99,13 +94,7 @@ public sealed partial class Tensor<T>
             var gx = new Tensor<T>(x.Shape);
             T scale = g.Buffer[0] / T.CreateTruncating(rows);
             for (int i = 0; i < rows; i++)
-            {
-                var dst = gx.Buffer.AsSpan(i * c, c);
-                TP.Subtract<T>(x.Buffer.AsSpan(i * c, c), lse[i], dst);
-                TP.Exp<T>(dst, dst);
-                dst[labels[i]] -= T.One;
-                TP.Multiply<T>(dst, scale, dst);
-            }
+                SoftmaxCrossEntropyRow<T>.Backward(x.Buffer.AsSpan(i * c, c), lse[i], labels[i], scale, gx.Buffer.AsSpan(i * c, c));
             x.AccumulateGrad(gx);
         }, x);
     }

@@ -85,71 +85,55 @@ internal sealed class FormulaStep
     }
 
     /// <summary>
-    /// The batch's loss, and in <see cref="upstream"/> its derivative by each row's output. Each
-    /// line repeats what <see cref="Losses.Compute"/> records and what its ops' backward closures
-    /// compute, grouping included: element by element the same bits (one IEEE operation rounds
-    /// the same, vectorized or not), and the mean's sum is TP.Sum, as Mean's. Loops rather than
-    /// a TensorPrimitives call per op: on 20 rows each call's dispatch costs more than its work.
+    /// The batch's loss, and in <see cref="upstream"/> its derivative by each row's output,
+    /// through the loss rules that <see cref="Losses.Compute"/> records on the tape
+    /// (Tensors/Tensor.Loss.cs): element by element the same bits, and the mean's sum is TP.Sum,
+    /// as the tape's. Loops rather than a TensorPrimitives call per op: on 20 rows each call's
+    /// dispatch costs more than its work.
     /// </summary>
     private double LossAndUpstream(int n)
+    {
+        double mean = 1.0 / n; // Mean's backward: the seed 1 over n
+        switch (loss)
+        {
+            case Loss.Mse: return MeanLoss<MseLoss<double>>(n, mean);
+            case Loss.Mae: return MeanLoss<MaeLoss<double>>(n, mean);
+            case Loss.Huber: return MeanLoss<HuberLoss<double>>(n, mean);
+            default:
+            {
+                // Rmse: the mean square, then Sqrt's backward and Mean's as the upstream of each d.
+                var y = outputs.AsSpan(0, n);
+                var t = targets.AsSpan(0, n);
+                var w = work.AsSpan(0, n);
+                var u = upstream.AsSpan(0, n);
+                for (int i = 0; i < n; i++)
+                {
+                    u[i] = y[i] - t[i];
+                    w[i] = MseLoss<double>.Term(u[i]);
+                }
+                double meanSquare = TP.Sum(w) / n;
+                double value = Math.Sqrt(meanSquare);
+                double g = SqrtOp<double>.Backward(meanSquare, value, 1.0) / n;
+                for (int i = 0; i < n; i++) u[i] = MseLoss<double>.Backward(u[i], g);
+                return value;
+            }
+        }
+    }
+
+    /// <summary>The mean of <typeparamref name="TLoss"/>'s terms, and its derivatives with upstream <paramref name="mean"/> in <see cref="upstream"/>.</summary>
+    private double MeanLoss<TLoss>(int n, double mean) where TLoss : IPointLoss<double>
     {
         var y = outputs.AsSpan(0, n);
         var t = targets.AsSpan(0, n);
         var w = work.AsSpan(0, n);
         var u = upstream.AsSpan(0, n);
-        double count = n;
-        double mean = 1.0 / count; // Mean's backward: the seed 1 over n
-        switch (loss)
+        for (int i = 0; i < n; i++)
         {
-            case Loss.Mse:
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    double d = y[i] - t[i];
-                    w[i] = d * d;
-                    u[i] = d * 2.0 * mean;
-                }
-                return TP.Sum(w) / count;
-            }
-            case Loss.Rmse:
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    double d = y[i] - t[i];
-                    w[i] = d * d;
-                    u[i] = d * 2.0;
-                }
-                double value = Math.Sqrt(TP.Sum(w) / count);
-                double g = 1.0 / (value + value) / count; // Sqrt's backward, then Mean's
-                for (int i = 0; i < n; i++) u[i] *= g;
-                return value;
-            }
-            case Loss.Mae:
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    double d = y[i] - t[i];
-                    w[i] = Math.Abs(d);
-                    u[i] = AbsOp<double>.Backward(d, w[i], mean);
-                }
-                return TP.Sum(w) / count;
-            }
-            default:
-            {
-                // Huber as Losses.Huber: a = |d|, q = min(a, 1), mean(0.5 q^2 + (a - q)).
-                for (int i = 0; i < n; i++)
-                {
-                    double d = y[i] - t[i];
-                    double a = Math.Abs(d), q = Math.Min(a, 1.0);
-                    w[i] = q * q * 0.5 + (a - q);
-                    double gq = q * 2.0 * (mean * 0.5) + -mean;
-                    // Minimum's backward: a gets gq where it is the minimum, half of it at a tie with 1.
-                    double ga = mean + Selection<double>.Share(a, 1.0, q, gq);
-                    u[i] = AbsOp<double>.Backward(d, a, ga);
-                }
-                return TP.Sum(w) / count;
-            }
+            double d = y[i] - t[i];
+            w[i] = TLoss.Term(d);
+            u[i] = TLoss.Backward(d, mean);
         }
+        return TP.Sum(w) / n;
     }
 
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it hands over a reused scalar.</summary>

@@ -10,8 +10,8 @@ namespace Downhill.Training;
 /// <summary>
 /// Forward pass, loss and backward pass of a <see cref="Network{T}"/> on one mini-batch in
 /// buffers made once and reused, leaving each parameter's gradient in its Grad as
-/// <c>loss.Backward()</c> would. The Trainer uses it for networks with cross-entropy or mse
-/// loss; the tape remains the reference (the tests compare both after several steps).
+/// <c>loss.Backward()</c> would. The Trainer uses it for networks with every loss (binary
+/// cross-entropy on one output); the tape remains the reference (the tests compare both).
 /// </summary>
 /// <remarks>
 /// Why it exists: the tape allocates every activation, gradient and closure per batch, and for
@@ -62,8 +62,9 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     /// <param name="whyNot">When null is returned: why the tape has to do it, for the fit's result.</param>
     public static NetworkStep<T>? For(Model<T> model, Loss loss, out string? whyNot, int? threads = null)
     {
-        whyNot = model is not Network<T> ? "not a network"
-            : loss is not (Loss.CrossEntropy or Loss.Mse) ? $"loss {loss.Name()}: the fused network step has rules for mse and cross-entropy only"
+        whyNot = model is not Network<T> network ? "not a network"
+            : loss == Loss.BinaryCrossEntropy && network.Layers[^1].Outputs != 1
+                ? $"loss {loss.Name()}: the network has {network.Layers[^1].Outputs} outputs, not one logit per row (the tape reports the shape)"
             : null;
         return whyNot is null ? new NetworkStep<T>((Network<T>)model, loss, threads ?? Parallelism.Threads) : null;
     }
@@ -75,7 +76,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     /// </summary>
     public T Run(TrainingData<T> data, int[]? order, int start, int count)
     {
-        if (loss == Loss.CrossEntropy) CheckLabels(data.Labels!, order, start, count);
+        if (loss.IsClassification()) CheckLabels(data.Labels!, order, start, count);
         Reserve(count);
         PlaceBatch(data, order, start);
         int parts = Parts(count), gemmThreads = threads;
@@ -87,11 +88,15 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         // Row by row in batch order however the rows were split: the same bits on any number of threads.
         T sum = T.Zero;
         foreach (T rowLoss in rowLosses.AsSpan(0, count)) sum += rowLoss;
-        T value = sum / T.CreateTruncating(loss == Loss.CrossEntropy ? count : count * layers[^1].Outputs);
+        T mean = sum / T.CreateTruncating(loss == Loss.CrossEntropy ? count : count * layers[^1].Outputs);
+        T value = loss == Loss.Rmse ? T.Sqrt(mean) : mean;
         if (!T.IsFinite(value)) return value;
 
         if (parts == 1) GradientsPass(count, 0, 1, gemmThreads);
         else SplitGradients(parts);
+        // Rmse's deltas are mse's (the root is not known while the rows run): the gradients are
+        // linear in the upstream, so Sqrt's backward scales them here.
+        if (loss == Loss.Rmse) ScaleGradients(SqrtOp<T>.Backward(mean, value, T.One));
         for (int l = 0; l < layers.Count; l++)
         {
             Deliver(layers[l].Weight, weightGrads[l]);
@@ -122,8 +127,15 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         int outs = layers[^1].Outputs;
         var top = deltas[^1].AsSpan(from * outs, rows * outs);
         var losses = rowLosses.AsSpan(from, rows);
-        if (loss == Loss.CrossEntropy) CrossEntropy(x, data.Labels!, order, start + from, batchRows, top, losses);
-        else SquaredError(x, batchTargets.AsSpan(batchTargetsAt + from * outs, rows * outs), batchRows * outs, top, losses);
+        var t = loss.IsClassification() ? default : batchTargets.AsSpan(batchTargetsAt + from * outs, rows * outs);
+        switch (loss)
+        {
+            case Loss.CrossEntropy: CrossEntropy(x, data.Labels!, order, start + from, batchRows, top, losses); break;
+            case Loss.BinaryCrossEntropy: BinaryCrossEntropy(x, data.Labels!, order, start + from, batchRows, top, losses); break;
+            case Loss.Mse or Loss.Rmse: PointLoss<MseLoss<T>>(x, t, batchRows * outs, top, losses); break;
+            case Loss.Mae: PointLoss<MaeLoss<T>>(x, t, batchRows * outs, top, losses); break;
+            default: PointLoss<HuberLoss<T>>(x, t, batchRows * outs, top, losses); break;
+        }
 
         for (int l = layers.Count - 1; l >= 0; l--)
         {
@@ -220,16 +232,23 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
             Debug.Assert((uint)label < (uint)c);
             var xr = logits.Slice(i * c, c);
             var gr = grad.Slice(i * c, c);
-            T max = TP.Max<T>(xr);
-            TP.Subtract<T>(xr, max, gr);
-            TP.Exp<T>(gr, gr);
-            T logSum = T.Log(TP.Sum<T>(gr));
-            rowLosses[i] = (max - xr[label]) + logSum;
-            // softmax = exp(x - max) / sum = exp(x - max - logSum)
-            TP.Subtract<T>(xr, max + logSum, gr);
-            TP.Exp<T>(gr, gr);
-            gr[label] -= T.One;
-            TP.Multiply<T>(gr, scale, gr);
+            rowLosses[i] = SoftmaxCrossEntropyRow<T>.Forward(xr, label, gr, out T lse);
+            SoftmaxCrossEntropyRow<T>.Backward(xr, lse, label, scale, gr);
+        }
+    }
+
+    /// <summary>
+    /// Each row's binary cross-entropy of its one logit and the gradient of the batch mean,
+    /// (sigmoid - label) / batchRows, as <see cref="Tensor{T}.SigmoidBinaryCrossEntropy"/>.
+    /// </summary>
+    private static void BinaryCrossEntropy(ReadOnlySpan<T> logits, int[] labels, int[]? order, int start, int batchRows, Span<T> grad, Span<T> rowLosses)
+    {
+        T mean = T.One / T.CreateTruncating(batchRows);
+        for (int i = 0; i < rowLosses.Length; i++)
+        {
+            T y = labels[order?[start + i] ?? start + i] == 0 ? T.Zero : T.One;
+            rowLosses[i] = SigmoidCrossEntropy<T>.Term(logits[i], y);
+            grad[i] = SigmoidCrossEntropy<T>.Backward(logits[i], y, mean);
         }
     }
 
@@ -240,18 +259,32 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         for (int i = 0; i < count; i++)
         {
             int label = labels[order?[start + i] ?? start + i];
-            if ((uint)label >= (uint)c)
+            if (loss == Loss.BinaryCrossEntropy) SigmoidCrossEntropy<T>.Label(label, i);
+            else if ((uint)label >= (uint)c)
                 Errors.Argument($"SoftmaxCrossEntropy: label {label} at row {i} is out of range for {c} classes (0..{c - 1}).");
         }
     }
 
-    /// <summary>Each row's sum((y - t)^2) and the gradient of the batch mean, 2 (y - t) / batchSize.</summary>
-    private static void SquaredError(ReadOnlySpan<T> y, ReadOnlySpan<T> t, int batchSize, Span<T> grad, Span<T> rowLosses)
+    /// <summary>
+    /// Each row's sum of <typeparamref name="TLoss"/>'s terms of y - t and the gradient of the
+    /// batch mean (upstream 1 / batchSize), in place in <paramref name="grad"/>.
+    /// </summary>
+    private static void PointLoss<TLoss>(ReadOnlySpan<T> y, ReadOnlySpan<T> t, int batchSize, Span<T> grad, Span<T> rowLosses) where TLoss : IPointLoss<T>
     {
         TP.Subtract<T>(y, t, grad);
         int k = grad.Length / rowLosses.Length;
-        for (int i = 0; i < rowLosses.Length; i++) rowLosses[i] = TP.SumOfSquares<T>(grad.Slice(i * k, k));
-        TP.Multiply<T>(grad, T.CreateTruncating(2) / T.CreateTruncating(batchSize), grad);
+        for (int i = 0; i < rowLosses.Length; i++) rowLosses[i] = TLoss.RowSum(grad.Slice(i * k, k));
+        TLoss.Backward(grad, T.One / T.CreateTruncating(batchSize), grad);
+    }
+
+    /// <summary>Every weight and bias gradient times <paramref name="factor"/>.</summary>
+    private void ScaleGradients(T factor)
+    {
+        for (int l = 0; l < layers.Count; l++)
+        {
+            TP.Multiply<T>(weightGrads[l].Data, factor, weightGrads[l].Data);
+            TP.Multiply<T>(biasGrads[l].Data, factor, biasGrads[l].Data);
+        }
     }
 
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it just hands over the buffer.</summary>

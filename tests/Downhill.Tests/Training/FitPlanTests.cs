@@ -114,10 +114,13 @@ public class FitPlanTests
         var (code, stdout, stderr) = CliProcess.Run(dir, "fit", "line", "--model", "mlp:4", "--loss", "huber", "--plan");
         Assert.True(code == 0, stderr);
         Assert.Contains("task: regression", stdout);
-        Assert.Contains("gradient path: tape (loss huber", stdout);
+        Assert.Contains("gradient path: fused-network" + Environment.NewLine, stdout);
         Assert.False(File.Exists(Path.Combine(dir, "model.json")));
         // Looking at a plan writes nothing, so an existing model.json is no reason to refuse.
         File.WriteAllText(Path.Combine(dir, "model.json"), "{}");
-        Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--model", "linear", "--plan").ExitCode);
+        var central = CliProcess.Run(dir, "fit", "line", "--model", "linear", "--gradient", "central", "--plan");
+        Assert.Equal(0, central.ExitCode);
+        // A path that is not the fastest says why.
+        Assert.Contains("gradient path: numerical-gradient (--gradient central", central.Stdout);
     }
 }

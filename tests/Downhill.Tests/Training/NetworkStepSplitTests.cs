@@ -31,6 +31,12 @@ public class NetworkStepSplitTests
             cases.Add(loss, 57, [16, 9], Activation.Sigmoid, 3);
             cases.Add(loss, 127, [40], Activation.Relu, 4);
         }
+        // The other losses' rows run in the same parts: a split batch and a whole one.
+        foreach (var loss in new[] { Loss.Rmse, Loss.Mae, Loss.Huber, Loss.BinaryCrossEntropy })
+        {
+            cases.Add(loss, 17, [12], Activation.Relu, 2);
+            cases.Add(loss, 33, [16, 9], Activation.Tanh, 2);
+        }
         return cases;
     }
 
@@ -48,11 +54,12 @@ public class NetworkStepSplitTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // More data rows than the batch and a shuffled order, so the parts gather through it.
-        var data = NetworkStepTests.Data<T>(loss, rows + 5, 7, 4, seed: rows);
+        int outputs = loss == Loss.BinaryCrossEntropy ? 1 : 4;
+        var data = NetworkStepTests.Data<T>(loss, rows + 5, 7, outputs, seed: rows);
         int[] order = [.. Enumerable.Range(0, rows + 5).Reverse()];
         var kind = hidden.Length == 0 ? ModelKind.Linear : ModelKind.Mlp;
-        var whole = new Network<T>(kind, 7, 4, hidden, activation, seed: 5);
-        var split = new Network<T>(kind, 7, 4, hidden, activation, seed: 5);
+        var whole = new Network<T>(kind, 7, outputs, hidden, activation, seed: 5);
+        var split = new Network<T>(kind, 7, outputs, hidden, activation, seed: 5);
 
         T expected = NetworkStep<T>.For(whole, loss, threads: 1)!.Run(data, order, 3, rows);
         var step = NetworkStep<T>.For(split, loss, threads)!;

@@ -23,8 +23,8 @@ public class NetworkStepTests
         var x = Tensor<T>.Normal(rng, 0, 1, rows, inputs);
         // Some exact zeros, as in image data: the one-row path skips them.
         for (int i = 0; i < x.Size; i += 3) x.Data[i] = T.Zero;
-        if (loss == Loss.CrossEntropy)
-            return new(x, null, Enumerable.Range(0, rows).Select(_ => rng.Next(outputs)).ToArray());
+        if (loss.IsClassification())
+            return new(x, null, Enumerable.Range(0, rows).Select(_ => rng.Next(loss == Loss.BinaryCrossEntropy ? 2 : outputs)).ToArray());
         return new(x, Tensor<T>.Normal(rng, 0, 1, rows, outputs), null);
     }
 
@@ -33,11 +33,20 @@ public class NetworkStepTests
     [InlineData(Activation.Relu, Loss.CrossEntropy, 5)]
     [InlineData(Activation.Tanh, Loss.Mse, 1)]
     [InlineData(Activation.Relu, Loss.Mse, 9)]
+    [InlineData(Activation.Tanh, Loss.Rmse, 1)]
+    [InlineData(Activation.Relu, Loss.Rmse, 9)]
+    [InlineData(Activation.Tanh, Loss.Mae, 1)]
+    [InlineData(Activation.Sigmoid, Loss.Mae, 9)]
+    [InlineData(Activation.Tanh, Loss.Huber, 1)]
+    [InlineData(Activation.Relu, Loss.Huber, 9)]
+    [InlineData(Activation.Tanh, Loss.BinaryCrossEntropy, 1)]
+    [InlineData(Activation.Relu, Loss.BinaryCrossEntropy, 9)]
     public void GradientsEqualTheTape(Activation activation, Loss loss, int rows)
     {
-        var data = Data<double>(loss, rows, 6, 3, seed: 2);
-        var tape = new Network<double>(ModelKind.Mlp, 6, 3, [5, 4], activation, seed: 7);
-        var fused = new Network<double>(ModelKind.Mlp, 6, 3, [5, 4], activation, seed: 7);
+        int outputs = loss == Loss.BinaryCrossEntropy ? 1 : 3; // binary: one logit per row
+        var data = Data<double>(loss, rows, 6, outputs, seed: 2);
+        var tape = new Network<double>(ModelKind.Mlp, 6, outputs, [5, 4], activation, seed: 7);
+        var fused = new Network<double>(ModelKind.Mlp, 6, outputs, [5, 4], activation, seed: 7);
 
         double expected = Losses.Compute(loss, tape.Forward(data.Features), data.Targets, data.Labels).Item();
         Losses.Compute(loss, tape.Forward(data.Features), data.Targets, data.Labels).Backward();
@@ -106,17 +115,22 @@ public class NetworkStepTests
     [InlineData(Activation.Relu, Loss.CrossEntropy, "adam", 7)]
     [InlineData(Activation.Tanh, Loss.Mse, "sgd", 4)]
     [InlineData(Activation.Relu, Loss.Mse, "adam", 30)]
+    [InlineData(Activation.Tanh, Loss.Huber, "adam", 7)]
+    [InlineData(Activation.Relu, Loss.Mae, "sgd", 4)]
+    [InlineData(Activation.Sigmoid, Loss.Rmse, "sgd", 7)]
+    [InlineData(Activation.Relu, Loss.BinaryCrossEntropy, "adam", 4)]
     public void TrainerEndsWithTheTapesParameters(Activation activation, Loss loss, string optimizerName, int batch)
     {
         // 30 rows: batches of 7 and 4 end with a partial batch; 30 is the full batch.
-        var data = Data<float>(loss, 30, 8, 3, seed: 3);
+        int outputs = loss == Loss.BinaryCrossEntropy ? 1 : 3;
+        var data = Data<float>(loss, 30, 8, outputs, seed: 3);
         var settings = new OptimizerSettings { LearningRate = 0.05 };
         var options = new TrainingOptions { Epochs = 2, BatchSize = batch, Shuffle = false, Loss = loss };
 
-        var trained = new Network<float>(ModelKind.Mlp, 8, 3, [6, 5], activation, seed: 11);
+        var trained = new Network<float>(ModelKind.Mlp, 8, outputs, [6, 5], activation, seed: 11);
         new Trainer<float>(trained, Optimizers.Create(optimizerName, trained.Parameters, settings), options).Fit(data);
 
-        var reference = new Network<float>(ModelKind.Mlp, 8, 3, [6, 5], activation, seed: 11);
+        var reference = new Network<float>(ModelKind.Mlp, 8, outputs, [6, 5], activation, seed: 11);
         var optimizer = Optimizers.Create(optimizerName, reference.Parameters, settings);
         for (int epoch = 0; epoch < options.Epochs; epoch++)
             for (int start = 0; start < data.Count; start += batch)
@@ -134,12 +148,27 @@ public class NetworkStepTests
     }
 
     [Fact]
-    public void OtherLossesStayOnTheTapeAndSayWhy()
+    public void BinaryCrossEntropyOnSeveralOutputsStaysOnTheTapeAndSaysWhy()
     {
+        var network = new Network<float>(ModelKind.Mlp, 3, 2, [2], Activation.Relu, seed: 1);
+        Assert.Null(NetworkStep<float>.For(network, Loss.BinaryCrossEntropy, out var why));
+        Assert.Contains("binary-cross-entropy", why);
+        Assert.Contains("2 outputs", why);
+        foreach (var loss in Enum.GetValues<Loss>().Where(l => l != Loss.BinaryCrossEntropy))
+            Assert.NotNull(NetworkStep<float>.For(network, loss));
+    }
+
+    /// <summary>A label other than 0 or 1 is the tape's error, with its row in the batch, before any pass.</summary>
+    [Fact]
+    public void ABinaryLabelOtherThanZeroOrOneIsReportedWithItsRow()
+    {
+        var data = Data<float>(Loss.BinaryCrossEntropy, 6, 3, 1, seed: 2);
+        data.Labels![4] = 2;
         var network = new Network<float>(ModelKind.Mlp, 3, 1, [2], Activation.Relu, seed: 1);
-        Assert.Null(NetworkStep<float>.For(network, Loss.Huber, out var why));
-        Assert.Contains("huber", why);
-        Assert.NotNull(NetworkStep<float>.For(network, Loss.Mse));
+        var tape = Assert.ThrowsAny<Exception>(() => Losses.Compute(Loss.BinaryCrossEntropy, network.Forward(data.Features), null, data.Labels));
+        var fused = Assert.ThrowsAny<Exception>(() => NetworkStep<float>.For(network, Loss.BinaryCrossEntropy)!.Run(data, null, 0, 6));
+        Assert.Equal(tape.Message, fused.Message);
+        Assert.Contains("label 2 at row 4", fused.Message);
     }
 
     /// <summary>A frozen parameter takes the fused step too: it gets no gradient and does not move, and the rest moves as on the tape.</summary>
