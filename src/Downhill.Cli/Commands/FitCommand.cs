@@ -109,7 +109,7 @@ internal static class FitCommand
                 if (plan.Solver == Solver.Gradient)
                 {
                     var session = Fitting.Start(plan with { Settings = settings with { CheckpointPath = null } });
-                    Console.WriteLine($"gradient path: {session.Path.Name()}" + (session.WhyNotFaster is { } why ? $" ({why})" : ""));
+                    Console.WriteLine($"gradient path: {session.Path.Name()}" + (session.WhyNotFaster is { } why ? $" ({SettingFlags.ToFlags(why)})" : ""));
                 }
                 return ExitCodes.Success;
             }
@@ -143,8 +143,8 @@ internal static class FitCommand
             if (r.GetValue(history) is { } historyPath) allWritten &= Cli.TryWrite("--history", historyPath, () => WriteHistory(historyPath, outcome.Result.History));
             if (isJson) Console.WriteLine(FitJson.Write(outcome));
             else Summarize(outcome);
-            if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
-            foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {SettingFlags.ToFlags(hint)}");
+            foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {SettingFlags.ToFlags(warning)}");
             if (r.GetValue(trace) is { } tracePath)
                 allWritten &= Cli.TryWrite("--trace", tracePath, () =>
                 {
@@ -226,7 +226,7 @@ internal static class FitCommand
         table.AddRow("rows", $"{o.TrainRows} train" + (o.ValidationRows > 0 ? $", {o.ValidationRows} validation" : ""));
         foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}", Progress.Format(v));
         if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}", Progress.Format(v));
-        table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({why})" : "")));
+        table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({SettingFlags.ToFlags(why)})" : "")));
         table.AddRow("time", $"{r.Seconds:F3} s");
         table.AddRow("samples/s", r.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
         if (o.Model.WeightsInDataUnits() is { } linear && linear.Weights.Length <= 40)
