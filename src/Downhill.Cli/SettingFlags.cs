@@ -7,7 +7,8 @@ namespace Downhill.Cli;
 /// <c>FitSettings.Optimizer = "lm"</c>, <c>DataOptions.Missing = MissingValues.Drop</c>); a person at the
 /// command line typed flags. This is the one table from settings to flags, and the rewrite every
 /// library sentence goes through before the CLI prints it (<c>--early-stopping 5</c>, <c>--optimizer lm</c>,
-/// <c>--missing drop</c>). A setting with no flag here stays as the library wrote it.
+/// <c>--missing drop</c>); the few library calls a CLI user reaches through a command
+/// (<c>ModelFile.Save</c>) become that command. A name with no entry stays as the library wrote it.
 /// </summary>
 internal static partial class SettingFlags
 {
@@ -57,6 +58,9 @@ internal static partial class SettingFlags
         ["DataOptions.TargetKind"] = "--task",
         // Not a setting but an output: fit writes it with --history.
         ["TrainingResult.History"] = "--history",
+        // Library calls that the command line reaches through a command.
+        ["ModelFile.Save"] = "'downhill fit --out' or 'downhill solve --out'",
+        ["LearningRateSweep"] = "'downhill sweep'",
         // Parsers of values the CLI passes on as typed: their messages start with the parser's name.
         ["ScheduleSpec"] = "--schedule",
         ["GridAxis"] = "--grid",

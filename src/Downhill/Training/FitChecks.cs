@@ -75,7 +75,7 @@ internal static class FitChecks
         if (double.IsFinite(first) && last > 10 * Math.Max(first, 1e-300))
         {
             yield return $"the training loss rose from {G(first)} at the start to {G(last)} in the last epoch: the learning rate {G(learningRate)} is probably too large; " +
-                $"try {G(learningRate / 10)} (or 'downhill sweep' to compare rates).";
+                $"try {G(learningRate / 10)} (or LearningRateSweep to compare rates).";
             yield break;
         }
         if (task == TaskKind.Classification && trainMetrics.TryGetValue("accuracy", out double accuracy) && train.Labels is { } labels)
