@@ -89,7 +89,7 @@ internal static partial class SettingFlags
     /// <summary>A C# value as one types it after a flag: <c>"lm"</c> is lm, <c>MissingValues.Drop</c> is drop, <c>Loss.CrossEntropy</c> is cross-entropy.</summary>
     private static string Typed(string value)
     {
-        if (value[0] == '\'') return value[1..^1];
+        if (value[0] == '\'') return Shell(value[1..^1]);
         if (value[0] == '[' || value.Contains('"'))
             return Shell(string.Join(",", Quoted().Matches(value).Select(q => q.Groups[1].Value)));
         int dot = value.IndexOf('.');

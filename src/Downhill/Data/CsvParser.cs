@@ -203,7 +203,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         char separator = options.DecimalSeparator ?? '.';
         if (options.DecimalSeparator is not (null or '.' or ','))
-            Errors.Data($"{name}: decimal separator '{options.DecimalSeparator}' is not supported; use '.' or ','.");
+            Errors.Data($"{name}: DataOptions.DecimalSeparator = '{options.DecimalSeparator}' is not supported; use '.' or ','.");
         if (separator == ',' && delimiter == ',')
             Errors.Data($"{name}: ',' cannot be both the decimal separator and the delimiter; files with decimal commas separate fields with ';' or tab (give that delimiter).");
         if (options.DecimalSeparator is null && delimiter == ';' && SniffDecimalComma(buffer.AsSpan(pos, Math.Min(end - pos, DecimalSniffBytes)), delimiter))
@@ -234,7 +234,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private byte CheckDelimiter(char d)
     {
         if (d is not (',' or ';' or '\t' or '|'))
-            Errors.Data($"{name}: delimiter '{d}' is not supported; use ',', ';', tab or '|'.");
+            Errors.Data($"{name}: DataOptions.Delimiter = '{d}' is not supported; use ',', ';', tab or '|'.");
         return (byte)d;
     }
 

@@ -68,6 +68,7 @@ public class SettingFlagsTests
     [InlineData("use FitSettings.Model = ModelSpec.Parse(\"mlp:16,8\")", "use --model mlp:16,8")]
     [InlineData("(DataOptions.Missing = MissingValues.Drop)", "(--missing drop)")]
     [InlineData("with DataOptions.DecimalSeparator = ','.", "with --decimal ,.")]
+    [InlineData("DataOptions.Delimiter = ';' is", "--delimiter \";\" is")]
     [InlineData("leave it out (DataOptions.Exclude = [\"unit price\"])", "leave it out (--exclude \"unit price\")")]
     [InlineData("DataOptions.TargetKind = TargetKind.Classification", "--task classification")]
     [InlineData("FitSettings.Precision = Precision.Float64", "--precision float64")]

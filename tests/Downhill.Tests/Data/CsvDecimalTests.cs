@@ -42,6 +42,13 @@ public class CsvDecimalTests
     }
 
     [Fact]
+    public void Unsupported_separators_name_the_setting_given()
+    {
+        Assert.Equal("data.csv: DataOptions.DecimalSeparator = 'x' is not supported; use '.' or ','.", ErrorOf("a;b\n1;2\n", new DataOptions { DecimalSeparator = 'x' }));
+        Assert.Equal("data.csv: DataOptions.Delimiter = ':' is not supported; use ',', ';', tab or '|'.", ErrorOf("a:b\n1:2\n", new DataOptions { Delimiter = ':' }));
+    }
+
+    [Fact]
     public void A_comma_file_cannot_also_use_commas_for_decimals()
     {
         Assert.Equal("data.csv: ',' cannot be both the decimal separator and the delimiter; files with decimal commas separate fields with ';' or tab (give that delimiter).",
