@@ -49,7 +49,7 @@ internal static class Cli
                                        or InvalidOperationException or IOException or UnauthorizedAccessException
                                        or FormatException or OverflowException)
         {
-            Console.Error.WriteLine($"error: {Plain(e)}");
+            Console.Error.WriteLine($"error: {SettingFlags.ToFlags(Plain(e))}");
             return ExitCodes.BadInput;
         }
     }

@@ -9,7 +9,7 @@ namespace Downhill.Cli;
 /// (lm) or <c>epochs</c> (gradient methods), <c>seconds</c>, <c>stopped_because</c> (a
 /// snake_case code) and <c>explanation</c> (the sentence behind it), and <c>hint</c> when a
 /// gradient method stalled, <c>path</c> (how the gradients were computed: fused-network,
-/// compiled-formula, tape, numerical-gradient, least-squares) and <c>why_not_faster</c>; then every metric the fit computed,
+/// compiled-formula, tape, numerical-gradient, least-squares) and <c>why_not_faster</c>; then every metric the fit computed, then <c>warnings</c> (the fit's warning: lines),
 /// as objects of name: value (loss, rmse, mae, r2 or accuracy): <c>train</c>, <c>validation</c> (null without validation
 /// rows) and <c>test</c> (the <c>--test</c> file; null without one, or when the fit diverged and nothing was tested).
 /// Numbers that are not finite (a standard error of an undetermined parameter) are written as null, which JSON readers accept.
@@ -51,14 +51,17 @@ internal static class FitJson
             else w.WriteNumber("epochs", result.History.Count);
             JsonOut.Number(w, "seconds", result.Seconds);
             w.WriteString("path", result.Path.Name());
-            if (result.WhyNotFaster is { } why) w.WriteString("why_not_faster", why);
+            if (result.WhyNotFaster is { } why) w.WriteString("why_not_faster", SettingFlags.ToFlags(why));
             var (code, explanation) = StoppedBecause(outcome);
             w.WriteString("stopped_because", code);
             w.WriteString("explanation", explanation);
-            if (leastSquares?.StallHint is { } hint) w.WriteString("hint", hint);
+            if (leastSquares?.StallHint is { } hint) w.WriteString("hint", SettingFlags.ToFlags(hint));
             JsonOut.Metrics(w, "train", outcome.TrainMetrics);
             JsonOut.Metrics(w, "validation", outcome.ValidationMetrics);
             JsonOut.Metrics(w, "test", testMetrics);
+            w.WriteStartArray("warnings");
+            foreach (var warning in outcome.Warnings) w.WriteStringValue(SettingFlags.ToFlags(warning));
+            w.WriteEndArray();
         });
 
     /// <summary>A snake_case code and a sentence: the Levenberg-Marquardt stop, or the training loop's.</summary>

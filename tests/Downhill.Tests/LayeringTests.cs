@@ -21,7 +21,8 @@ public class LayeringTests
         ["Experiments"],
     ];
 
-    private static string LibraryFolder()
+    /// <summary>src/Downhill, found from the test binaries.</summary>
+    internal static string LibraryFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Downhill.slnx")))

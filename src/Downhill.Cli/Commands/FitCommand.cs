@@ -112,7 +112,7 @@ internal static class FitCommand
                 if (plan.Solver == Solver.Gradient)
                 {
                     var session = Fitting.Start(plan with { Settings = settings with { CheckpointPath = null } });
-                    Console.WriteLine($"gradient path: {session.Path.Name()}" + (session.WhyNotFaster is { } why ? $" ({why})" : ""));
+                    Console.WriteLine($"gradient path: {session.Path.Name()}" + (session.WhyNotFaster is { } why ? $" ({SettingFlags.ToFlags(why)})" : ""));
                 }
                 return ExitCodes.Success;
             }
@@ -149,8 +149,8 @@ internal static class FitCommand
             bool allWritten = true;
             if (r.GetValue(history) is { } historyPath) allWritten &= Cli.TryWrite("--history", historyPath, () => WriteHistory(historyPath, outcome.Result.History));
             if (!isJson) Summarize(outcome);
-            if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {hint}");
-            foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            if (outcome.LeastSquares?.StallHint is { } hint) Console.Error.WriteLine($"note: {SettingFlags.ToFlags(hint)}");
+            foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {SettingFlags.ToFlags(warning)}");
             if (r.GetValue(trace) is { } tracePath)
                 allWritten &= Cli.TryWrite("--trace", tracePath, () =>
                 {
@@ -241,7 +241,7 @@ internal static class FitCommand
         string unit = o.Task == Models.TaskKind.Regression ? " (data units)" : "";
         foreach (var (k, v) in o.TrainMetrics) table.AddRow($"train {k}{(k == "loss" ? unit : "")}", Progress.Format(v));
         if (o.ValidationMetrics is { } vm) foreach (var (k, v) in vm) table.AddRow($"validation {k}{(k == "loss" ? unit : "")}", Progress.Format(v));
-        table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({why})" : "")));
+        table.AddRow("gradient path", Markup.Escape(r.Path.Name() + (r.WhyNotFaster is { } why ? $" ({SettingFlags.ToFlags(why)})" : "")));
         table.AddRow("time", $"{r.Seconds:F3} s");
         table.AddRow("samples/s", r.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
         if (o.Model.WeightsInDataUnits() is { } linear && linear.Weights.Length <= 40)

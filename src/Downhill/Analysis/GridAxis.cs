@@ -11,7 +11,7 @@ public sealed record GridAxis(string Name, double[] Values)
     public static GridAxis Parse(string text)
     {
         int eq = text.IndexOf('=');
-        if (eq <= 0) throw new ArgumentException($"--grid '{text}' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).");
+        if (eq <= 0) throw new ArgumentException($"GridAxis '{text}' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).");
         string name = text[..eq].Trim();
         string range = text[(eq + 1)..].Trim();
         var parts = range.Split(':');
@@ -20,25 +20,25 @@ public sealed record GridAxis(string Name, double[] Values)
             var stopAndCount = parts[1].Split('/');
             double start = Number(parts[0], text), stop = Number(stopAndCount[0], text);
             if (!int.TryParse(stopAndCount[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 2)
-                throw new ArgumentException($"--grid '{text}': the point count '{stopAndCount[1]}' must be a whole number >= 2.");
+                throw new ArgumentException($"GridAxis '{text}': the point count '{stopAndCount[1]}' must be a whole number >= 2.");
             return new GridAxis(name, Enumerable.Range(0, n).Select(i => start + (stop - start) * i / (n - 1)).ToArray());
         }
         if (parts.Length == 3)
         {
             double start = Number(parts[0], text), stop = Number(parts[1], text), step = Number(parts[2], text);
             if (step <= 0 || stop < start)
-                throw new ArgumentException($"--grid '{text}': need START <= STOP and a positive STEP (got {parts[0]}:{parts[1]}:{parts[2]}).");
+                throw new ArgumentException($"GridAxis '{text}': need START <= STOP and a positive STEP (got {parts[0]}:{parts[1]}:{parts[2]}).");
             // The stop is included when a step lands on it (within rounding), as the seed's b = 0, 3, ..., 30.
             int n = (int)Math.Floor((stop - start) / step + 1e-9) + 1;
-            if (n > 10_000) throw new ArgumentException($"--grid '{text}' makes {n} points; use at most 10,000 per axis.");
+            if (n > 10_000) throw new ArgumentException($"GridAxis '{text}' makes {n} points; use at most 10,000 per axis.");
             return new GridAxis(name, Enumerable.Range(0, n).Select(i => start + i * step).ToArray());
         }
-        throw new ArgumentException($"--grid '{text}' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).");
+        throw new ArgumentException($"GridAxis '{text}' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).");
     }
 
     private static double Number(string s, string whole) =>
         double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
-            : throw new ArgumentException($"--grid '{whole}': '{s}' is not a number.");
+            : throw new ArgumentException($"GridAxis '{whole}': '{s}' is not a number.");
 }
 
 /// <summary>Loss values over a grid: Loss[i, j] at First.Values[i], Second.Values[j].</summary>

@@ -90,7 +90,7 @@ internal static class BuiltInSets
             Errors.Data($"{name}: the target of an image set is its \"label\"; it has no column \"{string.Join(", ", t)}\".");
         // A model trained on the set names all 784 pixels in order; that list is the set's own.
         if (options.Features is { } f && !f.SequenceEqual(Enumerable.Range(0, 28 * 28).Select(i => $"pixel{i}")))
-            Errors.Data($"{name}: the features of an image set are all its pixels (pixel0..pixel783, in order); leave the feature list out.");
+            Errors.Data($"{name}: the features of an image set are all its pixels (pixel0..pixel783, in order); leave DataOptions.Features out.");
         var imagesPath = Find(set, name, test ? set.TestImages : set.TrainImages, searchFolders, cacheFolder);
         var labelsPath = Find(set, name, test ? set.TestLabels : set.TrainLabels, searchFolders, cacheFolder);
         return FromIdx(name, Idx.Read(imagesPath), imagesPath, Idx.Read(labelsPath), labelsPath, set.ClassNames, options.RawPixels);

@@ -134,7 +134,7 @@ public static class Csv
                 Errors.Data($"{name} has a header row but no data rows; add at least one row of values below the header.");
             int dropped = CsvMissing.Apply(rows, parts, name, options.Missing);
             if (rows.Count == 0)
-                Errors.Data($"{name}: every one of its {dropped} rows has a missing {(options.Missing == MissingValues.Drop ? "cell" : "target")}, so --missing {options.Missing.ToString().ToLowerInvariant()} leaves no rows.");
+                Errors.Data($"{name}: every one of its {dropped} rows has a missing {(options.Missing == MissingValues.Drop ? "cell" : "target")}, so DataOptions.Missing = MissingValues.{options.Missing} leaves no rows.");
             if (rows.ClassNames is { Length: < 2 } classes)
                 Errors.Data($"{name}: the target \"{targetNames[0]}\" has only one class (\"{classes[0]}\"); classification needs at least two classes.");
             return (rows, featureNames, targetNames, dropped, parts.Any(p => p.Missing.FeatureRows.Count > 0));

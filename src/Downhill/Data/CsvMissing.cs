@@ -64,8 +64,8 @@ internal sealed class CsvMissing
                 .Select(p => $"line {p.Line} column \"{p.Column}\"");
             Errors.Data($"{name}: {cells} cell{(cells == 1 ? " is" : "s are")} missing (empty, or NA, N/A, NaN, null, ? or -), " +
                 $"{(cells > ShownPlaces ? "the first " : "")}at {string.Join(", ", places)}. Fill them in, or choose what to do with them: " +
-                "--missing drop leaves those rows out; --missing mean (or median) fills a missing feature from the training rows " +
-                "and leaves out rows whose target is missing (library: DataOptions.Missing).");
+                "DataOptions.Missing = MissingValues.Drop leaves those rows out; DataOptions.Missing = MissingValues.Mean (or median) fills a missing feature " +
+                "from the training rows and leaves out rows whose target is missing.");
         }
         // Row numbers after Join: each part's rows follow the previous part's.
         var drop = new List<int>();

@@ -203,7 +203,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         char separator = options.DecimalSeparator ?? '.';
         if (options.DecimalSeparator is not (null or '.' or ','))
-            Errors.Data($"{name}: decimal separator '{options.DecimalSeparator}' is not supported; use '.' or ','.");
+            Errors.Data($"{name}: DataOptions.DecimalSeparator = '{options.DecimalSeparator}' is not supported; use '.' or ','.");
         if (separator == ',' && delimiter == ',')
             Errors.Data($"{name}: ',' cannot be both the decimal separator and the delimiter; files with decimal commas separate fields with ';' or tab (give that delimiter).");
         if (options.DecimalSeparator is null && delimiter == ';' && SniffDecimalComma(buffer.AsSpan(pos, Math.Min(end - pos, DecimalSniffBytes)), delimiter))
@@ -234,7 +234,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private byte CheckDelimiter(char d)
     {
         if (d is not (',' or ';' or '\t' or '|'))
-            Errors.Data($"{name}: delimiter '{d}' is not supported; use ',', ';', tab or '|'.");
+            Errors.Data($"{name}: DataOptions.Delimiter = '{d}' is not supported; use ',', ';', tab or '|'.");
         return (byte)d;
     }
 
@@ -545,19 +545,16 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity")
             NotFinite(column, field, quotedLines);
         if (point == '.' && text.Contains(',') && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point{(delimiter == ',' ? "" : ", or read a file that writes decimals with ',' with --decimal ,")}).");
+            Errors.Data($"{at}: \"{Show(field)}\" is not a number (use '.' as the decimal point{(delimiter == ',' ? "" : ", or read a file that writes decimals with ',' with DataOptions.DecimalSeparator = ','")}).");
         if (point == ',' && text.Contains('.') && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            Errors.Data($"{at}: \"{Show(field)}\" is not a number: this file is read with ',' as the decimal separator{(decimalSniffed ? " (sniffed from its first rows)" : "")}; write every decimal with ',' or read it with --decimal .");
+            Errors.Data($"{at}: \"{Show(field)}\" is not a number: this file is read with ',' as the decimal separator{(decimalSniffed ? " (sniffed from its first rows)" : "")}; write every decimal with ',' or read it with DataOptions.DecimalSeparator = '.'");
         string fix = roles[column] == Role.Target
-            ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax"
+            ? "a regression target must be numeric; if the column holds class labels, fit a classifier such as FitSettings.Model = ModelSpec.Parse(\"softmax\")"
             : options.Features is null
-                ? $"every column other than the target is a feature by default; make a text column the id (--id {Flag(header[column])}) or leave it out (--exclude {Flag(header[column])}), or choose the features"
+                ? $"every column other than the target is a feature by default; make a text column the id (DataOptions.Id = \"{header[column]}\") or leave it out (DataOptions.Exclude = [\"{header[column]}\"]), or choose the features"
                 : "features must be numbers";
         Errors.Data($"{at}: \"{Show(field)}\" is not a number ({fix}).");
     }
-
-    /// <summary>A column name as typed after a flag: quoted when a shell would split it.</summary>
-    private static string Flag(string column) => column.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.') ? column : $"\"{column}\"";
 
     [DoesNotReturn]
     private void NotFinite(int column, ReadOnlySpan<byte> field, int quotedLines) =>

@@ -284,8 +284,8 @@ public sealed partial class Dataset
         {
             int first = Array.FindIndex(values!, double.IsNaN);
             Errors.Data($"{Source}: {MissingCells} feature cell{(MissingCells == 1 ? " is" : "s are")} missing, the first in data row {first / FeatureCount + 1}, column \"{FeatureNames[first % FeatureCount]}\"; " +
-                (fill.Policy == MissingValues.Drop ? "the model was fitted leaving such rows out (--missing drop), so it has no values to fill them with" : "the model was fitted without fill values") +
-                ". Fill the cells in, or fit with --missing mean or median (MissingValues.Mean, Median) to store fill values in the model.");
+                (fill.Policy == MissingValues.Drop ? "the model was fitted leaving such rows out (DataOptions.Missing = MissingValues.Drop), so it has no values to fill them with" : "the model was fitted without fill values") +
+                ". Fill the cells in, or fit with DataOptions.Missing = MissingValues.Mean or median to store fill values in the model.");
         }
         var filled = values![..(Count * FeatureCount)];
         for (int i = 0; i < filled.Length; i++)

@@ -30,7 +30,7 @@ public sealed record MissingFill
             for (int i = 0; i < train.Count; i++)
                 if (train.RawFeature(i, j) is var v && !double.IsNaN(v)) column.Add(v);
             if (column.Count == 0)
-                Errors.Data($"{train.Source}: the feature \"{train.FeatureNames[j]}\" is missing in every one of the {train.Count} training rows, so it has no {policy.ToString().ToLowerInvariant()} to fill with; leave the column out (--exclude {train.FeatureNames[j]}).");
+                Errors.Data($"{train.Source}: the feature \"{train.FeatureNames[j]}\" is missing in every one of the {train.Count} training rows, so it has no {policy.ToString().ToLowerInvariant()} to fill with; leave the column out (DataOptions.Exclude = [\"{train.FeatureNames[j]}\"]).");
             fill[train.FeatureNames[j]] = policy == MissingValues.Mean ? Mean(column) : Median(column);
         }
         return new MissingFill { Policy = policy, Fill = fill };

@@ -24,10 +24,10 @@ public static class LearningRateSweep
 {
     public static IReadOnlyList<SweepRun> Run(Dataset data, FitSettings settings, IReadOnlyList<double> rates)
     {
-        if (rates.Count == 0) Errors.Argument("--lr: give at least one learning rate, e.g. 1e-4,1e-3,1e-2.");
+        if (rates.Count == 0) Errors.Argument("LearningRateSweep.Run: give at least one learning rate, e.g. 1e-4,1e-3,1e-2.");
         var runs = new List<SweepRun>();
         foreach (double rate in rates)
-            if (!(rate > 0)) Errors.Argument($"--lr {rate} is invalid: every learning rate must be positive.");
+            if (!(rate > 0)) Errors.Argument($"LearningRateSweep.Run: learning rate {rate} is invalid: every learning rate must be positive.");
         // One plan (split, scaler, task); every run builds the same start from it and sees the same batches.
         var plan = Fitting.Plan(data, settings);
         foreach (double rate in rates)
@@ -50,8 +50,8 @@ public static class LearningRateSweep
     /// </summary>
     public static RangeTest RangeTest(Dataset data, FitSettings settings, double low, double high, int steps)
     {
-        if (!(low > 0 && high > low)) Errors.Argument($"--lr-range {low}:{high}: need 0 < low < high, e.g. 1e-6:1:40.");
-        if (steps < 3) Errors.Argument($"--lr-range: {steps} steps are too few; use at least 3 (e.g. 1e-6:1:40).");
+        if (!(low > 0 && high > low)) Errors.Argument($"LearningRateSweep.RangeTest {low}:{high}: need 0 < low < high, e.g. 1e-6:1:40.");
+        if (steps < 3) Errors.Argument($"LearningRateSweep.RangeTest: {steps} steps are too few; use at least 3 (e.g. 1e-6:1:40).");
         var plan = Fitting.Plan(data, settings);
         return plan.Precision == Precision.Float32 ? Range<float>(plan, low, high, steps) : Range<double>(plan, low, high, steps);
     }

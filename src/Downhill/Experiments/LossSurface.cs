@@ -18,9 +18,9 @@ public static class LossSurface
     public static Surface OverParameters<T>(Model<T> model, TrainingData<T> data, Loss loss, GridAxis first, GridAxis second)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (first.Name == second.Name) Errors.Argument($"--grid: both axes name '{first.Name}'; give two different parameters.");
-        var (p1, e1) = ParameterElement.ResolveScalar(model, first.Name, "--grid");
-        var (p2, e2) = ParameterElement.ResolveScalar(model, second.Name, "--grid");
+        if (first.Name == second.Name) Errors.Argument($"GridAxis: both axes name '{first.Name}'; give two different parameters.");
+        var (p1, e1) = ParameterElement.ResolveScalar(model, first.Name, "GridAxis");
+        var (p2, e2) = ParameterElement.ResolveScalar(model, second.Name, "GridAxis");
         T saved1 = p1.Data[e1], saved2 = p2.Data[e2];
         var values = new double[first.Values.Length, second.Values.Length];
         try

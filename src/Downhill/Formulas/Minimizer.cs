@@ -161,7 +161,7 @@ public static class Minimizer
         }
         var missing = objective.Variables.Where(v => !seen.Contains(v)).ToList();
         if (missing.Count > 0)
-            Errors.Argument($"missing start values for {string.Join(", ", missing)}; give --start {string.Join(",", objective.Variables.Select(v => v + "=.."))}");
+            Errors.Argument($"missing start values for {string.Join(", ", missing)}; give one for every variable: {string.Join(",", objective.Variables.Select(v => v + "=.."))}");
         return given;
     }
 

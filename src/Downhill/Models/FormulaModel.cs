@@ -28,8 +28,8 @@ public sealed class FormulaModel : Model<double>
             foreach (var name in init.Keys)
                 if (!parameterNames.Contains(name))
                     throw new ArgumentException(columnIndex.ContainsKey(name)
-                        ? $"--init {name}: '{name}' is a data column, not a parameter; only parameters get start values ({List(parameterNames)})."
-                        : $"--init {name}: the formula has no parameter '{name}'; its parameters are {List(parameterNames)}.");
+                        ? $"start value for '{name}' (FitSettings.Init): '{name}' is a data column, not a parameter; only parameters get start values ({List(parameterNames)})."
+                        : $"start value for '{name}' (FitSettings.Init): the formula has no parameter '{name}'; its parameters are {List(parameterNames)}.");
         foreach (var name in formula.Right.Variables())
             if (!columnIndex.ContainsKey(name) && !parameterNames.Contains(name))
                 Errors.Argument($"FormulaModel: the formula '{formula.Text}' uses '{name}', which is neither an input column ({List(InputNames)}) " +

@@ -7,7 +7,7 @@ namespace Downhill.Models;
 
 public sealed partial record ModelFile
 {
-    private const string Fix = "correct it, or write the file again with 'downhill fit --out' or 'downhill solve --out'";
+    private const string Fix = "correct it, or write the file again with ModelFile.Save";
 
     /// <summary>
     /// Checks that the file describes a model that can predict: known names for task, kind, loss,

@@ -103,7 +103,7 @@ public sealed partial record ModelFile
         if (StoredJson.Format(root) != FormatName)
             throw new DataException($"{path} is not a Downhill model file: " +
                 (root.TryGetProperty("format", out var format) ? $"its \"format\" is {StoredJson.Describe(format)}, not \"{FormatName}\"" : $"it has no \"format\": \"{FormatName}\" field") +
-                "; give a file written by 'downhill fit --out' or 'downhill solve --out'.");
+                "; give a file written by ModelFile.Save.");
         int version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : -1;
         if (version > CurrentVersion)
             throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");

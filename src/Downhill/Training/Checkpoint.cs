@@ -23,7 +23,7 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
-    private const string Fix = "use an earlier copy of the checkpoint, or start the fit again without --resume";
+    private const string Fix = "use an earlier copy of the checkpoint, or start the fit again without FitSettings.Resume";
 
     /// <summary>
     /// Reads and checks a checkpoint: every field present with its type (a checkpoint without
@@ -35,9 +35,9 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
     {
         if (!File.Exists(path)) throw new DataException($"checkpoint {Path.GetFullPath(path)} does not exist.");
         using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill checkpoint", Fix,
-            dataFileHint: "give --resume the file that --checkpoint wrote");
+            dataFileHint: "give FitSettings.Resume the file that FitSettings.CheckpointPath wrote");
         if (StoredJson.Format(doc.RootElement) != FormatName)
-            throw new DataException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one with 'downhill fit --checkpoint FILE'.");
+            throw new DataException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one by fitting with FitSettings.CheckpointPath.");
         StoredJson.CheckFields(doc.RootElement, typeof(Checkpoint), path, Fix);
         var c = StoredJson.Deserialize<Checkpoint>(doc, Json, path, "Downhill checkpoint", Fix);
         c.Model.Validate(new ModelFile.Where($"{path}, its \"model\"", Fix));

@@ -26,14 +26,14 @@ internal static class FitChecks
         var notNumbers = classes.Where(c => !double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).ToArray();
         string counts = $"the target \"{target}\" has {classes.Length:N0} different values in {data.Count:N0} rows, too many to be class labels (a class needs several rows to be learned)";
         if (notNumbers.Length == 0)
-            Errors.Data($"{data.Source}: {counts}, and every one is a number: for a numeric target use --model linear or an mlp with --task regression.");
+            Errors.Data($"{data.Source}: {counts}, and every one is a number: for a numeric target use FitSettings.Model = ModelSpec.Parse(\"linear\") or an mlp with DataOptions.TargetKind = TargetKind.Regression.");
         if (notNumbers.Length * 10 <= classes.Length)
         {
             string shown = string.Join(", ", notNumbers.Take(5).Select(c => $"\"{c}\""));
             Errors.Data($"{data.Source}: {counts}. All but {notNumbers.Length:N0} are numbers ({shown}), so the column was read as text: " +
-                "if those cells mark missing values, remove the rows or fill them (see --missing); for a numeric target use --task regression.");
+                "if those cells mark missing values, remove the rows or fill them (see DataOptions.Missing); for a numeric target use DataOptions.TargetKind = TargetKind.Regression.");
         }
-        Errors.Data($"{data.Source}: {counts}; is \"{target}\" an id or free text? Choose the column to learn with --target.");
+        Errors.Data($"{data.Source}: {counts}; is \"{target}\" an id or free text? Choose the column to learn with DataOptions.Targets.");
     }
 
     public static IEnumerable<string> TaskWarnings(Dataset data, ModelSpec spec)
@@ -49,7 +49,7 @@ internal static class FitChecks
         }
         if (distinct.Count < 2 || data.Count < 5 * distinct.Count) yield break;
         yield return $"the target \"{data.TargetNames[0]}\" holds only the {distinct.Count} whole numbers {distinct.Min().ToString(CultureInfo.InvariantCulture)}..{distinct.Max().ToString(CultureInfo.InvariantCulture)}, " +
-            "so it is fitted as a number (regression); if they are classes (digits, categories), add --task classification.";
+            "so it is fitted as a number (regression); if they are classes (digits, categories), add DataOptions.TargetKind = TargetKind.Classification.";
     }
 
     /// <summary>Float32 holds magnitudes up to about 3.4e38: a larger value would become infinite and look like divergence.</summary>
@@ -62,7 +62,7 @@ internal static class FitChecks
             for (int i = 0; i < column.Length; i++)
                 if (double.IsFinite(column[i]) && Math.Abs(column[i]) > float.MaxValue)
                     Errors.Data($"{data.Source}: data row {i + 1}, column \"{name}\": {column[i].ToString("G6", CultureInfo.InvariantCulture)} is beyond float32's range " +
-                        $"(±{float.MaxValue.ToString("G3", CultureInfo.InvariantCulture)}); fit with --precision float64, or rescale the column.");
+                        $"(±{float.MaxValue.ToString("G3", CultureInfo.InvariantCulture)}); fit with FitSettings.Precision = Precision.Float64, or rescale the column.");
         }
     }
 
@@ -75,7 +75,7 @@ internal static class FitChecks
         if (double.IsFinite(first) && last > 10 * Math.Max(first, 1e-300))
         {
             yield return $"the training loss rose from {G(first)} at the start to {G(last)} in the last epoch: the learning rate {G(learningRate)} is probably too large; " +
-                $"try {G(learningRate / 10)} (or 'downhill sweep' to compare rates).";
+                $"try {G(learningRate / 10)} (or LearningRateSweep to compare rates).";
             yield break;
         }
         if (task == TaskKind.Classification && trainMetrics.TryGetValue("accuracy", out double accuracy) && train.Labels is { } labels)
@@ -84,7 +84,7 @@ internal static class FitChecks
             if (accuracy < majority)
             {
                 yield return $"train accuracy {G(accuracy)} is below {G(majority)}, what always guessing the most common class scores: " +
-                    $"the model is far from trained; train longer (--epochs) or with a larger learning rate (now {G(learningRate)}).";
+                    $"the model is far from trained; train longer (TrainingOptions.Epochs) or with a larger learning rate (now {G(learningRate)}).";
                 yield break;
             }
         }
@@ -95,7 +95,7 @@ internal static class FitChecks
             double before = h[^3].TrainLoss;
             if (before > 0 && last < before && Math.Pow(last / before, 0.5) < 0.98)
                 yield return $"the training loss was still falling by {G(100 * (1 - Math.Pow(last / before, 0.5)))}% an epoch when training stopped ({G(before)} -> {G(last)} over the last 2 epochs): " +
-                    "the model is probably not converged; train longer (--epochs) or raise the learning rate.";
+                    "the model is probably not converged; train longer (TrainingOptions.Epochs) or raise the learning rate.";
         }
     }
 

@@ -79,7 +79,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
             optimizer.ImportState(resume.Optimizer);
             int done = resume.Trainer.NextEpoch - 1;
             if (done >= training.Epochs)
-                Errors.Argument($"the checkpoint has already trained {done} epochs; ask for more with --epochs (e.g. --epochs {done + 10}).");
+                Errors.Setting("TrainingOptions.Epochs", $"the checkpoint has already trained {done} epochs; ask for more with TrainingOptions.Epochs (e.g. TrainingOptions.Epochs = {done + 10}).");
             training = training with { Epochs = training.Epochs - done };
         }
         trainer = new Trainer<T>(model, optimizer, training)

@@ -174,22 +174,22 @@ public static class Fitting
             Errors.Data($"{data.Source} has {data.Count} data row{(data.Count == 1 ? "" : "s")}; fitting needs at least 2.");
         var spec = settings.Model;
         if (spec.Kind == ModelKind.Formula && precision != Training.Precision.Float64)
-            Errors.Argument("formula models compute in double precision; leave --precision out or give float64.");
+            Errors.Setting("FitSettings.Precision", "formula models compute in double precision; leave FitSettings.Precision out or give FitSettings.Precision = Precision.Float64.");
         bool classification = data.IsClassification;
         FitChecks.CheckClasses(data);
         var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
         if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
-            Errors.Argument($"--init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change --seed instead).");
+            Errors.Setting("FitSettings.Init", $"FitSettings.Init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change TrainingOptions.Seed instead).");
         settings.Training.Validate();
         if (settings.Training.EarlyStoppingPatience is int patience && !(settings.ValidationFraction > 0) && solver == Solver.Gradient)
-            Errors.Argument($"--early-stopping {patience} watches the validation loss, but no rows are held out for validation; add --validation 0.2 (or leave early stopping out).");
+            Errors.Setting("TrainingOptions.EarlyStoppingPatience", $"TrainingOptions.EarlyStoppingPatience = {patience} watches the validation loss, but no rows are held out for validation; add FitSettings.ValidationFraction = 0.2 (or leave early stopping out).");
         if (precision == Training.Precision.Float32) FitChecks.CheckFloat32Range(data);
 
         var (train, validation, missing) = SplitRows(data, settings);
         var scaleKind = settings.Scale ?? (spec.Kind == ModelKind.Formula ? ScalerKind.None : ScalerKind.Standard);
         if (spec.Kind == ModelKind.Formula && scaleKind != ScalerKind.None)
-            Errors.Argument("formula models fit the data in its own units (--scale none): scaling would change what the formula's parameters mean.");
+            Errors.Setting("FitSettings.Scale", "formula models fit the data in its own units (FitSettings.Scale = ScalerKind.None): scaling would change what the formula's parameters mean.");
         // Regression targets are scaled with the features: an optimizer whose step does not grow
         // with the gradient (Adam) would otherwise need ~10^5 steps to walk a bias out to a target
         // mean like 250,000. Predictions, weights in data units and reported metrics undo it.
@@ -252,23 +252,26 @@ public static class Fitting
     private static void CheckLevenbergMarquardt(FitSettings settings)
     {
         if (settings.Model.Kind != ModelKind.Formula)
-            Errors.Argument($"--optimizer lm (Levenberg-Marquardt) fits formula models by least squares, not a {settings.Model} model; " +
-                "write the model as a formula (e.g. --model \"y = m*x + b\"), or choose a gradient optimizer such as adam or lbfgs.");
+            Errors.Setting("FitSettings.Model", $"FitSettings.Optimizer = \"lm\" (Levenberg-Marquardt) fits formula models by least squares, not a {settings.Model} model; " +
+                "write the model as a formula (e.g. FitSettings.Model = ModelSpec.Parse(\"y = m*x + b\")), or choose a gradient optimizer such as adam or lbfgs.");
         if (settings.Loss is { } loss && loss is not (Nn.Loss.Mse or Nn.Loss.Rmse))
-            Errors.Argument($"--optimizer lm minimizes a sum of squares, so the loss must be mse or rmse, not {loss.Name()}; drop --loss or choose a gradient optimizer for {loss.Name()}.");
+            Errors.Setting("FitSettings.Loss", $"FitSettings.Optimizer = \"lm\" minimizes a sum of squares, so the loss must be mse or rmse, not {loss.Name()}; leave FitSettings.Loss out or choose a gradient optimizer for {loss.Name()}.");
         if (settings.OptimizerSettings != new OptimizerSettings())
-            Errors.Argument("--optimizer lm takes no learning rate or other optimizer settings: it computes each step from the Jacobian; remove --lr, --momentum and the like.");
+            Errors.Setting("FitSettings.OptimizerSettings", "FitSettings.Optimizer = \"lm\" takes no learning rate or other optimizer settings: it computes each step from the Jacobian; " +
+                "remove OptimizerSettings.LearningRate, OptimizerSettings.Momentum and the like.");
         if (settings.Resume is not null || settings.CheckpointPath is not null)
-            Errors.Argument("--optimizer lm runs in well under a second for formula fits and writes no checkpoints; remove --checkpoint and --resume.");
+            Errors.Setting(settings.Resume is not null ? "FitSettings.Resume" : "FitSettings.CheckpointPath",
+                "FitSettings.Optimizer = \"lm\" runs in well under a second for formula fits and writes no checkpoints; remove FitSettings.CheckpointPath and FitSettings.Resume.");
         if (settings.Schedule is not null)
-            Errors.Argument("--optimizer lm has no learning rate to schedule; remove --schedule.");
+            Errors.Setting("FitSettings.Schedule", "FitSettings.Optimizer = \"lm\" has no learning rate to schedule; remove FitSettings.Schedule.");
         if (settings.TraceParameters)
-            Errors.Argument("--trace records the updates of a gradient optimizer; --optimizer lm takes Levenberg-Marquardt steps instead. Remove --trace, or choose a gradient optimizer such as adam.");
+            Errors.Setting("FitSettings.TraceParameters", "FitSettings.TraceParameters records the updates of a gradient optimizer; FitSettings.Optimizer = \"lm\" takes Levenberg-Marquardt steps instead. " +
+                "Remove FitSettings.TraceParameters, or choose a gradient optimizer such as adam.");
         if (settings.MaxIterations is < 1)
-            Errors.OutOfRange("iterations", settings.MaxIterations, "at least 1 Levenberg-Marquardt iteration (the default is 1000)");
+            Errors.OutOfRange("FitSettings.MaxIterations", settings.MaxIterations, "at least 1 Levenberg-Marquardt iteration (the default is 1000)");
         foreach (var f in settings.Freeze)
             if (f.Contains('['))
-                Errors.Argument($"--freeze \"{f}\": formula parameters are single numbers; freeze them by name, e.g. --freeze {f[..f.IndexOf('[')].Trim()}.");
+                Errors.Setting("FitSettings.Freeze", $"FitSettings.Freeze \"{f}\": formula parameters are single numbers; freeze them by name, e.g. FitSettings.Freeze = [\"{f[..f.IndexOf('[')].Trim()}\"].");
     }
 
     internal static string[] WholeParameters(IReadOnlyList<string> freeze) =>
@@ -327,15 +330,15 @@ public static class Fitting
     {
         bool classification = data.IsClassification;
         if (data.TargetCount == 0 && spec.Kind != ModelKind.Formula)
-            Errors.Argument($"{data.Source}: no target column; name the column to learn with --target (columns: {string.Join(", ", data.FeatureNames)}).");
+            Errors.Setting("DataOptions.Targets", $"{data.Source}: no target column; name the column to learn with DataOptions.Targets (columns: {string.Join(", ", data.FeatureNames)}).");
         if (classification && data.ClassNames!.Length < 2)
             Errors.Data($"{data.Source}: the target \"{data.TargetNames[0]}\" has only one class ({data.ClassNames[0]}); classification needs at least two.");
         if (spec.Kind is ModelKind.Logistic or ModelKind.Softmax && !classification)
-            Errors.Argument($"a {spec} model classifies, but the target \"{string.Join(", ", data.TargetNames)}\" is numeric; use --model linear for regression, or a text/class target.");
+            Errors.Setting("FitSettings.Model", $"a {spec} model classifies, but the target \"{string.Join(", ", data.TargetNames)}\" is numeric; use FitSettings.Model = ModelSpec.Parse(\"linear\") for regression, or a text/class target.");
         if (spec.Kind == ModelKind.Logistic && data.ClassNames!.Length != 2)
-            Errors.Argument($"a logistic model separates two classes, but \"{data.TargetNames[0]}\" has {data.ClassNames.Length}; use --model softmax.");
+            Errors.Setting("FitSettings.Model", $"a logistic model separates two classes, but \"{data.TargetNames[0]}\" has {data.ClassNames.Length}; use FitSettings.Model = ModelSpec.Parse(\"softmax\").");
         if (spec.Kind == ModelKind.Linear && classification)
-            Errors.Argument($"a linear model predicts numbers, but \"{data.TargetNames[0]}\" holds class labels; use --model logistic or softmax.");
+            Errors.Setting("FitSettings.Model", $"a linear model predicts numbers, but \"{data.TargetNames[0]}\" holds class labels; use FitSettings.Model = ModelSpec.Parse(\"logistic\") or softmax.");
         if (loss.IsClassification() != classification && spec.Kind != ModelKind.Formula)
             Errors.Argument(classification
                 ? $"loss {loss.Name()} is for numeric targets, but \"{data.TargetNames[0]}\" holds class labels; use cross-entropy."
@@ -373,13 +376,13 @@ public static class Fitting
     internal static void LoadWeights<T>(Model<T> model, ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (file.Parameters.Length != model.Parameters.Count)
-            Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {model.Parameters.Count}; resume with the same --model.");
+            Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {model.Parameters.Count}; resume with the same FitSettings.Model.");
         for (int i = 0; i < file.Parameters.Length; i++)
         {
             var p = model.Parameters[i];
             var stored = file.Parameters[i];
             if (stored.Name != p.Name || stored.Values.Length != p.Size)
-                Errors.Argument($"the checkpoint's parameter {stored.Name} {Shape.Format(stored.Shape)} does not match this model's {p.Name} {p.Shape}; resume with the same --model and data.");
+                Errors.Argument($"the checkpoint's parameter {stored.Name} {Shape.Format(stored.Shape)} does not match this model's {p.Name} {p.Shape}; resume with the same FitSettings.Model and data.");
             for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
         }
     }
@@ -401,7 +404,7 @@ public static class Fitting
     {
         foreach (var spec in freeze)
         {
-            var (p, element) = ParameterElement.Resolve(model, spec, "--freeze");
+            var (p, element) = ParameterElement.Resolve(model, spec, "FitSettings.Freeze");
             if (element is not int flat) { p.RequiresGrad = false; continue; }
             int k = model.Parameters.ToList().IndexOf(p);
             var mask = optimizer.FrozenMask(k) ?? new bool[p.Size];

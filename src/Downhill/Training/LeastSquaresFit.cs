@@ -29,7 +29,7 @@ public static class LeastSquaresFit
         if (result.Jacobian.Length == 0)
             Errors.Argument($"{data.Source}: {result.Explanation} The formula '{model.Formula.Text}' or its derivatives give NaN or infinity " +
                 $"{(result.Iterations == 0 ? "at the start" : $"after {result.Iterations} steps")} ({Describe(residuals.Names, result.Parameters)}); " +
-                "give start values nearer the solution, where the formula is defined, with --init.");
+                "give start values nearer the solution, where the formula is defined, with FitSettings.Init.");
         int p = residuals.Names.Count;
         return new LeastSquaresReport(residuals.Names, result.Parameters, result.Statistics, result,
             LeastSquaresReport.Cosine(result.Jacobian, result.Residuals, p, residuals.Target.ToArray()));
@@ -61,7 +61,7 @@ public static class LeastSquaresFit
     {
         if (residuals.Count < residuals.Names.Count)
             Errors.Data($"{data.Source} has {residuals.Count} rows but the formula has {residuals.Names.Count} parameters to fit " +
-                $"({string.Join(", ", residuals.Names)}); least squares needs at least one row per parameter: add data or freeze parameters with --freeze.");
+                $"({string.Join(", ", residuals.Names)}); least squares needs at least one row per parameter: add data or freeze parameters with FitSettings.Freeze.");
     }
 
     private static string Describe(IReadOnlyList<string> names, double[] values) =>

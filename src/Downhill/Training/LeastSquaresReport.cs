@@ -57,7 +57,7 @@ public sealed record LeastSquaresReport(
                 ? $"JᵀJ has condition number {Format(kappa)} (above {Format(IllConditioned)}): the loss is about {Format(kappa)} times flatter along one direction than along another, so a step size that is safe in the steep direction barely moves the flat one"
                 : $"JᵀJ has condition number {Format(kappa)}";
             return $"the fit stopped before the minimum: the gradient is not yet zero (the residuals still line up with a parameter's direction, cosine {Format(GradientCosine)}; at the minimum it is 0). " +
-                   $"{conditioning}. Use --optimizer lm (Levenberg-Marquardt), which solves for the step with JᵀJ and needs no learning rate; or run more epochs.";
+                   $"{conditioning}. Use FitSettings.Optimizer = \"lm\" (Levenberg-Marquardt), which solves for the step with JᵀJ and needs no learning rate; or run more epochs.";
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class ParameterTrace
         ArgumentNullException.ThrowIfNull(model);
         if (model.ParameterCount > maxParameters)
             Errors.Argument($"a parameter trace records every value after every update; this model has {model.ParameterCount:N0} parameters, " +
-                $"more than the {maxParameters:N0} a trace allows. Trace a formula or a small linear model, or use --history for per-epoch losses.");
+                $"more than the {maxParameters:N0} a trace allows. Trace a formula or a small linear model, or keep TrainingResult.History (per-epoch losses) instead.");
         var parameters = model.Parameters;
         var names = parameters.SelectMany(ElementNames).ToArray();
         return new ParameterTrace(names, () =>

@@ -204,7 +204,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal (TrainingPath Path, string? WhyNotFaster, FusedBatch? Fused) ChoosePath(TrainingData<T> train)
     {
         if (options.Gradient != GradientMode.Analytic)
-            return (TrainingPath.NumericalGradient, $"--gradient {options.Gradient.ToString().ToLowerInvariant()}: one forward pass per parameter element, on the tape", null);
+            return (TrainingPath.NumericalGradient, $"TrainingOptions.Gradient = GradientMode.{options.Gradient}: one forward pass per parameter element, on the tape", null);
         if (!FusedSteps) return (TrainingPath.Tape, "fast paths switched off", null);
         if (!FitsModel(train)) return (TrainingPath.Tape, "the data's columns do not fit the model (the tape reports how)", null);
         if (model is Network<T>)

@@ -46,11 +46,11 @@ public sealed record TrainingOptions
 
     public void Validate()
     {
-        if (Epochs < 1) Errors.OutOfRange("epochs", Epochs, "at least 1 epoch");
-        if (BatchSize is < 1) Errors.OutOfRange("batch", BatchSize, "'full' or a batch size of at least 1");
-        if (!(Nudge > 0)) Errors.OutOfRange("nudge", Nudge, "a positive step such as 0.01");
-        if (EarlyStoppingPatience is < 1) Errors.OutOfRange("early-stopping", EarlyStoppingPatience, "a patience of at least 1 epoch");
-        if (ClipNorm is not null && !(ClipNorm > 0)) Errors.OutOfRange("clip-norm", ClipNorm, "a positive norm");
-        if (ClipValue is not null && !(ClipValue > 0)) Errors.OutOfRange("clip-value", ClipValue, "a positive value");
+        if (Epochs < 1) Errors.OutOfRange("TrainingOptions.Epochs", Epochs, "at least 1 epoch");
+        if (BatchSize is < 1) Errors.OutOfRange("TrainingOptions.BatchSize", BatchSize, "null (the full batch) or a batch size of at least 1");
+        if (!(Nudge > 0)) Errors.OutOfRange("TrainingOptions.Nudge", Nudge, "a positive step such as 0.01");
+        if (EarlyStoppingPatience is < 1) Errors.OutOfRange("TrainingOptions.EarlyStoppingPatience", EarlyStoppingPatience, "a patience of at least 1 epoch");
+        if (ClipNorm is not null && !(ClipNorm > 0)) Errors.OutOfRange("TrainingOptions.ClipNorm", ClipNorm, "a positive norm");
+        if (ClipValue is not null && !(ClipValue > 0)) Errors.OutOfRange("TrainingOptions.ClipValue", ClipValue, "a positive value");
     }
 }

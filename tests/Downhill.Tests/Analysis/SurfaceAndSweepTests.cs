@@ -57,7 +57,7 @@ public class SurfaceAndSweepTests
     public void GridAxisErrorsShowTheForm()
     {
         var e = Assert.Throws<ArgumentException>(() => GridAxis.Parse("m=1:8"));
-        Assert.Equal("--grid 'm=1:8' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).", e.Message);
+        Assert.Equal("GridAxis 'm=1:8' is not NAME=START:STOP:STEP or NAME=START:STOP/N (e.g. m=1:8:1 or b=0:30/11).", e.Message);
     }
 
     [Fact]

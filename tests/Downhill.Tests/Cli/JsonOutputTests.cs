@@ -61,7 +61,7 @@ public class JsonOutputTests
             "--validation", "0.25", "--seed", "7", "--test", "test.csv", "--json", "--out", "m.json");
         Assert.True(fit.ExitCode == 0, fit.Stderr);
         var root = Parse(fit.Stdout);
-        Assert.Equal(["parameters", "loss", "epochs", "seconds", "path", "stopped_because", "explanation", "train", "validation", "test"], Keys(root));
+        Assert.Equal(["parameters", "loss", "epochs", "seconds", "path", "stopped_because", "explanation", "train", "validation", "test", "warnings"], Keys(root));
         Assert.Contains("test (test.csv): rmse", fit.Stderr);
 
         // The saved model measured here on the same rows: the test file exactly (the CLI did the same), the

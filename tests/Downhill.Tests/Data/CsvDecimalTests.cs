@@ -24,7 +24,7 @@ public class CsvDecimalTests
     [Fact]
     public void One_decimal_point_in_the_first_rows_stops_the_sniff()
     {
-        Assert.Equal("data.csv line 3, column \"a\": \"0,5\" is not a number (use '.' as the decimal point, or read a file that writes decimals with ',' with --decimal ,).",
+        Assert.Equal("data.csv line 3, column \"a\": \"0,5\" is not a number (use '.' as the decimal point, or read a file that writes decimals with ',' with DataOptions.DecimalSeparator = ',').",
             ErrorOf("a;b\n1.5;2\n0,5;3\n"));
     }
 
@@ -42,6 +42,13 @@ public class CsvDecimalTests
     }
 
     [Fact]
+    public void Unsupported_separators_name_the_setting_given()
+    {
+        Assert.Equal("data.csv: DataOptions.DecimalSeparator = 'x' is not supported; use '.' or ','.", ErrorOf("a;b\n1;2\n", new DataOptions { DecimalSeparator = 'x' }));
+        Assert.Equal("data.csv: DataOptions.Delimiter = ':' is not supported; use ',', ';', tab or '|'.", ErrorOf("a:b\n1:2\n", new DataOptions { Delimiter = ':' }));
+    }
+
+    [Fact]
     public void A_comma_file_cannot_also_use_commas_for_decimals()
     {
         Assert.Equal("data.csv: ',' cannot be both the decimal separator and the delimiter; files with decimal commas separate fields with ';' or tab (give that delimiter).",
@@ -53,9 +60,9 @@ public class CsvDecimalTests
     {
         // The point comes after the rows the separator is sniffed from (64 KB, here 12,000 rows of 6 bytes).
         var text = "a;b\n" + string.Concat(Enumerable.Repeat("1,5;2\n", 12_000)) + "2.5;3\n";
-        Assert.Equal("data.csv line 12002, column \"a\": \"2.5\" is not a number: this file is read with ',' as the decimal separator (sniffed from its first rows); write every decimal with ',' or read it with --decimal .",
+        Assert.Equal("data.csv line 12002, column \"a\": \"2.5\" is not a number: this file is read with ',' as the decimal separator (sniffed from its first rows); write every decimal with ',' or read it with DataOptions.DecimalSeparator = '.'",
             ErrorOf(text));
-        Assert.Equal("data.csv line 3, column \"a\": \"2.5\" is not a number: this file is read with ',' as the decimal separator; write every decimal with ',' or read it with --decimal .",
+        Assert.Equal("data.csv line 3, column \"a\": \"2.5\" is not a number: this file is read with ',' as the decimal separator; write every decimal with ',' or read it with DataOptions.DecimalSeparator = '.'",
             ErrorOf("a\tb\n1,5\t2\n2.5\t3\n", new DataOptions { DecimalSeparator = ',' }));
     }
 

@@ -13,8 +13,8 @@ public class CsvMissingTests
     private static string ErrorOf(string text, DataOptions options = default, int threads = 1, int minPartBytes = 1 << 20) =>
         Assert.Throws<DataException>(() => Read(text, options, threads, minPartBytes)).Message;
 
-    private const string Fix = " Fill them in, or choose what to do with them: --missing drop leaves those rows out; --missing mean (or median) " +
-        "fills a missing feature from the training rows and leaves out rows whose target is missing (library: DataOptions.Missing).";
+    private const string Fix = " Fill them in, or choose what to do with them: DataOptions.Missing = MissingValues.Drop leaves those rows out; " +
+        "DataOptions.Missing = MissingValues.Mean (or median) fills a missing feature from the training rows and leaves out rows whose target is missing.";
 
     [Fact]
     public void By_default_missing_cells_are_refused_with_their_count_first_places_and_the_fix()
@@ -102,7 +102,7 @@ public class CsvMissingTests
     public void A_feature_missing_in_every_training_row_is_refused_with_the_fix()
     {
         var d = Read("a,b\n1,\n2,NA\n", new DataOptions { Missing = MissingValues.Mean });
-        Assert.Equal("data.csv: the feature \"b\" is missing in every one of the 2 training rows, so it has no mean to fill with; leave the column out (--exclude b).",
+        Assert.Equal("data.csv: the feature \"b\" is missing in every one of the 2 training rows, so it has no mean to fill with; leave the column out (DataOptions.Exclude = [\"b\"]).",
             Assert.Throws<DataException>(() => MissingFill.Fit(d, MissingValues.Mean)).Message);
     }
 
@@ -136,7 +136,7 @@ public class CsvMissingTests
     [Fact]
     public void A_file_with_every_row_dropped_says_so()
     {
-        Assert.Equal("data.csv: every one of its 2 rows has a missing target, so --missing mean leaves no rows.",
+        Assert.Equal("data.csv: every one of its 2 rows has a missing target, so DataOptions.Missing = MissingValues.Mean leaves no rows.",
             ErrorOf("x,y\n1,\n2,NA\n", new DataOptions { Targets = ["y"], Missing = MissingValues.Mean }));
     }
 

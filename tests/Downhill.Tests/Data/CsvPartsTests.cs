@@ -131,7 +131,7 @@ public class CsvPartsTests
         text.Append("z,oops\n");
         var options = new DataOptions { Id = "id" };
         foreach (int threads in new[] { 1, 3 })
-            Assert.Equal("data.csv line 303, column \"x\": \"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (--id x) or leave it out (--exclude x), or choose the features).",
+            Assert.Equal("data.csv line 303, column \"x\": \"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (DataOptions.Id = \"x\") or leave it out (DataOptions.Exclude = [\"x\"]), or choose the features).",
                 ErrorOf(text.ToString(), options, threads));
     }
 
@@ -148,7 +148,7 @@ public class CsvPartsTests
     }
 
     [Theory]
-    [InlineData("oops", "\"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (--id b) or leave it out (--exclude b), or choose the features).")]
+    [InlineData("oops", "\"oops\" is not a number (every column other than the target is a feature by default; make a text column the id (DataOptions.Id = \"b\") or leave it out (DataOptions.Exclude = [\"b\"]), or choose the features).")]
     [InlineData("inf", "\"inf\" is not a finite number; remove the row or fill in a value.")]
     public void A_bad_value_deep_in_the_second_half_names_its_line(string bad, string what)
     {

@@ -100,7 +100,7 @@ public class CsvTests
     public void Line_numbers_count_line_breaks_inside_quotes()
     {
         var message = ErrorOf("id,x\n\"two\nlines\",1\nz,oops\n", new DataOptions { Id = "id" });
-        Assert.Equal("data.csv line 4, column \"x\": \"oops\" is not a number (features must be numbers).", message.Replace("every column other than the target is a feature by default; make a text column the id (--id x) or leave it out (--exclude x), or choose the features", "features must be numbers"));
+        Assert.Equal("data.csv line 4, column \"x\": \"oops\" is not a number (features must be numbers).", message.Replace("every column other than the target is a feature by default; make a text column the id (DataOptions.Id = \"x\") or leave it out (DataOptions.Exclude = [\"x\"]), or choose the features", "features must be numbers"));
     }
 
     [Fact]
@@ -213,13 +213,13 @@ public class CsvTests
     [Fact]
     public void Non_numeric_cell_names_file_line_column_and_value()
     {
-        Assert.Equal("data.csv line 3, column \"price\": \"abc\" is not a number (every column other than the target is a feature by default; make a text column the id (--id price) or leave it out (--exclude price), or choose the features).",
+        Assert.Equal("data.csv line 3, column \"price\": \"abc\" is not a number (every column other than the target is a feature by default; make a text column the id (DataOptions.Id = \"price\") or leave it out (DataOptions.Exclude = [\"price\"]), or choose the features).",
             ErrorOf("x,price\n1,2\n3,abc\n"));
         Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point).",
             ErrorOf("x,price\n1,\"12,5\"\n"));
-        Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point, or read a file that writes decimals with ',' with --decimal ,).",
+        Assert.Equal("data.csv line 2, column \"price\": \"12,5\" is not a number (use '.' as the decimal point, or read a file that writes decimals with ',' with DataOptions.DecimalSeparator = ',').",
             ErrorOf("x;price\n1;12,5\n", new DataOptions { DecimalSeparator = '.' }));
-        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; if the column holds class labels, fit a classifier such as --model softmax).",
+        Assert.Equal("data.csv line 2, column \"y\": \"big\" is not a number (a regression target must be numeric; if the column holds class labels, fit a classifier such as FitSettings.Model = ModelSpec.Parse(\"softmax\")).",
             ErrorOf("x,y\n1,big\n", new DataOptions { Targets = ["y"], TargetKind = TargetKind.Regression }));
     }
 

@@ -78,7 +78,7 @@ public class MinimizerTests
     }
 
     [Theory]
-    [InlineData("x + y*z", "x", "missing start values for y, z; give --start x=..,y=..,z=..")]
+    [InlineData("x + y*z", "x", "missing start values for y, z; give one for every variable: x=..,y=..,z=..")]
     [InlineData("x^2", "x,q", "start value for 'q', but the formula has no variable 'q'; its variables are x.")]
     [InlineData("y = m*x", "m,x,y", "minimize: formula 'y = m*x' is an equation; minimize takes an expression without '=', such as (1 - x)^2 + 100*(y - x^2)^2 (to fit an equation, give it data).")]
     [InlineData("1 + 2", "", "minimize: formula '1 + 2' has no variables, so there is nothing to move.")]

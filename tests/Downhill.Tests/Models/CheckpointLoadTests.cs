@@ -25,7 +25,7 @@ public class CheckpointLoadTests
         var path = StoredFiles.Write(json.ToJsonString());
         var e = Assert.Throws<DataException>(() => LoadAndResume(path, name));
         Assert.StartsWith(path, e.Message);
-        Assert.EndsWith("use an earlier copy of the checkpoint, or start the fit again without --resume.", e.Message);
+        Assert.EndsWith("use an earlier copy of the checkpoint, or start the fit again without FitSettings.Resume.", e.Message);
         return e.Message;
     }
 

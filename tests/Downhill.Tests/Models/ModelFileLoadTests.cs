@@ -49,7 +49,7 @@ public class ModelFileLoadTests
     {
         var message = Fails("linear", m => Parameter(m, 1)["shape"] = new JsonArray());
         Assert.Contains("parameter \"bias\" stores 1 value in \"shape\": [], but \"kind\": \"linear\" with 2 features and 1 output needs [1]", message);
-        Assert.EndsWith("correct it, or write the file again with 'downhill fit --out' or 'downhill solve --out'.", message);
+        Assert.EndsWith("correct it, or write the file again with ModelFile.Save.", message);
     }
 
     [Fact]

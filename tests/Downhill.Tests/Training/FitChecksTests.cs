@@ -44,6 +44,19 @@ public class FitChecksTests
     }
 
     [Fact]
+    public void FitJsonCarriesTheWarningsInTheCommandLinesWords()
+    {
+        string dir = CliProcess.TempFolder();
+        string text = "a,label\n" + string.Concat(Enumerable.Range(0, 100).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 10}\n")));
+        File.WriteAllText(Path.Combine(dir, "digits.csv"), text);
+        var (code, stdout, stderr) = CliProcess.Run(dir, "fit", "digits.csv", "--target", "label", "--model", "mlp:3", "--epochs", "2", "--json", "--out", "m.json");
+        Assert.True(code == 0, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        var warnings = json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.Contains(warnings, w => w.Contains("add --task classification"));
+    }
+
+    [Fact]
     public void ALossThatEndsFarAboveItsStartIsReported()
     {
         var outcome = Fitting.Fit(Blobs(), Softmax(automatic: false, lr: 1e6));
@@ -72,7 +85,7 @@ public class FitChecksTests
         string text = "x,y\n" + string.Concat(Enumerable.Range(0, 200).Select(i => FormattableString.Invariant($"{i * 0.1},{i * 0.37 + 1}\n")));
         var e = Assert.Throws<DataException>(() => Fitting.Plan(Csv(text, "y", TargetKind.Classification), Softmax(false)));
         Assert.Equal("data.csv: the target \"y\" has 200 different values in 200 rows, too many to be class labels (a class needs several rows to be learned), " +
-            "and every one is a number: for a numeric target use --model linear or an mlp with --task regression.", e.Message);
+            "and every one is a number: for a numeric target use FitSettings.Model = ModelSpec.Parse(\"linear\") or an mlp with DataOptions.TargetKind = TargetKind.Regression.", e.Message);
     }
 
     [Fact]
@@ -81,7 +94,7 @@ public class FitChecksTests
         string text = "x,y\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => i == 1234 ? "5,about 7\n" : FormattableString.Invariant($"{i},{i * 0.5}\n")));
         var e = Assert.Throws<DataException>(() => Fitting.Plan(Csv(text, "y"), new FitSettings { Model = ModelSpec.Parse("mlp:4") }));
         Assert.Contains("All but 1 are numbers (\"about 7\")", e.Message);
-        Assert.Contains("--task regression", e.Message);
+        Assert.Contains("DataOptions.TargetKind = TargetKind.Regression", e.Message);
     }
 
     [Fact]
@@ -92,7 +105,7 @@ public class FitChecksTests
         Assert.Equal(TaskKind.Regression, plan.Task);
         var warning = Assert.Single(plan.Warnings);
         Assert.Contains("only the 10 whole numbers 0..9", warning);
-        Assert.Contains("--task classification", warning);
+        Assert.Contains("DataOptions.TargetKind = TargetKind.Classification", warning);
         Assert.Empty(Fitting.Plan(Csv(text, "label"), new FitSettings { Model = ModelSpec.Parse("linear") }).Warnings);
     }
 
@@ -100,8 +113,9 @@ public class FitChecksTests
     public void EarlyStoppingWithoutValidationRowsIsRefused()
     {
         var settings = new FitSettings { Model = ModelSpec.Parse("linear"), Training = new TrainingOptions { EarlyStoppingPatience = 5 } };
-        var e = Assert.Throws<ArgumentException>(() => Fitting.Plan(DataSource.Load("line"), settings));
+        var e = Assert.Throws<SettingException>(() => Fitting.Plan(DataSource.Load("line"), settings));
         Assert.Contains("no rows are held out", e.Message);
+        Assert.Equal("TrainingOptions.EarlyStoppingPatience", e.Setting);
         Fitting.Plan(DataSource.Load("line"), settings with { ValidationFraction = 0.2 });
     }
 
@@ -110,7 +124,7 @@ public class FitChecksTests
     {
         var data = Csv("x,y\n1,2\n2,1e39\n3,5\n", "y");
         var e = Assert.Throws<DataException>(() => Fitting.Plan(data, new FitSettings { Model = ModelSpec.Parse("linear") }));
-        Assert.Equal("data.csv: data row 2, column \"y\": 1E+39 is beyond float32's range (±3.4E+38); fit with --precision float64, or rescale the column.", e.Message);
+        Assert.Equal("data.csv: data row 2, column \"y\": 1E+39 is beyond float32's range (±3.4E+38); fit with FitSettings.Precision = Precision.Float64, or rescale the column.", e.Message);
         Fitting.Plan(data, new FitSettings { Model = ModelSpec.Parse("linear"), Precision = Precision.Float64 });
     }
 

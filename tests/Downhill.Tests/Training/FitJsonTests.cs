@@ -24,7 +24,7 @@ public sealed class FitJsonTests
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout); // throws when anything but one JSON value is on stdout
         var root = doc.RootElement;
-        Assert.Equal(["parameters", "standard_errors", "rss", "loss", "iterations", "seconds", "path", "stopped_because", "explanation", "train", "validation", "test"],
+        Assert.Equal(["parameters", "standard_errors", "rss", "loss", "iterations", "seconds", "path", "stopped_because", "explanation", "train", "validation", "test", "warnings"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
 
         // Closed-form straight line: m = Sxy/Sxx, b = ȳ - m x̄, se(m) = σ/sqrt(Sxx), se(b) = σ sqrt(1/n + x̄²/Sxx).

@@ -253,7 +253,7 @@ public sealed class LeastSquaresFitTests
         });
         var report = outcome.LeastSquares!;
         Assert.True(report.Stalled, $"cosine {report.GradientCosine}");
-        Assert.Contains("--optimizer lm", report.StallHint);
+        Assert.Contains("FitSettings.Optimizer = \"lm\"", report.StallHint);
         Assert.Contains("condition number", report.StallHint);
 
         var lm = FitLm(data, "y = a*exp(b*x) + c", new() { ["a"] = 1, ["b"] = -0.1, ["c"] = 0 });
@@ -283,15 +283,16 @@ public sealed class LeastSquaresFitTests
     public void Lm_refuses_models_and_losses_it_cannot_fit_and_says_what_to_do()
     {
         var data = Data(Grid(10, 0, 1), x => 2 * x);
-        var linear = Assert.Throws<ArgumentException>(() => Fitting.Fit(Dataset.Regression(["x"], Grid(10, 0, 1), ["y"], Grid(10, 0, 2)),
+        var linear = Assert.Throws<SettingException>(() => Fitting.Fit(Dataset.Regression(["x"], Grid(10, 0, 1), ["y"], Grid(10, 0, 2)),
             new FitSettings { Model = ModelSpec.Parse("linear"), Optimizer = "lm" }));
-        Assert.Contains("--model \"y = m*x + b\"", linear.Message);
-        var mae = Assert.Throws<ArgumentException>(() => Fitting.Fit(data,
+        Assert.Contains("FitSettings.Model = ModelSpec.Parse(\"y = m*x + b\")", linear.Message);
+        var mae = Assert.Throws<SettingException>(() => Fitting.Fit(data,
             new FitSettings { Model = ModelSpec.Parse("y = m*x"), Optimizer = "lm", Loss = Nn.Loss.Mae }));
-        Assert.Equal("--optimizer lm minimizes a sum of squares, so the loss must be mse or rmse, not mae; drop --loss or choose a gradient optimizer for mae.", mae.Message);
-        var lr = Assert.Throws<ArgumentException>(() => Fitting.Fit(data,
+        Assert.Equal("FitSettings.Optimizer = \"lm\" minimizes a sum of squares, so the loss must be mse or rmse, not mae; leave FitSettings.Loss out or choose a gradient optimizer for mae.", mae.Message);
+        var lr = Assert.Throws<SettingException>(() => Fitting.Fit(data,
             new FitSettings { Model = ModelSpec.Parse("y = m*x"), Optimizer = "lm", OptimizerSettings = new OptimizerSettings { LearningRate = 0.1 } }));
-        Assert.Contains("remove --lr", lr.Message);
+        Assert.Contains("remove OptimizerSettings.LearningRate", lr.Message);
+        Assert.Equal(["FitSettings.Model", "FitSettings.Loss", "FitSettings.OptimizerSettings"], new[] { linear.Setting, mae.Setting, lr.Setting });
     }
 
     [Fact]
@@ -300,7 +301,7 @@ public sealed class LeastSquaresFitTests
         var data = Data(Grid(10, 1, 2), x => Math.Log(x));
         var e = Assert.Throws<ArgumentException>(() => FitLm(data, "y = log(a*x)", new() { ["a"] = -1 }));
         Assert.Contains("at the start (a = -1)", e.Message);
-        Assert.Contains("--init", e.Message);
+        Assert.Contains("FitSettings.Init", e.Message);
     }
 
     [Fact]

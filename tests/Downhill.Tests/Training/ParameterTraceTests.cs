@@ -101,12 +101,14 @@ public class ParameterTraceTests
     [Fact]
     public void LevenbergMarquardtTakesNoTrace()
     {
-        var error = Assert.Throws<ArgumentException>(() => Fitting.Fit(Line, new FitSettings
+        var error = Assert.Throws<SettingException>(() => Fitting.Fit(Line, new FitSettings
         {
             Model = ModelSpec.Parse("y = m*x + b"),
             Optimizer = "lm",
             TraceParameters = true,
         }));
-        Assert.Equal("--trace records the updates of a gradient optimizer; --optimizer lm takes Levenberg-Marquardt steps instead. Remove --trace, or choose a gradient optimizer such as adam.", error.Message);
+        Assert.Equal("FitSettings.TraceParameters records the updates of a gradient optimizer; FitSettings.Optimizer = \"lm\" takes Levenberg-Marquardt steps instead. " +
+            "Remove FitSettings.TraceParameters, or choose a gradient optimizer such as adam.", error.Message);
+        Assert.Equal("FitSettings.TraceParameters", error.Setting);
     }
 }

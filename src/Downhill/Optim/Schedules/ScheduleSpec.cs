@@ -13,7 +13,7 @@ public static class ScheduleSpec
     public static Func<Optimizer, LearningRateSchedule> Parse(string text)
     {
         var parts = text.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) Errors.Argument($"--schedule '{text}' is empty; e.g. step:30:0.1, exponential:0.95, cosine:50, warmup:5+cosine:45.");
+        if (parts.Length == 0) Errors.Argument($"ScheduleSpec '{text}' is empty; e.g. step:30:0.1, exponential:0.95, cosine:50, warmup:5+cosine:45.");
         var makers = parts.Select(p => One(p, text)).ToArray();
         if (makers.Length == 1) return makers[0].Make;
         return optimizer =>
@@ -24,7 +24,7 @@ public static class ScheduleSpec
             for (int i = 0; i < makers.Length - 1; i++)
             {
                 int length = makers[i].Length
-                    ?? throw new ArgumentException($"--schedule '{text}': '{parts[i]}' has no length, so nothing can follow it; only warmup:N and cosine:T can come before another schedule.");
+                    ?? throw new ArgumentException($"ScheduleSpec '{text}': '{parts[i]}' has no length, so nothing can follow it; only warmup:N and cosine:T can come before another schedule.");
                 at += length;
                 milestones.Add(at);
             }
@@ -40,17 +40,17 @@ public static class ScheduleSpec
         {
             if (i < f.Length && double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
             if (i >= f.Length && fallback is double d) return d;
-            throw new ArgumentException($"--schedule '{whole}': '{part}' needs a number in place {i} (forms: step:SIZE[:GAMMA], exponential:GAMMA, cosine:TMAX[:MINLR], warmup:EPOCHS[:STARTFACTOR]).");
+            throw new ArgumentException($"ScheduleSpec '{whole}': '{part}' needs a number in place {i} (forms: step:SIZE[:GAMMA], exponential:GAMMA, cosine:TMAX[:MINLR], warmup:EPOCHS[:STARTFACTOR]).");
         }
         int IntArg(int i) => (int)Arg(i, null) is var n && n == Arg(i, null) && n > 0 ? n
-            : throw new ArgumentException($"--schedule '{whole}': '{f[Math.Min(i, f.Length - 1)]}' in '{part}' must be a positive whole number of epochs.");
+            : throw new ArgumentException($"ScheduleSpec '{whole}': '{f[Math.Min(i, f.Length - 1)]}' in '{part}' must be a positive whole number of epochs.");
         return kind switch
         {
             "step" => (o => new StepDecay(o, IntArg(1), Arg(2, 0.1)), null),
             "exponential" or "exp" => (o => new ExponentialDecay(o, Arg(1, null)), null),
             "cosine" => (o => new CosineAnnealing(o, IntArg(1), Arg(2, 0)), IntArg(1)),
             "warmup" => (o => new LinearWarmup(o, IntArg(1), Arg(2, 1.0 / 3)), IntArg(1)),
-            _ => throw new ArgumentException($"--schedule '{whole}': '{f[0]}' is not a schedule; use step, exponential, cosine or warmup."),
+            _ => throw new ArgumentException($"ScheduleSpec '{whole}': '{f[0]}' is not a schedule; use step, exponential, cosine or warmup."),
         };
     }
 }
