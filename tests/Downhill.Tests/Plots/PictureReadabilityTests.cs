@@ -113,6 +113,19 @@ public class PictureReadabilityTests
         Assert.Equal(ScottPlot.Alignment.UpperLeft, figure.Plot.Legend.Alignment);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_curve_that_reaches_infinity_is_drawn_up_to_its_last_finite_value(bool log)
+    {
+        var training = new EpochCurve("training", Samples.Epochs(5), [1, 20, 400, double.PositiveInfinity, double.NaN]);
+        var figure = Draw.LossCurves(training, options: new LossCurvesOptions { LogScale = log, Divergence = (4, double.PositiveInfinity) });
+        PictureAssert.IsPicture(figure.ToPng(ImageSize.Default), 800, 600);
+        var limits = figure.Plot.Axes.GetLimits();
+        double top = log ? Math.Log10(400) : 400;
+        Assert.True(double.IsFinite(limits.Top) && limits.Top >= top && limits.Top < 2 * top, $"the view {limits} does not end just above the last finite loss");
+    }
+
     [Fact]
     public void A_finite_blow_up_is_drawn_at_its_value()
     {
