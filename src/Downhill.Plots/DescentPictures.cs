@@ -64,5 +64,8 @@ public static class DescentPictures
     }
 
     static DescentPath PathOf(MinimizeResult walk, string label) =>
-        new(label, walk.Trace.Select(s => s.Values[0]).ToArray(), walk.Trace.Select(s => s.Values[1]).ToArray());
+        new(label, walk.Trace.Select(s => s.Values[0]).ToArray(), walk.Trace.Select(s => s.Values[1]).ToArray())
+        {
+            EndLoss = walk.Trace.Count > 0 && double.IsFinite(walk.Trace[^1].Loss) ? walk.Trace[^1].Loss : null,
+        };
 }

@@ -44,6 +44,7 @@ public static partial class Draw
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = "share of the true class";
         bar.LabelStyle.FontSize = 14;
+        bar.Axis.TickGenerator = ShareTicks();
 
         // Text shrinks with the number of classes and is left out when it could not fit.
         float fontSize = n <= 10 ? 13 : n <= 20 ? 9 : 0;
@@ -64,6 +65,18 @@ public static partial class Draw
         plot.HideGrid();
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         return Chart.Done(plot);
+    }
+
+    /// <summary>
+    /// Quarters as percentages: ScottPlot's automatic ticks put one every 0.05 on a bar 500 pixels
+    /// tall, and its title then ran into their labels.
+    /// </summary>
+    internal static ScottPlot.TickGenerators.NumericManual ShareTicks()
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int k = 0; k <= 4; k++)
+            ticks.AddMajor(k / 4.0, (25 * k).ToString(CultureInfo.InvariantCulture) + "%");
+        return ticks;
     }
 
     /// <summary>A grid of small grayscale images with the predicted label under each, in red with the true

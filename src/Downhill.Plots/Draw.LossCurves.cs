@@ -14,6 +14,11 @@ public sealed record LossCurvesOptions
     /// <summary>The epoch to mark as best (the one early stopping kept). Null: the epoch of the lowest
     /// validation loss, when a validation curve is given.</summary>
     public double? BestEpoch { get; init; }
+    /// <summary>
+    /// Where the run blew up, when it did: the epoch and the loss there (often infinite or NaN,
+    /// which no axis shows). It is marked at its value, or on the top edge when that is not finite.
+    /// </summary>
+    public (double Epoch, double Loss)? Divergence { get; init; }
 }
 
 public static partial class Draw
@@ -39,19 +44,31 @@ public static partial class Draw
         for (int k = 0; k < losses.Length; k++)
         {
             var curve = losses[k];
-            var line = plot.Add.Scatter(curve.Epochs, curve.Values.Select(Shown).ToArray(), Chart.PaletteColor(k));
+            // NOTE: an infinite value would stretch the line to the edge of the picture; the curve stops at its
+            // last finite value and the divergence, if any, gets its own marker.
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values.Select(v => double.IsFinite(v) ? Shown(v) : double.NaN).ToArray(), Chart.PaletteColor(k));
             line.LineWidth = 2.5f;
             line.MarkerSize = curve.Epochs.Length <= 40 ? 5 : 0;
             line.LegendText = curve.Label;
         }
 
-        var (low, high) = Numbers.FiniteRange(losses.SelectMany(c => c.Values).Select(Shown));
+        double[] blowUp = options.Divergence is { Loss: var lost } && (!options.LogScale || lost > 0) ? [lost] : [];
+        var (low, high) = Numbers.FiniteRange(losses.SelectMany(c => c.Values).Concat(blowUp).Select(Shown));
         if (double.IsFinite(low))
         {
             double pad = high > low ? (high - low) * 0.06 : 0.5;
             plot.Axes.SetLimitsY(low - pad, high + pad, plot.Axes.Left);
             if (options.LogScale)
                 LogAxis.Apply(plot.Axes.Left, low - pad, high + pad);
+        }
+        if (options.Divergence is var (divergedEpoch, divergedLoss) && double.IsFinite(low))
+        {
+            double shown = Shown(divergedLoss);
+            bool onEdge = !double.IsFinite(shown);
+            var marker = plot.Add.Marker(divergedEpoch, onEdge ? high : shown, onEdge ? MarkerShape.FilledTriangleUp : MarkerShape.Eks, 16, Chart.Wrong);
+            marker.MarkerLineWidth = 3.5f;
+            marker.LegendText = $"diverged in epoch {Numbers.Format(divergedEpoch)}: loss {Numbers.Format(divergedLoss)}{(onEdge ? " (off the scale)" : "")}";
+            plot.Axes.SetLimitsX(Math.Min(losses.Min(c => c.Epochs.Min()), divergedEpoch) - 0.5, Math.Max(losses.Max(c => c.Epochs.Max()), divergedEpoch) + 0.5, plot.Axes.Bottom);
         }
 
         double? best = options.BestEpoch;
@@ -91,12 +108,21 @@ public static partial class Draw
         }
 
         // With a metric rising across the top, a legend inside the data area would hide it; put it below.
+        // A curve that ends high (a run blowing up) would run under a legend in the upper right.
         if (options.Metrics.Count > 0)
             plot.ShowLegend(Edge.Bottom);
         else
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(EndsHigh(training, options.Divergence) ? Alignment.UpperLeft : Alignment.UpperRight);
         plot.Legend.FontSize = 13;
         return Chart.Done(plot);
+    }
+
+    /// <summary>Whether the loss ends above where it started, or blew up: then the upper left is the quiet corner.</summary>
+    static bool EndsHigh(EpochCurve training, (double Epoch, double Loss)? divergence)
+    {
+        if (divergence is not null) return true;
+        var finite = training.Values.Where(double.IsFinite).ToArray();
+        return finite.Length >= 2 && finite[^1] > finite[0];
     }
 
     static int BestIndex(double[] values)

@@ -11,6 +11,9 @@ public sealed class Figure
 
     internal Figure(Plot plot) => this.plot = plot;
 
+    /// <summary>The ScottPlot plot behind the picture, for tests that check axis limits and ticks.</summary>
+    internal Plot Plot => plot;
+
     /// <summary>Saves as PNG or SVG, chosen by the extension of <paramref name="path"/>.</summary>
     public void Save(string path) => Save(path, ImageSize.Default);
 

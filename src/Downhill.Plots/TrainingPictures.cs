@@ -42,6 +42,7 @@ public static class TrainingPictures
             LogScale = log,
             Metrics = metrics,
             BestEpoch = result.StoppedBecause == StopReason.EarlyStopping ? result.BestEpoch : null,
+            Divergence = result.Divergence is { } d ? (d.Epoch, d.Loss) : null,
         });
     }
 
@@ -67,6 +68,13 @@ public static class TrainingPictures
         ArgumentNullException.ThrowIfNull(path);
         var surface = LossSurface.OverParameters(model, data, loss,
             new GridAxis(first, AxisAround(path.First, points)), new GridAxis(second, AxisAround(path.Second, points)));
+        int n = Numbers.FinitePrefixLength(path.First, path.Second);
+        if (path.EndLoss is null && n == path.First.Length && n > 0)
+        {
+            // The loss where the route ends, measured as the grid is: the legend sets it beside the lowest grid cell.
+            var end = LossSurface.OverParameters(model, data, loss, new GridAxis(first, [path.First[^1]]), new GridAxis(second, [path.Second[^1]]));
+            path = path with { EndLoss = end.Loss[0, 0] };
+        }
         string name = loss.Name();
         return Draw.LossSurface(new LossGrid(first, surface.First.Values, second, surface.Second.Values, surface.Loss),
             new LossSurfaceOptions { Title = $"{name} over {first} and {second}", LossName = name, Path = path });
