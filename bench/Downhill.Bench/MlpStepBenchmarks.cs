@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using Downhill.Data;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
-using Downhill.Data;
 
 namespace Downhill.Bench;
 

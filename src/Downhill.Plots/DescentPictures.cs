@@ -1,5 +1,5 @@
-using Downhill.Formulas;
 using Downhill.Experiments;
+using Downhill.Formulas;
 
 namespace Downhill.Plots;
 

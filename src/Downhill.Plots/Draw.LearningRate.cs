@@ -1,5 +1,5 @@
-using ScottPlot;
 using Downhill.Experiments;
+using ScottPlot;
 
 namespace Downhill.Plots;
 

@@ -1,5 +1,5 @@
-using ScottPlot;
 using Downhill.Nn;
+using ScottPlot;
 
 namespace Downhill.Plots;
 

@@ -1,9 +1,9 @@
 using Downhill.Analysis;
+using Downhill.Data;
+using Downhill.Experiments;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
-using Downhill.Experiments;
-using Downhill.Data;
 
 namespace Downhill.Plots;
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Downhill.Cli.Options;
 using Downhill.Data;
 using Downhill.Models;
-using Spectre.Console;
 using Downhill.Nn;
+using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
 

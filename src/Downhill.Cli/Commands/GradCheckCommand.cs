@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Downhill.Analysis;
 using Downhill.Cli.Options;
-using Spectre.Console;
 using Downhill.Experiments;
+using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
 

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Text;
 using Downhill.Analysis;
 using Downhill.Cli.Options;
+using Downhill.Experiments;
 using Downhill.Models;
 using Downhill.Plots;
 using Downhill.Training;
 using Spectre.Console;
-using Downhill.Experiments;
 
 namespace Downhill.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using Downhill.Analysis;
 using System.Numerics;
+using Downhill.Analysis;
 using Downhill.Data;
 using Downhill.Optim;
 using Downhill.Training;

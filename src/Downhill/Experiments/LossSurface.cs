@@ -1,9 +1,9 @@
-using Downhill.Analysis;
 using System.Numerics;
+using Downhill.Analysis;
+using Downhill.Data;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Training;
-using Downhill.Data;
 
 namespace Downhill.Experiments;
 

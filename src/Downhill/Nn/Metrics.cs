@@ -1,6 +1,6 @@
 using System.Numerics;
-using Downhill.Nn;
 using Downhill.Data;
+using Downhill.Nn;
 
 namespace Downhill.Nn;
 

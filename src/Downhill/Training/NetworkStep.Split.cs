@@ -1,5 +1,5 @@
-using Downhill.Nn;
 using Downhill.Data;
+using Downhill.Nn;
 
 namespace Downhill.Training;
 

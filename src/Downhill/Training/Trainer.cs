@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Numerics;
+using Downhill.Data;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Optim;
-using Downhill.Data;
 
 namespace Downhill.Training;
 

@@ -1,5 +1,5 @@
-using Downhill.Plots;
 using Downhill.Experiments;
+using Downhill.Plots;
 
 namespace Downhill.Tests.Plots;
 

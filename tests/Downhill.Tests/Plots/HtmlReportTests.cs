@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Downhill.Plots;
 using Downhill.Experiments;
+using Downhill.Plots;
 
 namespace Downhill.Tests.Plots;
 

@@ -1,9 +1,9 @@
-using Downhill;
+using Downhill.Data;
 using Downhill.Models;
 using Downhill.Nn;
 using Downhill.Optim;
 using Downhill.Training;
-using Downhill.Data;
+using Downhill;
 
 namespace Downhill.Tests.Training;
 
