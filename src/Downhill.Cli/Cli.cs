@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Downhill.Data;
-using Downhill.Formulas;
-using Downhill.Models;
-
 namespace Downhill.Cli;
 
 /// <summary>Exit codes: 0 success, 1 bad usage or input, 3 diverged.</summary>

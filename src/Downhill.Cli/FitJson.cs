@@ -1,5 +1,3 @@
-using Downhill.Training;
-
 namespace Downhill.Cli;
 
 /// <summary>

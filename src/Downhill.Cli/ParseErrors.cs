@@ -1,6 +1,5 @@
 using System.CommandLine.Parsing;
-using System.CommandLine;
-using System.Globalization;
+using Token = System.CommandLine.Parsing.Token;
 using FormulaFunctions = Downhill.Formulas.FormulaFunctions;
 
 namespace Downhill.Cli;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Downhill.Cli;
 using Downhill.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using Downhill.Training;
 using Spectre.Console;
 
 namespace Downhill.Cli;

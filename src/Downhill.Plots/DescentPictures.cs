@@ -1,6 +1,3 @@
-using Downhill.Experiments;
-using Downhill.Formulas;
-
 namespace Downhill.Plots;
 
 /// <summary>Pictures of <see cref="Minimizer"/> walks on a formula: the ball in the 1-D bowl, the route across a

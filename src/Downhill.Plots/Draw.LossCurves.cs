@@ -1,4 +1,3 @@
-using Downhill.Nn;
 using ScottPlot;
 
 namespace Downhill.Plots;

@@ -1,4 +1,3 @@
-using Downhill.Experiments;
 using ScottPlot;
 
 namespace Downhill.Plots;

@@ -1,4 +1,3 @@
-using System.Text;
 using ScottPlot;
 
 namespace Downhill.Plots;

@@ -1,10 +1,3 @@
-using System.Globalization;
-using Downhill.Data;
-using Downhill.Formulas;
-using Downhill.Models;
-using Downhill.Nn;
-using Downhill.Training;
-
 namespace Downhill.Plots;
 
 /// <summary>

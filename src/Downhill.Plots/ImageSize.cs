@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Downhill.Plots;
 
 /// <summary>The pixel size of a picture. 800x600 is the size the fonts and line widths are designed for;

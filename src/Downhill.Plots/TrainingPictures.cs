@@ -1,9 +1,4 @@
 using Downhill.Analysis;
-using Downhill.Data;
-using Downhill.Experiments;
-using Downhill.Models;
-using Downhill.Nn;
-using Downhill.Training;
 
 namespace Downhill.Plots;
 

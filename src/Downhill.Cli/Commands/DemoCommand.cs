@@ -1,13 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Downhill.Analysis;
-using Downhill.Data;
-using Downhill.Formulas;
-using Downhill.Models;
-using Downhill.Nn;
-using Downhill.Optim;
-using Downhill.Plots;
-using Downhill.Training;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

@@ -1,10 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
-using Downhill.Cli.Options;
-using Downhill.Data;
-using Downhill.Models;
-using Downhill.Nn;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

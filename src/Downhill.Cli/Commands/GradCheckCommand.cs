@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Downhill.Analysis;
-using Downhill.Cli.Options;
-using Downhill.Experiments;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using Downhill.Cli.Options;
-using Downhill.Formulas;
-using Downhill.Models;
-using Downhill.Optim;
-using Downhill.Plots;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

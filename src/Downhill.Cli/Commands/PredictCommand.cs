@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using Downhill.Cli.Options;
-using Downhill.Data;
-using Downhill.Models;
-
 namespace Downhill.Cli.Commands;
 
 /// <summary><c>downhill predict model.json DATA --out predictions.csv</c>.</summary>

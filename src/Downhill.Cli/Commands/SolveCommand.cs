@@ -1,11 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Downhill.Analysis;
-using Downhill.Cli.Options;
-using Downhill.Data;
-using Downhill.Models;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

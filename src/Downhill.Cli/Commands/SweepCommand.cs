@@ -1,12 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using Downhill.Analysis;
-using Downhill.Cli.Options;
-using Downhill.Experiments;
-using Downhill.Models;
-using Downhill.Plots;
-using Downhill.Training;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Downhill.Data;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>Which file or built-in set to read, which of its columns are targets and features, and how its cells are written.</summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using Downhill.Data;
-using Downhill.Models;
-using Downhill.Optim;
-using Downhill.Training;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>The data, model, optimizer and training options that fit, surface, sweep and gradcheck share.</summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using Downhill.Data;
-using Downhill.Models;
-using Downhill.Nn;
-using Downhill.Training;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>The model and its loss: kind or formula, activation, scaling, start values, frozen weights.</summary>

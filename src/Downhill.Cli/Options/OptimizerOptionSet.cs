@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Downhill.Optim;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>The optimizer and its hyper-parameters; every one left out keeps PyTorch's default.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>Turns option text into values once, at the edge, with messages that show the fix.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Downhill.Training;
-
 namespace Downhill.Cli.Options;
 
 /// <summary>How long and in what steps to train.</summary>

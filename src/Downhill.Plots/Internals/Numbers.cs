@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Downhill.Plots;
 
 internal static class Numbers
