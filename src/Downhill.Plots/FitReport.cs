@@ -107,7 +107,8 @@ public static class FitReport
         var counts = Metrics.ConfusionMatrix(predicted, actual, classes.Length);
         var (precision, recall) = Metrics.PrecisionRecall(counts);
         report.AddSection("Confusion matrix");
-        report.AddFigure(Draw.ConfusionMatrix(counts, classes, $"Confusion matrix ({which} rows)"), $"confusion matrix on the {rows.Count} {which} rows", size);
+        // The section is headed "Confusion matrix" already; a short title still fits a 400-pixel-wide picture.
+        report.AddFigure(Draw.ConfusionMatrix(counts, classes, char.ToUpperInvariant(which[0]) + which[1..] + " rows"), $"confusion matrix on the {rows.Count} {which} rows", size);
         report.AddTable(["class", "precision", "recall"],
             classes.Select((c, k) => (IReadOnlyList<string>)[c, Format(precision[k]), Format(recall[k])]));
 
