@@ -91,7 +91,7 @@ internal static class FitCommand
             bool isQuiet = r.GetValue(quiet) || isJson;
             // With --json, stdout holds the JSON object alone.
             var info = isJson ? Console.Error : Console.Out;
-            if (!isQuiet)
+            if (!isQuiet && !r.GetValue(planOnly)) // the plan's first line says the same
                 Console.WriteLine($"data: {dataset.Source}: {dataset.Count} rows, {dataset.FeatureCount} features" +
                     (dataset.TargetCount > 0 ? $", target {string.Join(", ", dataset.TargetNames)}" : "") +
                     (dataset.ClassNames is { } c ? $" ({c.Length} classes)" : ""));
