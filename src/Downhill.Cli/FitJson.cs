@@ -79,6 +79,7 @@ internal static class FitJson
             StopReason.Completed => ("completed", r.History.Count == 1 ? "the 1 epoch ran." : $"all {r.History.Count} epochs ran."),
             StopReason.EarlyStopping => ("early_stopping", $"the validation loss stopped improving; the weights of the best epoch ({r.BestEpoch}) were restored."),
             StopReason.Diverged => ("diverged", r.Divergence?.Describe() ?? "training diverged."),
+            StopReason.Running => ("running", $"still training: {r.History.Count} epochs so far."),
             _ => ("cancelled", "cancelled by Ctrl-C."),
         };
     }

@@ -91,6 +91,7 @@ public static class FitReport
         StopReason.Completed => $"All {r.History.Count} epochs ran in {r.Seconds:F2} s.",
         StopReason.EarlyStopping => $"Early stopping after {r.History.Count} epochs; the weights of the best epoch ({r.BestEpoch}) were kept.",
         StopReason.Diverged => r.Divergence!.Describe(),
+        StopReason.Running => $"Still training: {r.History.Count} epochs so far.",
         _ => $"Cancelled after {r.History.Count} epochs.",
     };
 
