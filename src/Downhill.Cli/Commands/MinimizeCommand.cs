@@ -9,7 +9,7 @@ internal static class MinimizeCommand
     {
         var formula = new Argument<string>("FORMULA") { Description = "The function to minimize, e.g. \"(1 - x)^2 + 100*(y - x^2)^2\"." };
         var start = new Option<string?>("--start") { Description = "Start point NAME=VALUE,... for every variable, e.g. x=-1.5,y=2." };
-        var optimizer = new OptimizerOptionSet("sgd");
+        var optimizer = new OptimizerOptionSet("sgd", Optimizers.Names);
         var steps = new Option<int>("--steps") { Description = "Most steps to take.", DefaultValueFactory = _ => 1000 };
         var tolerance = new Option<double>("--tolerance") { Description = "Stop when the gradient norm falls below this.", DefaultValueFactory = _ => 1e-6 };
         var trace = new Option<string?>("--trace") { Description = "Write every step as CSV: step,loss,<variables in --start order> (full precision)." };

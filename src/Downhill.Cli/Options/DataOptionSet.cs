@@ -25,18 +25,18 @@ internal sealed class DataOptionSet
     public readonly Option<string?> Id = new("--id") { Description = "A text column (a name, a date) kept out of the features; it labels rows in 'predict --id'." };
     public readonly Option<string?> Delimiter = new("--delimiter") { Description = "Field separator: ',', ';' or tab (default: sniffed from the header)." };
     public readonly Option<string?> Decimal = DecimalOption();
-    public readonly Option<string?> Missing = new("--missing")
+    public readonly Option<string?> Missing = new Option<string?>("--missing")
     {
         Description = "What to do with missing cells (empty, NA, N/A, NaN, null, ? or -): error (default), drop (leave out those rows), " +
             "mean or median (fill a missing feature with its value over the training rows, stored in the model for predict; " +
             "rows with a missing target are left out). In a column of class labels only an empty cell is missing.",
-    };
+    }.OneOf(OptionValues.Of<MissingValues>(), string.IsNullOrWhiteSpace);
 
     /// <summary>--decimal, for every command that reads a data file.</summary>
-    public static Option<string?> DecimalOption() => new("--decimal")
+    public static Option<string?> DecimalOption() => new Option<string?>("--decimal")
     {
         Description = "Decimal separator of DATA: '.' or ',' (needs ';' or tab between fields). Default: '.', or ',' for a ';'-separated file whose first rows write decimals only with ','.",
-    };
+    }.OneOf(OptionValues.Decimals, t => string.IsNullOrWhiteSpace(t) || Parse.Decimal(t) is not null);
 
     public void AddTo(Command command)
     {

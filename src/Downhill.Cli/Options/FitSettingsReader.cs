@@ -5,12 +5,12 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
 {
     public readonly DataOptionSet Data = new();
     public readonly ModelOptionSet Model = new();
-    public readonly OptimizerOptionSet Optimizer = new(defaultOptimizer);
+    public readonly OptimizerOptionSet Optimizer = new(defaultOptimizer, OptionValues.FitOptimizers);
     public readonly TrainingOptionSet Training = new();
-    public readonly Option<string?> Task = new("--task")
+    public readonly Option<string?> Task = new Option<string?>("--task")
     {
-        Description = "classification or regression (default: inferred: text targets, logistic, softmax and cross-entropy mean classification). Use it for numeric class labels such as 0..9 with an mlp.",
-    };
+        Description = "What the targets are (default: inferred: text targets, logistic, softmax and cross-entropy mean classification). Use it for numeric class labels such as 0..9 with an mlp.",
+    }.OneOf(OptionValues.Tasks);
 
     public void AddTo(Command command, bool optimizer = true, bool training = true)
     {
@@ -26,13 +26,7 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
     {
         var spec = Model.Spec(r);
         var loss = Model.ReadLoss(r);
-        var task = r.GetValue(Task)?.Trim().ToLowerInvariant() switch
-        {
-            null => (TargetKind?)null,
-            "classification" => TargetKind.Classification,
-            "regression" => TargetKind.Regression,
-            var t => throw new UsageException($"--task '{t}' is unknown; use classification or regression."),
-        };
+        var task = r.GetValue(Task) is { } t ? OptionValues.Parse<TargetKind>(t) : (TargetKind?)null;
         var options = Data.Read(r) with
         {
             TargetKind = task ?? spec.Kind switch

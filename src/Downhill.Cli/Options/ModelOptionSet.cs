@@ -3,21 +3,26 @@ namespace Downhill.Cli.Options;
 /// <summary>The model and its loss: kind or formula, activation, scaling, start values, frozen weights.</summary>
 internal sealed class ModelOptionSet
 {
-    public readonly Option<string> Model = new("--model")
+    public readonly Option<string> Model = new Option<string>("--model")
     {
         Description = "linear, logistic, softmax, mlp:H1,H2,... or a formula such as \"y = a*exp(b*x) + c\" (column names are data, other names are parameters).",
         DefaultValueFactory = _ => "linear",
-    };
-    public readonly Option<string> Activation = new("--activation")
+        // The completions would read <linear|logistic|mlp:|softmax>, hiding that a formula is welcome.
+        HelpName = "model",
+    }.Suggest(OptionValues.Models);
+    public readonly Option<string> Activation = new Option<string>("--activation")
     {
-        Description = "Hidden-layer activation for mlp: relu, sigmoid or tanh.",
+        Description = "Hidden-layer activation for mlp.",
         DefaultValueFactory = _ => "relu",
-    };
-    public readonly Option<string?> Loss = new("--loss") { Description = "mse, rmse, mae, huber, cross-entropy or binary-cross-entropy (default: mse for numbers, cross-entropy for classes)." };
-    public readonly Option<string?> Scale = new("--scale") { Description = "Feature scaling: standard, minmax or none (default standard; none for formulas)." };
+    }.OneOf(OptionValues.Activations, IsKnown(ActivationNames.Parse));
+    public readonly Option<string?> Loss = new Option<string?>("--loss") { Description = "The loss to minimize (default: mse for numbers, cross-entropy for classes)." }
+        .OneOf(OptionValues.Losses, IsKnown(Losses.Parse));
+    public readonly Option<string?> Scale = new Option<string?>("--scale") { Description = "Feature scaling (default standard; none for formulas)." }
+        .OneOf(OptionValues.Of<ScalerKind>());
     public readonly Option<string?> Init = new("--init") { Description = "Start values of formula parameters, e.g. a=1,b=0.1 (default 1)." };
     public readonly Option<string[]> Freeze = new("--freeze") { Description = "Keep a parameter (b) or one element (\"weight[0,1]\") fixed; repeatable. Networks train on standardized data, so add --scale none to hold a value in the data's own units." };
-    public readonly Option<string?> Precision = new("--precision") { Description = "float32 or float64 (default float64 for formulas, float32 for networks)." };
+    public readonly Option<string?> Precision = new Option<string?>("--precision") { Description = "Floating-point type the model computes in (default float64 for formulas, float32 for networks)." }
+        .OneOf(OptionValues.Of<Training.Precision>(), t => PrecisionAlias(t) is not null);
 
     public void AddTo(Command command)
     {
@@ -30,13 +35,13 @@ internal sealed class ModelOptionSet
 
     public Loss? ReadLoss(ParseResult r) => r.GetValue(Loss) is { } l ? Losses.Parse(l) : null;
 
-    public ScalerKind? ReadScale(ParseResult r) => r.GetValue(Scale)?.Trim().ToLowerInvariant() switch
+    public ScalerKind? ReadScale(ParseResult r) => r.GetValue(Scale) is { } s ? OptionValues.Parse<ScalerKind>(s) : null;
+
+    /// <summary>The library's parser as a yes/no: it knows the spellings accepted but not offered (ce for cross-entropy).</summary>
+    private static Func<string, bool> IsKnown<T>(Func<string, T> parse) => text =>
     {
-        null => null,
-        "standard" => ScalerKind.Standard,
-        "minmax" => ScalerKind.MinMax,
-        "none" => ScalerKind.None,
-        var s => throw new UsageException($"--scale '{s}' is unknown; use standard, minmax or none."),
+        try { parse(text); return true; }
+        catch (ArgumentException) { return false; }
     };
 
     public Dictionary<string, double>? ReadInit(ParseResult r)
@@ -45,11 +50,14 @@ internal sealed class ModelOptionSet
         return pairs.Count == 0 ? null : pairs.ToDictionary(p => p.Key, p => p.Value);
     }
 
-    public Precision? ReadPrecision(ParseResult r) => r.GetValue(Precision)?.Trim().ToLowerInvariant() switch
+    public Precision? ReadPrecision(ParseResult r) =>
+        r.GetValue(Precision) is { } p ? PrecisionAlias(p) ?? OptionValues.Parse<Precision>(p) : null;
+
+    /// <summary>C#'s names for the two types, accepted but not offered.</summary>
+    private static Precision? PrecisionAlias(string text) => text.Trim().ToLowerInvariant() switch
     {
-        null => null,
-        "float32" or "float" or "single" => Training.Precision.Float32,
-        "float64" or "double" => Training.Precision.Float64,
-        var s => throw new UsageException($"--precision '{s}' is unknown; use float32 or float64."),
+        "float" or "single" => Training.Precision.Float32,
+        "double" => Training.Precision.Float64,
+        _ => null,
     };
 }

@@ -1,14 +1,16 @@
 namespace Downhill.Cli.Options;
 
 /// <summary>The optimizer and its hyper-parameters; every one left out keeps PyTorch's default.</summary>
-internal sealed class OptimizerOptionSet(string defaultOptimizer)
+/// <param name="names">The optimizers the command takes: <see cref="Optimizers.Names"/>, or <see cref="OptionValues.FitOptimizers"/> where lm fits too.</param>
+internal sealed class OptimizerOptionSet(string defaultOptimizer, IReadOnlyList<string> names)
 {
-    public readonly Option<string> Optimizer = new("--optimizer")
+    public readonly Option<string> Optimizer = new Option<string>("--optimizer")
     {
-        Description = $"sgd, adagrad, rmsprop, adam, adamw or lbfgs (default {defaultOptimizer}); for fit also lm: Levenberg-Marquardt " +
-            "least squares for formula models (mse or rmse), where --epochs is the most iterations (default 1000).",
+        Description = $"The optimizer (default {defaultOptimizer})" + (names.Contains(Fitting.LevenbergMarquardtName)
+            ? $"; {Fitting.LevenbergMarquardtName} is Levenberg-Marquardt least squares for formula models (mse or rmse), where --epochs is the most iterations (default 1000)."
+            : "."),
         DefaultValueFactory = _ => defaultOptimizer,
-    };
+    }.OneOf(names);
     public readonly Option<double?> Lr = new("--lr") { Description = "Learning rate: the step size (too large overshoots and diverges, too small crawls)." };
     public readonly Option<double?> Momentum = new("--momentum") { Description = "Momentum (sgd, rmsprop)." };
     public readonly Option<double?> Dampening = new("--dampening") { Description = "Dampening for momentum (sgd)." };

@@ -49,22 +49,16 @@ internal static class Parse
         }
     }
 
-    public static char? Decimal(string? text) => text?.Trim() switch
+    /// <summary>The separator, or null for the default; a word that names neither is null too (--decimal's parser rejects it first).</summary>
+    public static char? Decimal(string? text) => text?.Trim().ToLowerInvariant() switch
     {
-        null or "" => null,
         "." or "point" or "dot" => '.',
         "," or "comma" => ',',
-        _ => throw new UsageException($"--decimal '{text}' is not supported; use '.' or ','."),
+        _ => null,
     };
 
-    public static Data.MissingValues Missing(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "error" => Data.MissingValues.Error,
-        "drop" => Data.MissingValues.Drop,
-        "mean" => Data.MissingValues.Mean,
-        "median" => Data.MissingValues.Median,
-        _ => throw new UsageException($"--missing '{text}' is unknown; use error, drop, mean or median."),
-    };
+    public static Data.MissingValues Missing(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? Data.MissingValues.Error : OptionValues.Parse<Data.MissingValues>(text);
 
     public static char? Delimiter(string? text) => text switch
     {

@@ -15,11 +15,11 @@ internal sealed class TrainingOptionSet
     };
     public readonly Option<bool> NoShuffle = new("--no-shuffle") { Description = "Keep the rows in file order (shuffling each epoch is on by default)." };
     public readonly Option<int> Seed = new("--seed") { Description = "Seed for initialization, shuffling and splits: the same seed gives the same model.", DefaultValueFactory = _ => 42 };
-    public readonly Option<string> Gradient = new("--gradient")
+    public readonly Option<string> Gradient = new Option<string>("--gradient")
     {
         Description = "analytic (back-propagation), forward or central (finite differences: nudge each parameter by --nudge).",
         DefaultValueFactory = _ => "analytic",
-    };
+    }.OneOf(OptionValues.Of<GradientMode>());
     public readonly Option<double?> Nudge = new("--nudge") { Description = "Finite-difference step for --gradient forward|central (default 0.01 for forward, like the spreadsheet; 1e-6 for central)." };
     public readonly Option<int?> EarlyStopping = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss; restore the best weights." };
     public readonly Option<double> Validation = new("--validation") { Description = "Hold out this fraction of rows (seeded) to watch for overfitting, e.g. 0.2.", DefaultValueFactory = _ => 0 };
@@ -39,13 +39,7 @@ internal sealed class TrainingOptionSet
         int? batchSize = batch == "full" ? null
             : int.TryParse(batch, out int b) && b >= 1 ? b
             : throw new UsageException($"--batch '{batch}' is not 'full' or a whole number >= 1.");
-        var mode = r.GetValue(Gradient)!.Trim().ToLowerInvariant() switch
-        {
-            "analytic" => GradientMode.Analytic,
-            "forward" => GradientMode.Forward,
-            "central" => GradientMode.Central,
-            var g => throw new UsageException($"--gradient '{g}' is unknown; use analytic, forward or central."),
-        };
+        var mode = OptionValues.Parse<GradientMode>(r.GetValue(Gradient)!);
         if (mode == GradientMode.Analytic && r.GetValue(Nudge) is not null)
             throw new UsageException("--nudge sets the finite-difference step of --gradient forward or central; with analytic gradients it has no effect. Add --gradient forward (or central), or drop --nudge.");
         if (r.GetValue(Threads) is int t)

@@ -34,6 +34,21 @@ public class ParseErrorTests
         { ["predict", "m.json"],
             "error: 'downhill predict' needs DATA, a CSV file with the model's feature columns, a built-in data set, or - for standard input. See 'downhill predict --help'." },
         { [], "error: 'downhill' needs a command: demo, fit, predict, evaluate, minimize, solve, surface, sweep, gradcheck. See 'downhill --help'." },
+        // A value outside an option's declared list, found while parsing: before, fit loaded the data and printed its header first.
+        { ["fit", "line", "--optimizer", "adamx"],
+            "error: --optimizer 'adamx' is unknown; use sgd, adagrad, rmsprop, adam, adamw, lbfgs or lm; did you mean 'adam'? See 'downhill fit --help'." },
+        { ["minimize", "x^2", "--start", "x=1", "--optimizer", "lm"],
+            "error: --optimizer 'lm' is unknown; use sgd, adagrad, rmsprop, adam, adamw or lbfgs. See 'downhill minimize --help'." },
+        { ["fit", "line", "--activation", "softplus"],
+            "error: --activation 'softplus' is unknown; use identity, relu, sigmoid or tanh. See 'downhill fit --help'." },
+        { ["fit", "line", "--loss", "hinge"],
+            "error: --loss 'hinge' is unknown; use mse, rmse, mae, huber, cross-entropy or binary-cross-entropy. See 'downhill fit --help'." },
+        { ["surface", "line", "--scale", "robust"],
+            "error: --scale 'robust' is unknown; use none, standard or minmax. See 'downhill surface --help'." },
+        { ["fit", "line", "--task", "auto"],
+            "error: --task 'auto' is unknown; use regression or classification. See 'downhill fit --help'." },
+        // Too short for a "did you mean": every one-letter word is one edit from '.'.
+        { ["evaluate", "m.json", "x.csv", "--decimal", "x"], "error: --decimal 'x' is unknown; use '.' or ','. See 'downhill evaluate --help'." },
     };
 
     [Theory]
