@@ -21,6 +21,8 @@ public enum LeastSquaresStop
     NonFiniteResiduals,
     /// <summary>The Jacobian holds NaN or infinity at the current parameters.</summary>
     NonFiniteJacobian,
+    /// <summary>The caller's cancellation token was cancelled; the run stopped after the iteration under way.</summary>
+    Cancelled,
 }
 
 public static class LeastSquaresStopExtensions
@@ -41,6 +43,7 @@ public static class LeastSquaresStopExtensions
         LeastSquaresStop.EvaluationLimit => "Not converged: the evaluation limit was reached; raise MaxEvaluations or start closer to the solution.",
         LeastSquaresStop.NonFiniteResiduals => "Not started: the residuals at the start point contain NaN or infinity; choose a start where the model is defined.",
         LeastSquaresStop.NonFiniteJacobian => "Stopped: the Jacobian contains NaN or infinity at the current parameters; check the derivatives or the model's domain.",
+        LeastSquaresStop.Cancelled => "Not converged: cancelled; the parameters are those of the last accepted step.",
         _ => throw new ArgumentOutOfRangeException(nameof(stop), stop, "not a LeastSquaresStop value"),
     };
 }

@@ -26,7 +26,8 @@ public static class LevenbergMarquardt
 {
     public static LevenbergMarquardtResult Minimize(
         ResidualFunction residuals, int residualCount, ReadOnlySpan<double> start,
-        LevenbergMarquardtOptions? options = null, Action<LevenbergMarquardtProgress>? progress = null)
+        LevenbergMarquardtOptions? options = null, Action<LevenbergMarquardtProgress>? progress = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(residuals);
         LevenbergMarquardtOptions o = options ?? new LevenbergMarquardtOptions();
@@ -42,12 +43,12 @@ public static class LevenbergMarquardt
             if (!double.IsFinite(start[j]))
                 Errors.Argument($"start[{j}] = {start[j]} is not a finite number: start from finite values.", nameof(start));
 
-        return new Solver(residuals, n, p, o, progress).Run(start);
+        return new Solver(residuals, n, p, o, progress, cancel).Run(start);
     }
 
     /// <summary>The state of one run; the fields carry MINPACK's names where one exists.</summary>
     private sealed class Solver(ResidualFunction function, int n, int p, LevenbergMarquardtOptions options,
-        Action<LevenbergMarquardtProgress>? progress)
+        Action<LevenbergMarquardtProgress>? progress, CancellationToken cancel)
     {
         private readonly double[] x = new double[p];
         private readonly double[] fvec = new double[n];
@@ -81,6 +82,11 @@ public static class LevenbergMarquardt
             const double eps = Precision.MachineEpsilon;
             while (true)
             {
+                // Checked between iterations only, so x is always an accepted point (a progress
+                // callback that cancels sees the parameters the result will hold).
+                if (cancel.IsCancellationRequested)
+                    return Finish(fnorm, iterations, LeastSquaresStop.Cancelled, jacobianAtX: false);
+
                 // Outer iteration: Jacobian at x, its QR, the gradient test, the scaling.
                 function(x, scratchResiduals, jacobian);
                 jacobianEvaluations++;

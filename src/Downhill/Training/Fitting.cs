@@ -125,8 +125,8 @@ public static class Fitting
     {
         if (plan.Solver == Solver.LeastSquares)
             return plan.Precision == Precision.Float32
-                ? FitLeastSquares(plan, plan.Build<float>(), callbacks)
-                : FitLeastSquares(plan, plan.Build<double>(), callbacks);
+                ? FitLeastSquares(plan, plan.Build<float>(), callbacks, cancel)
+                : FitLeastSquares(plan, plan.Build<double>(), callbacks, cancel);
         // Run to the end once: no copy of the start is kept for a Reset that cannot come.
         FitSession session = plan.Precision == Precision.Float32
             ? new FitSession<float>(plan, callbacks, resettable: false)
@@ -278,7 +278,7 @@ public static class Fitting
         freeze.Where(f => !f.Contains('[')).Select(f => f.Trim()).ToArray();
 
     /// <summary><c>--optimizer lm</c>: Levenberg-Marquardt on the formula's residuals, with the Jacobian from the tape.</summary>
-    private static FitOutcome FitLeastSquares<T>(FitPlan plan, Prepared<T> prepared, TrainingCallbacks? callbacks)
+    private static FitOutcome FitLeastSquares<T>(FitPlan plan, Prepared<T> prepared, TrainingCallbacks? callbacks, CancellationToken cancel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (settings, train, model) = (plan.Settings, plan.TrainRows, (FormulaModel)(object)prepared.Model);
@@ -301,9 +301,10 @@ public static class Fitting
             callbacks?.Epoch?.Invoke(record);
         }
         var report = LeastSquaresFit.Fit(model, train, options, WholeParameters(settings.Freeze),
-            settings.Training.Gradient, settings.Training.Nudge, Progress);
+            settings.Training.Gradient, settings.Training.Nudge, Progress, cancel);
         clock.Stop();
-        var result = new TrainingResult(history, StopReason.Completed, null, null, clock.Elapsed.TotalSeconds,
+        var stop = report.Solver!.StoppedBecause == LeastSquaresStop.Cancelled ? StopReason.Cancelled : StopReason.Completed;
+        var result = new TrainingResult(history, stop, null, null, clock.Elapsed.TotalSeconds,
             (long)report.Solver!.Evaluations * n) { Path = TrainingPath.LeastSquares };
 
         var trainMetrics = Evaluate(prepared.Model, loss, prepared.Train);

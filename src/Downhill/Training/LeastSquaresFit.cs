@@ -18,13 +18,14 @@ public static class LeastSquaresFit
     /// <param name="frozen">Parameters kept at their current values.</param>
     /// <param name="gradient">Analytic: the Jacobian from one backward pass; forward or central: finite differences with <paramref name="nudge"/>.</param>
     /// <param name="progress">Called at the start and after every accepted step.</param>
+    /// <param name="cancel">Stops the run after the iteration under way (<see cref="LeastSquaresStop.Cancelled"/>); the model keeps the last accepted parameters.</param>
     public static LeastSquaresReport Fit(FormulaModel model, Dataset data, LevenbergMarquardtOptions? options = null,
         IReadOnlyCollection<string>? frozen = null, GradientMode gradient = GradientMode.Analytic, double nudge = 1e-6,
-        Action<LevenbergMarquardtProgress>? progress = null)
+        Action<LevenbergMarquardtProgress>? progress = null, CancellationToken cancel = default)
     {
         var residuals = new FittedResiduals(model, data, frozen, gradient, nudge);
         CheckEnoughRows(residuals, data);
-        var result = LevenbergMarquardt.Minimize(residuals.Evaluate, residuals.Count, residuals.Current(), options, progress);
+        var result = LevenbergMarquardt.Minimize(residuals.Evaluate, residuals.Count, residuals.Current(), options, progress, cancel);
         residuals.Apply(result.Parameters);
         if (result.Jacobian.Length == 0)
             Errors.Argument($"{data.Source}: {result.Explanation} The formula '{model.Formula.Text}' or its derivatives give NaN or infinity " +
