@@ -14,6 +14,24 @@ public sealed record Predictions(
     string[]? ClassNames)
 {
     public int Rows => Classes?.Length ?? (Columns.Length == 0 ? 0 : Values.Length / Columns.Length);
+
+    /// <summary>Row <paramref name="i"/> by name: its value per target, or its class and the probability of each class.</summary>
+    public Prediction Row(int i)
+    {
+        if ((uint)i >= (uint)Rows) Errors.OutOfRange(nameof(i), i, $"a row index in 0..{Rows - 1} ({Rows} rows were predicted)");
+        if (Classes is null)
+        {
+            int k = Columns.Length;
+            return new Prediction { Values = Enumerable.Range(0, k).ToDictionary(j => Columns[j], j => Values[i * k + j], StringComparer.Ordinal) };
+        }
+        int c = ClassNames!.Length;
+        return new Prediction
+        {
+            Values = new Dictionary<string, double>(StringComparer.Ordinal),
+            Class = ClassNames[Classes[i]],
+            Probabilities = Enumerable.Range(0, c).ToDictionary(j => ClassNames[j], j => Probabilities![i * c + j], StringComparer.Ordinal),
+        };
+    }
 }
 
 /// <summary>
@@ -37,8 +55,10 @@ public sealed class Predictor
             _ => Build<double>(file),
         };
         // Missing features take the values the model was trained with (the training rows' means or medians).
-        forward = data => inner(data.FillMissing(file.Missing ?? new MissingFill { Policy = MissingValues.Error }));
+        forward = data => inner(Filled(data));
     }
+
+    private Dataset Filled(Dataset data) => data.FillMissing(File.Missing ?? new MissingFill { Policy = MissingValues.Error });
 
     public ModelFile File { get; }
     public Loss Loss { get; }
@@ -107,6 +127,63 @@ public sealed class Predictor
             classes[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<double>(p);
         }
         return new Predictions(File.Targets, [], classes, probabilities, File.Classes);
+    }
+
+    /// <summary>
+    /// Predicts one row given as feature name to value, with the model's stored scaler and
+    /// missing-value fill (a NaN is a missing cell) applied exactly as for a data file, so the
+    /// result has the same bits as that row's prediction in a <see cref="Dataset"/>. Names other
+    /// than the model's features are ignored, as other columns of a data file are.
+    /// </summary>
+    public Prediction Predict(IReadOnlyDictionary<string, double> row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        // NOTE: vectorized math (TensorPrimitives.Exp, Tanh) rounds some values an ulp apart from
+        // the scalar Math functions it falls back to for a vector of one element. Predicting the
+        // row as a batch of identical copies takes the vector path a data set's rows take.
+        // The fill comes first, so that a refused missing cell is reported once, for the one row.
+        return Predict(Filled(RowsAsData([row], single: true)).Subset(new int[BatchOfOne])).Row(0);
+    }
+
+    /// <summary>Copies of a lone row predicted together: at least one Vector512 of float (16 lanes).</summary>
+    private const int BatchOfOne = 16;
+
+    /// <summary>Predicts several rows in one pass (see <see cref="Predict(IReadOnlyDictionary{string, double})"/>), in their order.</summary>
+    public IReadOnlyList<Prediction> Predict(IEnumerable<IReadOnlyDictionary<string, double>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var data = RowsAsData([.. rows], single: false);
+        if (data.Count == 0) return [];
+        var predictions = Predict(data);
+        return [.. Enumerable.Range(0, data.Count).Select(predictions.Row)];
+    }
+
+    /// <summary>
+    /// The rows as the reader would give them for prediction: the model's feature columns in
+    /// its order, NaN cells counted as missing (filled by <see cref="forward"/>), no targets.
+    /// </summary>
+    private Dataset RowsAsData(IReadOnlyList<IReadOnlyDictionary<string, double>> rows, bool single)
+    {
+        var features = File.Features;
+        var values = new double[rows.Count * features.Length];
+        int missing = 0;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            string name = single ? "the row" : $"rows[{i}]";
+            if (row is null) Errors.Argument($"{name} is null; give each row as feature name to value.", single ? "row" : "rows");
+            for (int j = 0; j < features.Length; j++)
+            {
+                if (!row.TryGetValue(features[j], out double v))
+                    Errors.Argument($"{name} has no feature \"{features[j]}\"; the model expects {string.Join(", ", features.Select(f => $"\"{f}\""))}" +
+                        $" (it has {(row.Count == 0 ? "none" : string.Join(", ", row.Keys.Select(k => $"\"{k}\"")))}). Give a missing value as double.NaN.", single ? "row" : "rows");
+                if (double.IsNaN(v)) missing++;
+                values[i * features.Length + j] = v;
+            }
+        }
+        // Mean, as DataOptions(withTargets: false) reads a file to predict: missing cells are kept for the model's fill.
+        return Dataset.FromParts(single ? "the row" : "the rows", rows.Count, features, values, [], null, null, null, null, null,
+            new MissingState(MissingValues.Mean, 0, missing));
     }
 
     /// <summary>Metrics on labelled data: <c>loss</c> plus rmse/mae/r2 or accuracy.</summary>
