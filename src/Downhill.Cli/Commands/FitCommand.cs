@@ -85,7 +85,6 @@ internal static class FitCommand
                 // The report draws the route gradient descent took across the loss surface of a two-parameter formula.
                 TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && settings.Model.Kind == ModelKind.Formula && !lm),
             };
-            var trainingOptions = settings.Training;
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
             bool isJson = r.GetValue(json);
             bool isQuiet = r.GetValue(quiet) || isJson;

@@ -188,6 +188,9 @@ public sealed partial class Dataset
         return result;
     }
 
+    /// <summary>True for image data read as bytes (IDX): every value is a byte over a divisor.</summary>
+    internal bool HoldsPixels => pixels is not null;
+
     /// <summary>One feature value in original units.</summary>
     internal double RawFeature(int row, int feature)
     {

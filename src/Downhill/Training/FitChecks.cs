@@ -55,14 +55,20 @@ internal static class FitChecks
     /// <summary>Float32 holds magnitudes up to about 3.4e38: a larger value would become infinite and look like divergence.</summary>
     public static void CheckFloat32Range(Dataset data)
     {
-        var columns = data.FeatureNames.Concat(data.IsClassification ? [] : data.TargetNames);
-        foreach (var name in columns)
+        // Images hold bytes over a divisor: always in range. Values are read in place, not copied column by column.
+        if (data.HoldsPixels) return;
+        for (int i = 0; i < data.Count; i++)
         {
-            var column = data.Column(name);
-            for (int i = 0; i < column.Length; i++)
-                if (double.IsFinite(column[i]) && Math.Abs(column[i]) > float.MaxValue)
-                    Errors.Data($"{data.Source}: data row {i + 1}, column \"{name}\": {column[i].ToString("G6", CultureInfo.InvariantCulture)} is beyond float32's range " +
-                        $"(±{float.MaxValue.ToString("G3", CultureInfo.InvariantCulture)}); fit with FitSettings.Precision = Precision.Float64, or rescale the column.");
+            for (int f = 0; f < data.FeatureCount; f++) Check(data.RawFeature(i, f), i, data.FeatureNames[f]);
+            if (!data.IsClassification)
+                for (int t = 0; t < data.TargetCount; t++) Check(data.RawTarget(i, t), i, data.TargetNames[t]);
+        }
+
+        void Check(double value, int row, string column)
+        {
+            if (double.IsFinite(value) && Math.Abs(value) > float.MaxValue)
+                Errors.Data($"{data.Source}: data row {row + 1}, column \"{column}\": {value.ToString("G6", CultureInfo.InvariantCulture)} is beyond float32's range " +
+                    $"(±{float.MaxValue.ToString("G3", CultureInfo.InvariantCulture)}); fit with FitSettings.Precision = Precision.Float64, or rescale the column.");
         }
     }
 

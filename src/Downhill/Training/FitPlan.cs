@@ -123,13 +123,13 @@ public sealed record FitPlan
             return new Fitting.Prepared<T>((Model<T>)(object)formulaModel,
                 (TrainingData<T>)(object)FormulaData(train, formulaModel),
                 validation is null ? null : (TrainingData<T>)(object)FormulaData(validation, formulaModel),
-                null, Loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0, Missing);
+                null, Loss, formulaFeatures, formulaTargets, train.Count, validation?.Count ?? 0);
         }
         bool classification = Task == TaskKind.Classification;
         int outputs = classification ? (Loss == Nn.Loss.BinaryCrossEntropy ? 1 : Data.ClassNames!.Length) : Data.TargetCount;
         var network = new Network<T>(spec.Kind, Data.FeatureCount, outputs, spec.Hidden, Settings.Activation, Settings.Training.Seed);
         return new Fitting.Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
-            Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0, Missing);
+            Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0);
     }
 
     private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>

@@ -60,7 +60,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     private readonly ParameterTrace? trace;
     private readonly double startRate;
 
-    public FitSession(FitPlan plan, TrainingCallbacks? callbacks, bool resettable = true) : base(plan)
+    public FitSession(FitPlan plan, TrainingCallbacks? callbacks, bool resettable) : base(plan)
     {
         var settings = plan.Settings;
         prepared = plan.Build<T>();
@@ -105,7 +105,7 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
         }
         if (trace is not null)
         {
-            trace.Record(0, model.LossOn(prepared.Train, plan.Loss));
+            RecordStart(trace);
             callbacks = trace.Around(callbacks);
         }
         session = trainer.Start(prepared.Train, prepared.Validation, callbacks, resettable);
@@ -130,9 +130,13 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     public override void Reset()
     {
         session.Reset();
-        trace?.Clear();
-        if (trace is not null) trace.Record(0, prepared.Model.LossOn(prepared.Train, Plan.Loss));
+        if (trace is null) return;
+        trace.Clear();
+        RecordStart(trace);
     }
+
+    /// <summary>Row 0 of the trace: the start values and the full training loss there.</summary>
+    private void RecordStart(ParameterTrace trace) => trace.Record(0, prepared.Model.LossOn(prepared.Train, Plan.Loss));
 
     private ModelFile Describe(Dictionary<string, double>? metrics) =>
         Fitting.Describe(prepared.Model, Plan.Model, Plan.Settings.Activation, Plan.Loss, prepared.Features, prepared.Targets,

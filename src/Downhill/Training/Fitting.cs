@@ -123,14 +123,10 @@ public static class Fitting
     /// <summary>Runs a plan to the end: Levenberg-Marquardt, or a gradient session run through.</summary>
     public static FitOutcome Fit(FitPlan plan, TrainingCallbacks? callbacks = null, CancellationToken cancel = default)
     {
-        if (plan.Solver == Solver.LeastSquares)
-            return plan.Precision == Precision.Float32
-                ? FitLeastSquares(plan, plan.Build<float>(), callbacks, cancel)
-                : FitLeastSquares(plan, plan.Build<double>(), callbacks, cancel);
+        // Least squares fits formulas, which the plan keeps in double precision.
+        if (plan.Solver == Solver.LeastSquares) return FitLeastSquares(plan, plan.Build<double>(), callbacks, cancel);
         // Run to the end once: no copy of the start is kept for a Reset that cannot come.
-        FitSession session = plan.Precision == Precision.Float32
-            ? new FitSession<float>(plan, callbacks, resettable: false)
-            : new FitSession<double>(plan, callbacks, resettable: false);
+        var session = NewSession(plan, callbacks, resettable: false);
         session.Run(cancel);
         return session.Outcome();
     }
@@ -140,10 +136,13 @@ public static class Fitting
     {
         if (plan.Solver != Solver.Gradient)
             Errors.Argument("Levenberg-Marquardt computes whole steps from the Jacobian and cannot be stepped as a session; use Fitting.Fit, or choose a gradient optimizer.");
-        return plan.Precision == Precision.Float32
-            ? new FitSession<float>(plan, callbacks)
-            : new FitSession<double>(plan, callbacks);
+        return NewSession(plan, callbacks, resettable: true);
     }
+
+    private static FitSession NewSession(FitPlan plan, TrainingCallbacks? callbacks, bool resettable) =>
+        plan.Precision == Precision.Float32
+            ? new FitSession<float>(plan, callbacks, resettable)
+            : new FitSession<double>(plan, callbacks, resettable);
 
     /// <summary>The loss a model kind implies when none is given.</summary>
     public static Loss DefaultLoss(ModelKind kind, bool classification) =>
@@ -154,7 +153,7 @@ public static class Fitting
     /// <summary>The model and tensors a fit starts from, exactly as <c>fit</c> builds them (also used by surface, sweep and gradcheck).</summary>
     public sealed record Prepared<T>(
         Model<T> Model, TrainingData<T> Train, TrainingData<T>? Validation, Scaler? Scaler, Loss Loss,
-        string[] Features, string[] Targets, int TrainRows, int ValidationRows, MissingFill? Missing = null) where T : unmanaged, IFloatingPointIeee754<T>;
+        string[] Features, string[] Targets, int TrainRows, int ValidationRows) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Plans the fit and builds its start (<see cref="Plan"/> then <see cref="FitPlan.Build{T}"/>).</summary>
     public static Prepared<T> Prepare<T>(Dataset data, FitSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -278,10 +277,9 @@ public static class Fitting
         freeze.Where(f => !f.Contains('[')).Select(f => f.Trim()).ToArray();
 
     /// <summary><c>--optimizer lm</c>: Levenberg-Marquardt on the formula's residuals, with the Jacobian from the tape.</summary>
-    private static FitOutcome FitLeastSquares<T>(FitPlan plan, Prepared<T> prepared, TrainingCallbacks? callbacks, CancellationToken cancel)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static FitOutcome FitLeastSquares(FitPlan plan, Prepared<double> prepared, TrainingCallbacks? callbacks, CancellationToken cancel)
     {
-        var (settings, train, model) = (plan.Settings, plan.TrainRows, (FormulaModel)(object)prepared.Model);
+        var (settings, train, model) = (plan.Settings, plan.TrainRows, (FormulaModel)prepared.Model);
         var loss = prepared.Loss;
         var history = new List<EpochRecord>();
         var clock = Stopwatch.StartNew();

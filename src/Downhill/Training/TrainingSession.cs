@@ -81,7 +81,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     public int Epoch => trainer.NextEpoch;
 
     /// <summary>The batch of <see cref="Epoch"/> the next update uses (1-based).</summary>
-    public int Batch => batch + 1;
+    public int Batch => epochOpen ? batch + 1 : 1;
 
     /// <summary>Updates taken since the start (or the last <see cref="Reset"/>).</summary>
     public long Updates => updates;
@@ -180,7 +180,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>Copies of every parameter's values and gradient (null where it has none) now, in double.</summary>
-    public SessionSnapshot Snapshot() => new(updates, trainer.NextEpoch, batch, LastLoss,
+    public SessionSnapshot Snapshot() => new(updates, trainer.NextEpoch, epochOpen ? batch : 0, LastLoss,
         trainer.Model.Parameters.Select(p => p.Name ?? "").ToArray(),
         trainer.Model.Parameters.Select(p => p.ToArray().Select(double.CreateTruncating).ToArray()).ToArray(),
         trainer.Model.Parameters.Select(p => p.Grad?.ToArray().Select(double.CreateTruncating).ToArray()).ToArray());

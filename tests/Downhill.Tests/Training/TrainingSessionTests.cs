@@ -73,6 +73,8 @@ public class TrainingSessionTests
         Assert.Equal(3, session.Batch);
         var first = session.RunEpoch(); // finishes epoch 1
         Assert.Equal(1, first!.Epoch);
+        Assert.Equal((2, 1), (session.Epoch, session.Batch)); // the next update opens epoch 2
+        Assert.Equal(0, session.Snapshot().BatchesDone);
         session.Run(2);                  // epochs 2 and 3
         Assert.Equal(4, session.Epoch);
         Assert.False(session.IsFinished);
