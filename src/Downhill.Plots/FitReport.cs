@@ -43,7 +43,7 @@ public static class FitReport
             ? $"Levenberg-Marquardt least squares: {outcome.Result.History.Count} iterations in {outcome.Result.Seconds:F2} s."
             : StopText(outcome.Result));
         if (outcome.Result.History.Count > 0)
-            report.AddFigure(TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch"), "loss per epoch", size);
+            report.AddFigure(TrainingPictures.LossCurves(outcome), "loss per epoch", size);
 
         report.AddSection("Final metrics");
         var columns = new List<(string Name, IReadOnlyDictionary<string, double> Metrics)> { ("training", outcome.TrainMetrics) };

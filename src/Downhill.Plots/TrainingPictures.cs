@@ -12,16 +12,29 @@ public static class TrainingPictures
     /// <summary>Training and validation loss per epoch, validation accuracy on the right axis when classifying,
     /// and the epoch early stopping kept. <paramref name="round"/> names one entry of the history in the title
     /// (a Levenberg-Marquardt fit records iterations).</summary>
-    public static Figure LossCurves(TrainingResult result, Loss loss, string round = "epoch")
+    /// <summary>
+    /// A fit's loss curves in the units its plan names (<see cref="FitPlan.EpochLossUnits"/>: the
+    /// data's where a scaled target converts exactly), per epoch or per Levenberg-Marquardt iteration.
+    /// </summary>
+    public static Figure LossCurves(FitOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var (factor, units) = outcome.Plan?.EpochLossUnits ?? (1, "");
+        return LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch", factor, units);
+    }
+
+    /// <param name="factor">Multiplies every loss (the training units into <paramref name="units"/>).</param>
+    /// <param name="units">Named on the loss axis when not empty.</param>
+    public static Figure LossCurves(TrainingResult result, Loss loss, string round = "epoch", double factor = 1, string units = "")
     {
         ArgumentNullException.ThrowIfNull(result);
         var history = result.History;
         if (history.Count == 0)
             Throw.Argument(nameof(result), "the run has no finished epoch to draw (it diverged or was stopped in the first epoch)");
         double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-        var train = new EpochCurve("training", epochs, history.Select(h => h.TrainLoss).ToArray());
+        var train = new EpochCurve("training", epochs, history.Select(h => h.TrainLoss * factor).ToArray());
         EpochCurve? validation = history.All(h => h.ValidationLoss is not null)
-            ? new EpochCurve("validation", epochs, history.Select(h => h.ValidationLoss!.Value).ToArray())
+            ? new EpochCurve("validation", epochs, history.Select(h => h.ValidationLoss!.Value * factor).ToArray())
             : null;
         var metrics = history.All(h => h.ValidationMetrics.ContainsKey("accuracy"))
             ? new[] { new EpochCurve("validation accuracy", epochs, history.Select(h => h.ValidationMetrics["accuracy"]).ToArray()) }
@@ -33,11 +46,11 @@ public static class TrainingPictures
         return Draw.LossCurves(train, validation, new LossCurvesOptions
         {
             Title = $"{name} per {round}",
-            LossName = name,
+            LossName = units.Length > 0 ? $"{name}, {units}" : name,
             LogScale = log,
             Metrics = metrics,
             BestEpoch = result.StoppedBecause == StopReason.EarlyStopping ? result.BestEpoch : null,
-            Divergence = result.Divergence is { } d ? (d.Epoch, d.Loss) : null,
+            Divergence = result.Divergence is { } d ? (d.Epoch, d.Loss * factor) : null,
         });
     }
 

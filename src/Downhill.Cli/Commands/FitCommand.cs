@@ -154,7 +154,7 @@ internal static class FitCommand
                 else
                     allWritten &= Cli.TryWrite("--plot", plotPath, () =>
                     {
-                        TrainingPictures.LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch").Save(plotPath, imageSize);
+                        TrainingPictures.LossCurves(outcome).Save(plotPath, imageSize);
                         info.WriteLine($"loss curves drawn in {plotPath}");
                     });
             }

@@ -62,6 +62,21 @@ public class FitPlanTests
         Assert.Equal("standardized units", Fitting.Plan(Line(), settings with { Loss = Nn.Loss.Huber }).EpochLossUnits.Units);
     }
 
+    /// <summary>The loss picture uses the same units as the epoch lines, and says which.</summary>
+    [Fact]
+    public void TheLossPictureNamesItsUnitsAndUsesThem()
+    {
+        var settings = Settings("linear", validation: 0) with { Optimizer = "sgd", Training = new TrainingOptions { Epochs = 3, BatchSize = null } };
+        var outcome = Fitting.Fit(Line(), settings);
+        var figure = Downhill.Plots.TrainingPictures.LossCurves(outcome);
+        Assert.StartsWith("mse, data units", figure.Plot.Axes.Left.Label.Text);
+        double factor = outcome.Plan!.EpochLossUnits.Factor;
+        var drawn = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().First().Data.GetScatterPoints().Select(p => p.Y).ToArray();
+        double first = outcome.Result.History[0].TrainLoss * factor;
+        bool log = figure.Plot.Axes.Left.Label.Text.Contains("log scale");
+        Assert.Equal(log ? Math.Log10(first) : first, drawn[0], 1e-9);
+    }
+
     [Fact]
     public void BuildingAPlanTwiceGivesTheSameStart()
     {
