@@ -23,7 +23,7 @@ internal sealed class DataOptionSet
         AllowMultipleArgumentsPerToken = false,
     };
     public readonly Option<string?> Id = new("--id") { Description = "A text column (a name, a date) kept out of the features; it labels rows in 'predict --id'." };
-    public readonly Option<string?> Delimiter = new("--delimiter") { Description = "Field separator: ',', ';' or tab (default: sniffed from the header)." };
+    public readonly Option<string?> Delimiter = new("--delimiter") { Description = "Field separator: ',', ';', tab or '|' (default: sniffed from the header)." };
     public readonly Option<string?> Decimal = DecimalOption();
     public readonly Option<string?> Missing = new Option<string?>("--missing")
     {

@@ -66,6 +66,7 @@ internal static class Parse
         "," or "comma" => ',',
         ";" or "semicolon" => ';',
         "\\t" or "tab" or "\t" => '\t',
-        _ => throw new UsageException($"--delimiter '{text}' is not supported; use ',', ';' or tab."),
+        "|" or "pipe" => '|',
+        _ => throw new UsageException($"--delimiter '{text}' is not supported; use ',', ';', tab or '|'."),
     };
 }

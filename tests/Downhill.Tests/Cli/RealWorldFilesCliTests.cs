@@ -84,6 +84,12 @@ public class RealWorldFilesCliTests
         var tab = CliProcess.Run(dir, ["fit", "tab.csv", .. options, "--decimal", ",", "--out", "t.json"]);
         Assert.True(tab.ExitCode == 0, tab.Stderr);
         Assert.Equal(JsonDocument.Parse(point.Stdout).RootElement.GetProperty("loss").GetDouble(), JsonDocument.Parse(tab.Stdout).RootElement.GetProperty("loss").GetDouble());
+
+        // The library reads '|' files; the CLI refused to name that delimiter until it was added to its list.
+        Write("pipe.csv", Gappy('|'));
+        var pipe = CliProcess.Run(dir, ["fit", "pipe.csv", .. options, "--delimiter", "|", "--out", "b.json"]);
+        Assert.True(pipe.ExitCode == 0, pipe.Stderr);
+        Assert.Equal(JsonDocument.Parse(point.Stdout).RootElement.GetProperty("loss").GetDouble(), JsonDocument.Parse(pipe.Stdout).RootElement.GetProperty("loss").GetDouble());
     }
 
     [Fact]
