@@ -19,7 +19,6 @@ public static partial class OnnxExport
     private static OnnxGraph FormulaGraph(ModelFile model)
     {
         var formula = Formula.Parse(model.Formula!);
-        CheckExportable(model, formula);
         var g = new OnnxGraph(OnnxType.Double);
         g.Input(InputName, OnnxType.Double, [Rows, model.Features.Length], $"[rows, columns]: {string.Join(", ", model.Features)}");
         var parameters = model.Parameters.ToDictionary(p => p.Name, p => p.Values[0], StringComparer.Ordinal);
@@ -65,29 +64,20 @@ public static partial class OnnxExport
         _ => throw new System.Diagnostics.UnreachableException(op.ToString()),
     };
 
-    /// <summary>
-    /// Functions ONNX Runtime computes only in float32: its CPU provider registers Atan, Asin and
-    /// Acos for tensor(float) alone (docs/OperatorKernels.md, onnxruntime 1.32), so a float64
-    /// graph with them does not load, and a float32 detour would lose the formula's precision.
-    /// </summary>
-    private static readonly FormulaFunction[] WithoutFloat64Kernel = [FormulaFunction.Atan, FormulaFunction.Asin, FormulaFunction.Acos];
-
     /// <summary>Below this |x|, sinh(x) is its Taylor series: (e^x - e^-x) / 2 loses about eps/|x| of the value to cancellation.</summary>
     private const double SinhSeriesBelow = 0.01;
 
-    private static void CheckExportable(ModelFile model, Formula formula)
-    {
-        var refused = formula.Right.Nodes().OfType<Expr.Call>().Select(c => c.Function).Where(WithoutFloat64Kernel.Contains).Distinct().ToArray();
-        if (refused.Length == 0) return;
-        string names = string.Join(", ", refused.Select(FormulaFunctions.Name));
-        Errors.Argument($"formula '{model.Formula}' uses {names}, which cannot be exported to ONNX in float64: ONNX Runtime computes " +
-            $"{string.Join(", ", WithoutFloat64Kernel.Select(FormulaFunctions.Name))} only in float32, so the file would not load, and float32 would lose the " +
-            "precision the formula was fitted in. Export a formula without them (every other function of the formula language exports).");
-    }
+    /// <summary>
+    /// Newton steps that take ONNX Runtime's float32 atan (within about 1e-7 of the value) to
+    /// float64: each step at least squares the relative error, so two reach rounding level.
+    /// </summary>
+    private const int AtanNewtonSteps = 2;
 
     /// <summary>
     /// A formula function applied to graph values: one ONNX operator where ONNX Runtime has it in
-    /// float64, else the same function written with operators it has, to within a few ulps.
+    /// float64, else the same function written with operators it has, to within a few ulps. Its
+    /// CPU provider has no float64 Tan, Sinh, Cosh, Softplus, Atan, Asin or Acos
+    /// (docs/OperatorKernels.md, onnxruntime 1.32).
     /// </summary>
     private static string Function(OnnxGraph g, FormulaFunction f, string[] x) => f switch
     {
@@ -105,10 +95,13 @@ public static partial class OnnxExport
         FormulaFunction.Min => g.Add("Min", x),
         FormulaFunction.Max => g.Add("Max", x),
         FormulaFunction.Pow => g.Add("Pow", x),
+        FormulaFunction.Atan => Atan(g, x[0]),
+        FormulaFunction.Asin => Asin(g, x[0]),
+        FormulaFunction.Acos => Acos(g, x[0]),
         FormulaFunction.Sinh => Sinh(g, x[0]),
         FormulaFunction.Cosh => g.Add("Mul", g.Add("Add", g.Add("Exp", x), g.Add("Exp", g.Add("Neg", x))), g.Constant(0.5)),
         FormulaFunction.Log10 => g.Add("Div", g.Add("Log", x), g.Constant(Math.Log(10))),
-        _ => throw new System.Diagnostics.UnreachableException($"function {f} has no ONNX form (CheckExportable refuses it)"),
+        _ => throw new System.Diagnostics.UnreachableException($"function {f} has no ONNX form"),
     };
 
     /// <summary>
@@ -129,5 +122,38 @@ public static partial class OnnxExport
             g.Add("Mul", g.Add("Div", square, g.Constant(6)), g.Add("Add", g.Constant(1), g.Add("Div", square, g.Constant(20))))));
         var exponentials = g.Add("Mul", g.Add("Sub", g.Add("Exp", x), g.Add("Exp", g.Add("Neg", x))), g.Constant(0.5));
         return g.Add("Where", g.Add("Less", g.Add("Abs", x), g.Constant(SinhSeriesBelow)), series, exponentials);
+    }
+
+    /// <summary>
+    /// atan(x): the float32 Atan of x, refined in float64 by Newton steps on f(y) = sin y - x cos y,
+    /// whose root is atan x; f'(y) = cos y + x sin y. An infinite x (where the step is inf/inf) is ±π/2.
+    /// </summary>
+    private static string Atan(OnnxGraph g, string x)
+    {
+        var y = g.Cast(g.Add("Atan", g.Cast(x, OnnxType.Double, OnnxType.Float)), OnnxType.Float, OnnxType.Double);
+        for (int step = 0; step < AtanNewtonSteps; step++)
+        {
+            var (sin, cos) = (g.Add("Sin", y), g.Add("Cos", y));
+            var f = g.Add("Sub", sin, g.Add("Mul", x, cos));
+            var slope = g.Add("Add", cos, g.Add("Mul", x, sin));
+            y = g.Add("Sub", y, g.Add("Div", f, slope));
+        }
+        var halfPi = g.Add("Where", g.Add("Less", x, g.Constant(0)), g.Constant(-Math.PI / 2), g.Constant(Math.PI / 2));
+        return g.Add("Where", g.Add("IsInf", x), halfPi, y);
+    }
+
+    /// <summary>asin(x) = 2 atan(x / (1 + sqrt((1 - x)(1 + x)))): no cancellation near ±1, where 1 - x² would lose digits; NaN beyond ±1.</summary>
+    private static string Asin(OnnxGraph g, string x)
+    {
+        var one = g.Constant(1);
+        var root = g.Add("Sqrt", g.Add("Mul", g.Add("Sub", one, x), g.Add("Add", one, x)));
+        return g.Add("Mul", g.Constant(2), Atan(g, g.Add("Div", x, g.Add("Add", one, root))));
+    }
+
+    /// <summary>acos(x) = 2 atan(sqrt((1 - x) / (1 + x))): accurate near 1, where acos is small; π at -1 (atan of +∞).</summary>
+    private static string Acos(OnnxGraph g, string x)
+    {
+        var one = g.Constant(1);
+        return g.Add("Mul", g.Constant(2), Atan(g, g.Add("Sqrt", g.Add("Div", g.Add("Sub", one, x), g.Add("Add", one, x)))));
     }
 }
