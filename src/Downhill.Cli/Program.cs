@@ -15,5 +15,6 @@ var root = new RootCommand(
     SurfaceCommand.Create(),
     SweepCommand.Create(),
     GradCheckCommand.Create(),
+    ExportCommand.Create(),
 };
 return Cli.Run(root, args);

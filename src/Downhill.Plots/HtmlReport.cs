@@ -127,6 +127,21 @@ public sealed class HtmlReport
         return html.ToString();
     }
 
+    /// <summary>
+    /// The title (none when empty) and parts without the page around them, for a host that shows HTML
+    /// inside its own page (a notebook cell): no document head, and no style sheet, so the host's styles apply.
+    /// </summary>
+    public string ToFragment()
+    {
+        var html = new StringBuilder("<div class=\"downhill\">\n");
+        if (title.Length > 0)
+            html.Append("<h3>").Append(Escape(title)).Append("</h3>\n");
+        html.Append(body);
+        if (sectionOpen)
+            html.Append("</section>\n");
+        return html.Append("</div>\n").ToString();
+    }
+
     /// <summary>Writes the page atomically (temporary file, then rename).</summary>
     public void Save(string path)
     {

@@ -16,7 +16,7 @@ public class LayeringTests
         ["Nn", "Optim"],
         ["Formulas"],
         ["Models"],
-        ["Analysis"],
+        ["Analysis", "Onnx"],
         ["Training"],
         ["Experiments"],
     ];

@@ -11,31 +11,11 @@ namespace Downhill.Tests.Models;
 /// </summary>
 public sealed class RowPredictionTests
 {
-    // Three features on different scales, so the stored scaler changes every input.
-    private static readonly string[] Features = ["a", "b", "c"];
-
-    private static double[] Inputs(int n) =>
-        [.. Enumerable.Range(0, n).SelectMany(i => new[] { Math.Sin(i) * 3, i * 0.25 - 2, 100 + 7 * Math.Cos(1.7 * i) })];
-
     private static Dictionary<string, double> RowOf(Dataset data, int i) =>
         data.FeatureNames.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => data.RawFeature(i, p.j));
 
     private static Predictor Fitted(Dataset data, string model, Activation activation = Activation.Relu) =>
         new(Fitting.Fit(data, new FitSettings { Model = ModelSpec.Parse(model), Activation = activation, Training = new TrainingOptions { Epochs = 3 } }).Model);
-
-    private static Dataset Regression()
-    {
-        var x = Inputs(24);
-        var y = Enumerable.Range(0, 24).SelectMany(i => new[] { x[3 * i] - 2 * x[3 * i + 1] + 0.01 * x[3 * i + 2], x[3 * i] * x[3 * i + 1] }).ToArray();
-        return Dataset.Regression(Features, x, ["y", "z"], y);
-    }
-
-    private static Dataset Classification(int classes)
-    {
-        var x = Inputs(30);
-        var labels = Enumerable.Range(0, 30).Select(i => (int)(Math.Abs(x[3 * i]) * classes / 3.0001)).ToArray();
-        return Dataset.Classification(Features, x, "kind", labels, [.. Enumerable.Range(0, classes).Select(k => $"class{k}")]);
-    }
 
     private static void AssertSameBits(double expected, double actual, string what) =>
         Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual), $"{what}: {expected:R} by the data set, {actual:R} by the row");
@@ -77,7 +57,7 @@ public sealed class RowPredictionTests
     [InlineData("mlp:8,5")]
     public void Regression_rows_equal_the_dataset_path_bit_for_bit(string model)
     {
-        var data = Regression();
+        var data = SmallSets.Regression();
         AssertRowsMatchDataset(Fitted(data, model), data);
     }
 
@@ -87,7 +67,7 @@ public sealed class RowPredictionTests
     [InlineData(Activation.Sigmoid)]
     public void Smooth_activations_give_the_same_bits_too(Activation activation)
     {
-        var data = Regression();
+        var data = SmallSets.Regression();
         AssertRowsMatchDataset(Fitted(data, "mlp:8", activation), data);
     }
 
@@ -97,7 +77,7 @@ public sealed class RowPredictionTests
     [InlineData("mlp:6", 3)]
     public void Classifier_rows_equal_the_dataset_path_bit_for_bit(string model, int classes)
     {
-        var data = Classification(classes);
+        var data = SmallSets.Classification(classes);
         AssertRowsMatchDataset(Fitted(data, model), data);
     }
 
@@ -128,7 +108,7 @@ public sealed class RowPredictionTests
         double expected = predictor.Predict(file).Values[1];
         AssertSameBits(expected, predictor.Predict(new Dictionary<string, double> { ["a"] = 3, ["b"] = double.NaN }).Values["y"], "a = 3, b missing");
 
-        var noFill = Fitted(Regression(), "linear");
+        var noFill = Fitted(SmallSets.Regression(), "linear");
         var e = Assert.Throws<DataException>(() => noFill.Predict(new Dictionary<string, double> { ["a"] = 1, ["b"] = double.NaN, ["c"] = 3 }));
         Assert.StartsWith("the row: 1 feature cell is missing, the first in data row 1, column \"b\"", e.Message);
     }
@@ -136,7 +116,7 @@ public sealed class RowPredictionTests
     [Fact]
     public void A_missing_feature_is_named_with_the_expected_ones()
     {
-        var predictor = Fitted(Regression(), "linear");
+        var predictor = Fitted(SmallSets.Regression(), "linear");
         var e = Assert.Throws<ArgumentException>(() => predictor.Predict(new Dictionary<string, double> { ["a"] = 1, ["B"] = 2, ["c"] = 3 }));
         Assert.StartsWith("the row has no feature \"b\"; the model expects \"a\", \"b\", \"c\" (it has \"a\", \"B\", \"c\").", e.Message);
         var rows = new[] { new Dictionary<string, double> { ["a"] = 1, ["b"] = 2, ["c"] = 3 }, new Dictionary<string, double> { ["a"] = 1, ["b"] = 2 } };
@@ -147,6 +127,6 @@ public sealed class RowPredictionTests
     [Fact]
     public void No_rows_give_no_predictions()
     {
-        Assert.Empty(Fitted(Regression(), "linear").Predict(Array.Empty<IReadOnlyDictionary<string, double>>()));
+        Assert.Empty(Fitted(SmallSets.Regression(), "linear").Predict(Array.Empty<IReadOnlyDictionary<string, double>>()));
     }
 }
