@@ -15,13 +15,15 @@ namespace Downhill.Bench;
 /// </summary>
 internal static partial class GemmQuick
 {
-    public static int Run()
+    /// <summary>Every shape, or those whose name contains one of <paramref name="only"/> ("fwd", "1024").</summary>
+    public static int Run(IReadOnlyList<string> only)
     {
+        var shapes = GemmShape.All.Where(s => only.Count == 0 || only.Any(s.Name.Contains)).ToList();
         // Tiered JIT: methods start unoptimized and are recompiled after 30 calls plus a 100 ms
         // quiet period, so a shape measured first would time tier-0 code. Warm every path first.
         var warmUp = Stopwatch.StartNew();
         while (warmUp.ElapsedMilliseconds < 500)
-            foreach (var shape in GemmShape.All.Where(s => s.Flops < 1e8))
+            foreach (var shape in shapes.Where(s => s.Flops < 1e8))
                 foreach (int threads in new[] { 1, 2 })
                     foreach (var kernel in new[] { GemmKernel.Portable, Gemm.BestKernel })
                     {
@@ -30,8 +32,8 @@ internal static partial class GemmQuick
                     }
 
         Console.WriteLine($"load average before: {LoadAverage()}; tuned kernel: {Gemm.BestKernel} ({Gemm.VectorBits}-bit vectors)");
-        Table<float>(GemmShape.All);
-        Table<double>(GemmShape.All.Where(s => s.Name is "256^3" or "1024^3" or "fwd 32x784x128"));
+        Table<float>(shapes);
+        if (only.Count == 0) Table<double>(shapes.Where(s => s.Name is "256^3" or "1024^3" or "fwd 32x784x128"));
         Console.WriteLine($"GFLOP/s, best of 7; load average after: {LoadAverage()}");
         return 0;
     }

@@ -86,8 +86,12 @@ internal static partial class Gemm
     /// shape gives with 16 registers has one load per FMA, one too many for two load ports to
     /// feed two FMA pipes; here it is 8 loads to 12 FMAs.
     /// </summary>
+    /// <remarks>
+    /// A's value for row r and step p is at <c>a + r*aRow + p*aStep</c>: (1, 6) for a packed
+    /// panel, (k, 1) for an A read in place, (1, m) for a transposed A read in place.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void KernelSixRows<T, TVector, TLanes>(int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
+    private static unsafe void KernelSixRows<T, TVector, TLanes>(int kc, T* a, nint aRow, nint aStep, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TLanes : ILanes<T, TVector>
@@ -95,26 +99,27 @@ internal static partial class Gemm
         int w = TLanes.Count;
         TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += 6, b += ldb)
+        nint a2 = 2 * aRow, a3 = 3 * aRow, a4 = 4 * aRow, a5 = 5 * aRow;
+        for (int p = 0; p < kc; p++, a += aStep, b += ldb)
         {
             var b0 = TLanes.Load(b);
             var b1 = TLanes.Load(b + w);
             var ai = TLanes.Broadcast(a[0]);
             c00 = TLanes.MulAdd(ai, b0, c00);
             c01 = TLanes.MulAdd(ai, b1, c01);
-            ai = TLanes.Broadcast(a[1]);
+            ai = TLanes.Broadcast(a[aRow]);
             c10 = TLanes.MulAdd(ai, b0, c10);
             c11 = TLanes.MulAdd(ai, b1, c11);
-            ai = TLanes.Broadcast(a[2]);
+            ai = TLanes.Broadcast(a[a2]);
             c20 = TLanes.MulAdd(ai, b0, c20);
             c21 = TLanes.MulAdd(ai, b1, c21);
-            ai = TLanes.Broadcast(a[3]);
+            ai = TLanes.Broadcast(a[a3]);
             c30 = TLanes.MulAdd(ai, b0, c30);
             c31 = TLanes.MulAdd(ai, b1, c31);
-            ai = TLanes.Broadcast(a[4]);
+            ai = TLanes.Broadcast(a[a4]);
             c40 = TLanes.MulAdd(ai, b0, c40);
             c41 = TLanes.MulAdd(ai, b1, c41);
-            ai = TLanes.Broadcast(a[5]);
+            ai = TLanes.Broadcast(a[a5]);
             c50 = TLanes.MulAdd(ai, b0, c50);
             c51 = TLanes.MulAdd(ai, b1, c51);
         }

@@ -281,6 +281,11 @@ internal static partial class Gemm
             // few to repay copying it; an untransposed B is then read in place (rows N apart,
             // which L2 streams fast enough for the kernel) and only ragged panels are packed.
             bool bInPlace = !TransB && i1 - i0 <= DirectBMaxRows;
+            // With one column panel (n <= 16 floats on AVX2) each value of A serves one tile's
+            // 16 multiply-adds, and packing it costs about as much as they do; the six-row
+            // kernels then read A in place (rows k apart, or m apart transposed), and only a
+            // ragged last row tile is packed. The sums are the same, term for term.
+            bool aInPlace = Kernel != GemmKernel.Avx512 && j1 - j0 <= nr;
             var buffers = PackBuffers<T>.ForThisThread(mcMax * kcMax, kcMax * ncMax);
             T* ap = buffers.A, bp = buffers.B;
             T* tile = stackalloc T[mr * nr];
@@ -296,7 +301,7 @@ internal static partial class Gemm
                     for (int ic = i0; ic < i1; ic += mcStep)
                     {
                         int mc = Math.Min(mcStep, i1 - ic);
-                        PackA(a, TransA, M, K, ic, mc, pc, kc, mr, ap);
+                        if (!aInPlace) PackA(a, TransA, M, K, ic, mc, pc, kc, mr, ap);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
@@ -312,14 +317,22 @@ internal static partial class Gemm
                             {
                                 int rows = Math.Min(mr, mc - ir);
                                 T* aPanel = ap + ir * kc;
+                                nint aRow = 1, aStep = mr;
+                                if (aInPlace && rows == mr)
+                                {
+                                    aPanel = TransA ? a + (long)pc * M + ic + ir : a + (long)(ic + ir) * K + pc;
+                                    (aRow, aStep) = TransA ? (1, M) : (K, 1);
+                                }
+                                else if (aInPlace)
+                                    PackA(a, TransA, M, K, ic + ir, rows, pc, kc, mr, aPanel);
                                 T* ct = c + (long)(ic + ir) * N + jc + jr;
                                 if (rows == mr && cols == nr)
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, ct, N, add);
+                                    MicroKernel(Kernel, kc, aPanel, aRow, aStep, bPanel, ldb, ct, N, add);
                                 else
                                 {
                                     // Edge tile: the padded panels give a full tile of which
                                     // only rows x cols is real; compute into scratch and copy that.
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, tile, nr, add: false);
+                                    MicroKernel(Kernel, kc, aPanel, aRow, aStep, bPanel, ldb, tile, nr, add: false);
                                     StoreEdge(tile, nr, ct, N, rows, cols, add);
                                 }
                             }
@@ -331,12 +344,14 @@ internal static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
+    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, nint aRow, nint aStep, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The AVX-512 kernel reads packed A only (its narrow products go to Gemm.Narrow).
+        System.Diagnostics.Debug.Assert(kernel != GemmKernel.Avx512 || (aRow == 1 && aStep == TileRows(kernel)));
         if (kernel == GemmKernel.Avx512) KernelAvx512(kc, a, b, ldb, c, ldc, add);
-        else if (kernel == GemmKernel.Avx2) KernelSixRows<T, Vector256<T>, Lanes256<T>>(kc, a, b, ldb, c, ldc, add);
-        else KernelSixRows<T, Vector128<T>, Lanes128<T>>(kc, a, b, ldb, c, ldc, add);
+        else if (kernel == GemmKernel.Avx2) KernelSixRows<T, Vector256<T>, Lanes256<T>>(kc, a, aRow, aStep, b, ldb, c, ldc, add);
+        else KernelSixRows<T, Vector128<T>, Lanes128<T>>(kc, a, aRow, aStep, b, ldb, c, ldc, add);
     }
 
     private static unsafe void StoreEdge<T>(T* tile, int ldt, T* c, int ldc, int rows, int cols, bool add)
