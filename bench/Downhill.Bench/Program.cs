@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Running;
 using Downhill.Bench;
 
-// "gemm-quick" and "csv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
+// "gemm-quick [name part...]" and "csv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
 // measurement lines (bench/README.peers.md); everything else goes to BenchmarkDotNet, which
 // finds every benchmark class in this assembly.
 if (args is ["gemm-quick", ..])
-    return GemmQuick.Run();
+    return GemmQuick.Run(args[1..]);
 if (args is ["csv-quick", ..])
 {
     CsvBenchmarks.Quick(Console.Out);

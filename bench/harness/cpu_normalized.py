@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints bench/results/<cpu>.json as a Markdown table of CPU-normalized figures.
+"""Prints bench/results/<cpu>-<isa>.json as a Markdown table of CPU-normalized figures.
 
 On a shared machine the wall clock mostly measures waiting for a core. Every timed line carries
 cpu_share = CPU time / (wall time x threads); dividing a rate by it (or multiplying seconds by
@@ -7,7 +7,7 @@ it) gives the figure the process would have reached had it had its cores to itse
 estimate: it assumes the work would not have changed (caches shared with other processes, and
 threads that spin while waiting, such as OpenMP's, make it rougher).
 
-    bench/harness/cpu_normalized.py bench/results/amd-epyc.json
+    bench/harness/cpu_normalized.py bench/results/amd-epyc-avx512.json
 """
 import json
 import sys
@@ -51,4 +51,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "bench/results/amd-epyc.json")
+    main(sys.argv[1] if len(sys.argv) > 1 else "bench/results/amd-epyc-avx512.json")

@@ -23,6 +23,14 @@ METRIC_TITLES = {"samples_per_s": "samples/s", "steps_per_s": "steps/s", "gflops
 # A timed figure whose process got less than this share of its cores waited on other processes.
 LOADED_CPU_SHARE = 0.9
 WORKLOAD_ORDER = {f"W{i}": i for i in range(1, 9)}
+ISA_TITLES = {"avx512": "AVX-512: 512-bit vectors", "avx2": "AVX2 + FMA: 256-bit vectors",
+              "neon": "NEON: 128-bit vectors", "sse": "SSE: 128-bit vectors"}
+# Multiply-add FLOPs of one training sample: the forward products, the weight gradients
+# (the same count again) and the input gradients of every layer but the first.
+# W2 784-128-10: 2 (784*128 + 128*10) = 203,264 forward, as much for dW, 2 * 128*10 for dX.
+# W3 784-256-128-10: 2 (200,704 + 32,768 + 1,280) = 469,504 forward, as much for dW,
+# 2 (32,768 + 1,280) for dX. Biases and activations are O(width), left out.
+FLOPS_PER_SAMPLE = {"W2": 2 * 203_264 + 2_560, "W3": 2 * 469_504 + 68_096}
 
 
 def read_lines(path):
@@ -70,8 +78,9 @@ def markdown(rows, records, meta):
     sides = [s for s in SIDES if any(s in by_side for by_side in rows.values())]
     if "downhill" not in sides:
         sides.insert(0, "downhill")
-    lines = [f"# Downhill side by side with its peers: {meta['cpu']}", "",
-             f"Measured {meta['date']} on {meta['cpu']} ({meta['logical_cpus']} logical CPUs), "
+    isa = ISA_TITLES.get(meta.get("isa"), meta.get("isa") or "vector width unknown")
+    lines = [f"# Downhill side by side with its peers: {meta['cpu']}, {isa}", "",
+             f"Measured {meta['date']} on {meta['cpu']} ({meta['logical_cpus']} logical CPUs, {isa}), "
              f"{'QUICK validation run (short epochs, one timed run)' if meta['quick'] else 'median of at least 3 timed runs'}. "
              "Written by `bench/run`; how to read it: `bench/README.peers.md`.", ""]
     if meta["notes"]:
@@ -104,6 +113,7 @@ def markdown(rows, records, meta):
     if loaded:
         lines += ["", f"\\* the process got less than {LOADED_CPU_SHARE:.0%} of the cores it asked for "
                   "(CPU time / wall time / threads): the machine was busy and that figure is too low."]
+    lines += ceiling(rows)
     lines += ["", "## Peak memory (RSS, MB)", "",
               "Peak resident set of the process that ran the workload at that thread count "
               "(data loading included).", "",
@@ -121,6 +131,36 @@ def markdown(rows, records, meta):
     versions = sorted({f"{TITLES.get(r['peer'], r['peer'])}: {r['version']}" for r in records if r.get("version")})
     lines += ["", "## Versions", ""] + [f"- {v}" for v in versions] + [""]
     return "\n".join(lines)
+
+
+def ceiling(rows):
+    """
+    The GEMM-bound ceiling of W2 and W3 at 1 thread: FLOPs per sample over the fastest 1-thread
+    GEMM rate any side reached in W7 on this machine, and how close each side comes to it.
+    """
+    peak = max((r["value"] for (w, config, metric), by_side in rows.items()
+                if w == "W7" and metric == "gflops" and config.endswith("threads=1")
+                for r in by_side.values()), default=None)
+    if not peak:
+        return []
+    lines = ["", "## GEMM-bound ceiling (1 thread)", "",
+             f"Peak GEMM rate: {peak:.0f} GFLOP/s, the fastest 1-thread W7 figure of any side above. "
+             "Ceiling = that rate / the FLOPs of one training sample (forward, weight and input "
+             "gradients); no trainer can pass it at 1 thread on this CPU.", "",
+             "| Workload | Config | FLOPs per sample | Ceiling (samples/s) | Downhill | % of ceiling | Best peer | % of ceiling |",
+             "|---|---|---|---|---|---|---|---|"]
+    for (workload, config, metric), by_side in rows.items():
+        if workload not in FLOPS_PER_SAMPLE or metric != "samples_per_s" or not config.endswith("threads=1"):
+            continue
+        top = peak * 1e9 / FLOPS_PER_SAMPLE[workload]
+        values = {s: r["value"] for s, r in by_side.items()}
+        side, best = best_peer(metric, values)
+        ours = values.get("downhill")
+        lines.append("| " + " | ".join([
+            workload, f"`{config}`", f"{FLOPS_PER_SAMPLE[workload]:,}", f"{top:,.0f}",
+            fmt(metric, ours) if ours else "", f"{ours / top:.0%}" if ours else "",
+            f"{TITLES[side]} {fmt(metric, best)}" if side else "", f"{best / top:.0%}" if side else ""]) + " |")
+    return lines
 
 
 def chart(rows, path):
@@ -175,6 +215,8 @@ def main():
     parser.add_argument("--notes", help="file of notes, one a line")
     parser.add_argument("--base", required=True, help="output path without extension")
     parser.add_argument("--cpu", required=True)
+    parser.add_argument("--date", help="when the lines were measured (default now), to re-render an older run")
+    parser.add_argument("--isa", help="widest vector the kernels use: avx512, avx2, neon or sse")
     parser.add_argument("--logical-cpus", type=int, required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--merge", action="store_true",
@@ -190,8 +232,8 @@ def main():
     if args.notes:
         with open(args.notes) as f:
             notes = [n.strip() for n in f if n.strip()]
-    meta = {"cpu": args.cpu, "logical_cpus": args.logical_cpus, "quick": args.quick,
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    meta = {"cpu": args.cpu, "isa": args.isa, "logical_cpus": args.logical_cpus, "quick": args.quick,
+            "date": args.date or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "kernel": platform.release(), "notes": notes}
     rows = build_rows(records)
     png_note = chart(rows, args.base + ".png")

@@ -11,7 +11,9 @@ internal enum GemmKernel
 {
     /// <summary>The i-p-j loop of <c>Gemm.Generic</c>: any CPU, no packing.</summary>
     Portable,
-    /// <summary>MR x NR register tile as four strips of <see cref="Vector256{T}"/> FMAs.</summary>
+    /// <summary>6 x 2 <see cref="Vector128{T}"/> register tile: ARM64 (NEON) and x64 without AVX2.</summary>
+    Vector128,
+    /// <summary>6 x 2 <see cref="Vector256{T}"/> register tile (12 accumulators in 16 ymm registers), AVX2 and FMA.</summary>
     Avx2,
     /// <summary>MR x NR register tile: 16 <see cref="Vector512{T}"/> accumulators.</summary>
     Avx512,
@@ -23,27 +25,38 @@ internal enum GemmKernel
 /// loop hits L1 and the transposes cost nothing extra (they are folded into packing). Loops,
 /// outermost first: NC columns of C (B block stays in L3), KC steps of k (one packed B block),
 /// MC rows (one packed A block, stays in L2), NR columns (a KC x NR B micro-panel stays in L1),
-/// MR rows (an MR x NR tile of C held in registers for the whole KC loop). NR is two
-/// Vector512 of the element type: 32 floats or 16 doubles.
+/// MR rows (an MR x NR tile of C held in registers for the whole KC loop). The tile is sized
+/// per kernel to fill the vector registers: 8 rows by two Vector512 (32 floats) with AVX-512's
+/// 32 zmm registers, 6 rows by two Vector256 (16 floats) with AVX2's 16 ymm, 6 rows by two
+/// Vector128 (8 floats) for 128-bit vectors.
 /// Its speed per shape against the plain i-p-j loop and against OpenBLAS is in
 /// bench/README.md, GEMM section.
 /// </summary>
 internal static partial class Gemm
 {
-    /// <summary>Rows of C in one register tile; also the A panel width.</summary>
-    internal const int MR = 8;
     /// <summary>k-steps per packed block: a KC x NR B micro-panel is 32 KB, inside the 48 KB L1.</summary>
     internal const int KC = 256;
-    /// <summary>Rows per packed A block: MC x KC floats = 256 KB, half the L2 of one core.</summary>
+    /// <summary>
+    /// Rows per packed A block, rounded down to whole tiles: MC x KC floats = 256 KB, half the
+    /// L2 of a Zen 2 core (512 KB) and a quarter of a Zen 5's (1 MB).
+    /// </summary>
     internal const int MC = 256;
     /// <summary>Columns per packed B block: KC x NC floats = 2 MB, a slice of the L3.</summary>
     internal const int NC = 2048;
 
-    /// <summary>Columns of C in one register tile, also the B panel width: two Vector512 of T.</summary>
-    internal static int NR<T>() => 2 * Vector512<T>.Count;
+    /// <summary>Rows of C in one register tile of <paramref name="kernel"/>; also its A panel width.</summary>
+    internal static int TileRows(GemmKernel kernel) => kernel == GemmKernel.Avx512 ? 8 : 6;
 
-    /// <summary>At most this many rows of C read an untransposed B in place instead of packing it.</summary>
-    private const int DirectBMaxRows = 4 * MR;
+    /// <summary>Columns of C in one register tile of <paramref name="kernel"/>, also its B panel width: two vectors of T.</summary>
+    internal static int TileCols<T>(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => 2 * Vector512<T>.Count,
+        GemmKernel.Avx2 => 2 * Vector256<T>.Count,
+        _ => 2 * Vector128<T>.Count,
+    };
+
+    /// <summary>At most this many rows of C read an untransposed B in place instead of packing it (four 8-row tiles).</summary>
+    private const int DirectBMaxRows = 32;
 
     /// <summary>
     /// Cost of packing one element, in multiply-adds: a packed element takes about half a
@@ -58,10 +71,59 @@ internal static partial class Gemm
     /// </summary>
     private const long ForkJoinCostInMacs = 1_000_000;
 
-    internal static readonly GemmKernel BestKernel =
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernel.Avx512
-        : Avx2.IsSupported && Fma.IsSupported ? GemmKernel.Avx2
-        : GemmKernel.Portable;
+    /// <summary>The name of the environment variable that caps the vector width, in bits.</summary>
+    internal const string WidthVariable = "DOWNHILL_VECTOR_WIDTH";
+
+    /// <summary>
+    /// The kernel every product uses: the widest this CPU runs, or at most the width that
+    /// <see cref="WidthVariable"/> names, so the test suite can run each path on one machine.
+    /// </summary>
+    internal static readonly GemmKernel BestKernel = WidestKernel(Environment.GetEnvironmentVariable(WidthVariable));
+
+    /// <summary>Rows of C in one register tile of <see cref="BestKernel"/> (the batch split cuts at multiples of it).</summary>
+    internal static readonly int MR = TileRows(BestKernel);
+
+    /// <summary>
+    /// The widest kernel this CPU supports within <paramref name="widthSetting"/> (bits:
+    /// 128, 256 or 512; null or empty for no cap). A cap the CPU cannot reach falls to the
+    /// widest it can, so one setting serves every machine.
+    /// </summary>
+    internal static GemmKernel WidestKernel(string? widthSetting)
+    {
+        int cap = widthSetting?.Trim() switch
+        {
+            null or "" or "512" => 512,
+            "256" => 256,
+            "128" => 128,
+            _ => throw new InvalidOperationException(
+                $"{WidthVariable} is \"{widthSetting}\", but it must be 128, 256 or 512 (the widest vector, in bits, the matrix kernels may use). " +
+                $"Set one of those, or unset {WidthVariable} to use the widest vector this CPU has."),
+        };
+        if (cap >= 512 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported) return GemmKernel.Avx512;
+        if (cap >= 256 && Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported) return GemmKernel.Avx2;
+        return Vector128.IsHardwareAccelerated ? GemmKernel.Vector128 : GemmKernel.Portable;
+    }
+
+    /// <summary>Whether <paramref name="kernel"/> runs on this CPU: what the tests and benchmarks try.</summary>
+    internal static bool IsSupported(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Portable => true,
+        GemmKernel.Vector128 => Vector128.IsHardwareAccelerated,
+        GemmKernel.Avx2 => Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported,
+        _ => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+    };
+
+    /// <summary>The vector width, in bits, of <see cref="BestKernel"/> (0: no vectors), for the other kernels that follow it.</summary>
+    internal static int VectorBits => Bits(BestKernel);
+
+    /// <summary>The vector width of <paramref name="kernel"/> in bits; 0 for the portable loop.</summary>
+    internal static int Bits(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => 512,
+        GemmKernel.Avx2 => 256,
+        GemmKernel.Vector128 => 128,
+        _ => 0,
+    };
 
     /// <summary>
     /// Packed GEMM for float or double on the given kernel, which must be supported by this
@@ -105,8 +167,7 @@ internal static partial class Gemm
                 return;
             }
             var job = new PackedJob<T>((nint)pa, (nint)pb, (nint)pc, m, k, n, transA, transB, accumulate, kernel);
-            int nr = NR<T>();
-            var split = PlanSplit(m, k, n, nr, threads);
+            var split = PlanSplit(m, k, n, TileRows(kernel), TileCols<T>(kernel), threads);
             if (split.Parts == 1)
                 job.Run(0, m, 0, n);
             else
@@ -126,7 +187,7 @@ internal static partial class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         System.Diagnostics.Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n && share < shares);
-        int nr = NR<T>(), rowTiles = (m + MR - 1) / MR, colTiles = (n + nr - 1) / nr;
+        int mr = TileRows(BestKernel), nr = TileCols<T>(BestKernel), rowTiles = (m + mr - 1) / mr, colTiles = (n + nr - 1) / nr;
         var split = rowTiles >= shares ? new GemmSplit(shares, ByRows: true, rowTiles)
             : colTiles >= shares ? new GemmSplit(shares, ByRows: false, colTiles)
             : new GemmSplit(1, ByRows: true, rowTiles);
@@ -165,12 +226,12 @@ internal static partial class Gemm
     /// multiply-adds plus its packing (a row strip packs all of B, a column strip all of A),
     /// plus the fork/join cost when more than one thread runs.
     /// </summary>
-    internal static GemmSplit PlanSplit(int m, int k, int n, int nr, int threads)
+    internal static GemmSplit PlanSplit(int m, int k, int n, int mr, int nr, int threads)
     {
-        int rowTiles = (m + MR - 1) / MR, colTiles = (n + nr - 1) / nr;
+        int rowTiles = (m + mr - 1) / mr, colTiles = (n + nr - 1) / nr;
         long Cost(int rowTilesEach, int colTilesEach)
         {
-            long rows = (long)rowTilesEach * MR, cols = (long)colTilesEach * nr;
+            long rows = (long)rowTilesEach * mr, cols = (long)colTilesEach * nr;
             return k * (rows * cols + PackCostInMacs * (rows + cols));
         }
 
@@ -201,27 +262,33 @@ internal static partial class Gemm
         public void RunStrip(GemmSplit split, int part)
         {
             int t0 = (int)((long)split.Tiles * part / split.Parts), t1 = (int)((long)split.Tiles * (part + 1) / split.Parts);
-            if (split.ByRows) Run(t0 * MR, Math.Min(t1 * MR, M), 0, N);
-            else Run(0, M, t0 * NR<T>(), Math.Min(t1 * NR<T>(), N));
+            int mr = TileRows(Kernel), nr = TileCols<T>(Kernel);
+            if (split.ByRows) Run(t0 * mr, Math.Min(t1 * mr, M), 0, N);
+            else Run(0, M, t0 * nr, Math.Min(t1 * nr, N));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public unsafe void Run(int i0, int i1, int j0, int j1)
         {
             T* a = (T*)A, b = (T*)B, c = (T*)C;
-            int nr = NR<T>();
+            int mr = TileRows(Kernel), nr = TileCols<T>(Kernel), mcStep = MC / mr * mr;
             // Equal k-blocks (784 = 4 x 196, not 3 x 256 + 16): a short last block pays the
             // full load and store of every C tile for little work.
             int kBlocks = (K + KC - 1) / KC;
             int kcMax = (K + kBlocks - 1) / kBlocks;
-            int mcMax = Math.Min(MC, RoundUp(i1 - i0, MR)), ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
-            // With few rows each B panel serves at most DirectBMaxRows / MR register tiles, too
+            int mcMax = Math.Min(mcStep, RoundUp(i1 - i0, mr)), ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
+            // With few rows each B panel serves at most a few register tiles, too
             // few to repay copying it; an untransposed B is then read in place (rows N apart,
             // which L2 streams fast enough for the kernel) and only ragged panels are packed.
             bool bInPlace = !TransB && i1 - i0 <= DirectBMaxRows;
+            // With one column panel (n <= 16 floats on AVX2) each value of A serves one tile's
+            // 16 multiply-adds, and packing it costs about as much as they do; the six-row
+            // kernels then read A in place (rows k apart, or m apart transposed), and only a
+            // ragged last row tile is packed. The sums are the same, term for term.
+            bool aInPlace = Kernel != GemmKernel.Avx512 && j1 - j0 <= nr;
             var buffers = PackBuffers<T>.ForThisThread(mcMax * kcMax, kcMax * ncMax);
             T* ap = buffers.A, bp = buffers.B;
-            T* tile = stackalloc T[MR * nr];
+            T* tile = stackalloc T[mr * nr];
 
             for (int jc = j0; jc < j1; jc += NC)
             {
@@ -230,11 +297,11 @@ internal static partial class Gemm
                 {
                     int kc = Math.Min(kcMax, K - pc);
                     bool add = Accumulate || pc > 0;
-                    if (!bInPlace) PackB(b, TransB, K, N, pc, kc, jc, nc, bp);
-                    for (int ic = i0; ic < i1; ic += MC)
+                    if (!bInPlace) PackB(b, TransB, K, N, pc, kc, jc, nc, nr, bp);
+                    for (int ic = i0; ic < i1; ic += mcStep)
                     {
-                        int mc = Math.Min(MC, i1 - ic);
-                        PackA(a, TransA, M, K, ic, mc, pc, kc, ap);
+                        int mc = Math.Min(mcStep, i1 - ic);
+                        if (!aInPlace) PackA(a, TransA, M, K, ic, mc, pc, kc, mr, ap);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
@@ -245,19 +312,27 @@ internal static partial class Gemm
                                 bPanel = b + (long)pc * N + jc + jr;
                                 ldb = N;
                             }
-                            else if (bInPlace) PackB(b, TransB, K, N, pc, kc, jc + jr, cols, bPanel);
-                            for (int ir = 0; ir < mc; ir += MR)
+                            else if (bInPlace) PackB(b, TransB, K, N, pc, kc, jc + jr, cols, nr, bPanel);
+                            for (int ir = 0; ir < mc; ir += mr)
                             {
-                                int rows = Math.Min(MR, mc - ir);
+                                int rows = Math.Min(mr, mc - ir);
                                 T* aPanel = ap + ir * kc;
+                                nint aRow = 1, aStep = mr;
+                                if (aInPlace && rows == mr)
+                                {
+                                    aPanel = TransA ? a + (long)pc * M + ic + ir : a + (long)(ic + ir) * K + pc;
+                                    (aRow, aStep) = TransA ? (1, M) : (K, 1);
+                                }
+                                else if (aInPlace)
+                                    PackA(a, TransA, M, K, ic + ir, rows, pc, kc, mr, aPanel);
                                 T* ct = c + (long)(ic + ir) * N + jc + jr;
-                                if (rows == MR && cols == nr)
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, ct, N, add);
+                                if (rows == mr && cols == nr)
+                                    MicroKernel(Kernel, kc, aPanel, aRow, aStep, bPanel, ldb, ct, N, add);
                                 else
                                 {
                                     // Edge tile: the padded panels give a full tile of which
                                     // only rows x cols is real; compute into scratch and copy that.
-                                    MicroKernel(Kernel, kc, aPanel, bPanel, ldb, tile, nr, add: false);
+                                    MicroKernel(Kernel, kc, aPanel, aRow, aStep, bPanel, ldb, tile, nr, add: false);
                                     StoreEdge(tile, nr, ct, N, rows, cols, add);
                                 }
                             }
@@ -269,11 +344,14 @@ internal static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, T* b, int ldb, T* c, int ldc, bool add)
+    private static unsafe void MicroKernel<T>(GemmKernel kernel, int kc, T* a, nint aRow, nint aStep, T* b, int ldb, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The AVX-512 kernel reads packed A only (its narrow products go to Gemm.Narrow).
+        System.Diagnostics.Debug.Assert(kernel != GemmKernel.Avx512 || (aRow == 1 && aStep == TileRows(kernel)));
         if (kernel == GemmKernel.Avx512) KernelAvx512(kc, a, b, ldb, c, ldc, add);
-        else KernelAvx2(kc, a, b, ldb, c, ldc, add);
+        else if (kernel == GemmKernel.Avx2) KernelSixRows<T, Vector256<T>, Lanes256<T>>(kc, a, aRow, aStep, b, ldb, c, ldc, add);
+        else KernelSixRows<T, Vector128<T>, Lanes128<T>>(kc, a, aRow, aStep, b, ldb, c, ldc, add);
     }
 
     private static unsafe void StoreEdge<T>(T* tile, int ldt, T* c, int ldc, int rows, int cols, bool add)

@@ -15,6 +15,7 @@ namespace Downhill.Training;
 /// Why: a span helper called per input (784 times per product of a 784-input layer) costs more
 /// in the call and slicing than its one or two vector operations. Here a Vector512 of outputs
 /// stays in a register while p runs over the inputs (gain in bench/README.md, "Measured gains").
+/// The widths follow <see cref="Gemm.VectorBits"/>, so DOWNHILL_VECTOR_WIDTH tests the narrower paths too.
 /// </remarks>
 internal static class OneRow
 {
@@ -27,7 +28,7 @@ internal static class OneRow
         ref T wr = ref MemoryMarshal.GetReference(w);
         ref T yr = ref MemoryMarshal.GetReference(y);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Gemm.VectorBits >= 512)
             for (; j + Vector512<T>.Count <= outs; j += Vector512<T>.Count)
             {
                 var acc = Vector512.LoadUnsafe(ref yr, (nuint)j);
@@ -35,7 +36,7 @@ internal static class OneRow
                     if (x[p] != T.Zero) acc += Vector512.Create(x[p]) * Vector512.LoadUnsafe(ref wr, (nuint)(p * outs + j));
                 acc.StoreUnsafe(ref yr, (nuint)j);
             }
-        if (Vector256.IsHardwareAccelerated)
+        if (Gemm.VectorBits >= 256)
             for (; j + Vector256<T>.Count <= outs; j += Vector256<T>.Count)
             {
                 var acc = Vector256.LoadUnsafe(ref yr, (nuint)j);
@@ -61,14 +62,14 @@ internal static class OneRow
         ref T gr = ref MemoryMarshal.GetReference(gw);
         ref T dr = ref MemoryMarshal.GetReference(dz);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Gemm.VectorBits >= 512)
             for (; j + Vector512<T>.Count <= outs; j += Vector512<T>.Count)
             {
                 var d = Vector512.LoadUnsafe(ref dr, (nuint)j);
                 for (int p = 0; p < inputs; p++)
                     (x[p] == T.Zero ? Vector512<T>.Zero : Vector512.Create(x[p]) * d).StoreUnsafe(ref gr, (nuint)(p * outs + j));
             }
-        if (Vector256.IsHardwareAccelerated)
+        if (Gemm.VectorBits >= 256)
             for (; j + Vector256<T>.Count <= outs; j += Vector256<T>.Count)
             {
                 var d = Vector256.LoadUnsafe(ref dr, (nuint)j);

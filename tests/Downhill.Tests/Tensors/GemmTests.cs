@@ -1,6 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace Downhill.Tests.Tensors;
 
 public class GemmTests
@@ -26,7 +23,10 @@ public class GemmTests
     /// width (16), non-square training-like shapes, k past one KC block (256), m past one MC
     /// block (256) and n past one NC block (2048); the narrow products of small layers and
     /// linear models (n = 16, 10, 4, 1), one large enough to be split across threads. With 2 threads, (129, 129, 129) and
-    /// (257, 260, 33) are split by rows and (33, 784, 128) by columns.
+    /// (257, 260, 33) are split by rows and (33, 784, 128) by columns. Then sizes around the
+    /// 6 x 16 and 6 x 8 tiles of the 256- and 128-bit kernels (and an MC block of 252 rows),
+    /// the im2col products of small convolutions (28 x 28 positions by a 3 x 3 kernel into 8
+    /// channels; 24 x 24 by 3 x 3 x 8 into 16), and tall and wide skinny products.
     /// </summary>
     private static readonly (int M, int K, int N)[] Shapes =
     [
@@ -35,6 +35,8 @@ public class GemmTests
         (65, 65, 65), (129, 129, 129), (257, 260, 33),
         (7, 129, 65), (257, 3, 1), (1, 784, 10), (33, 784, 128), (3, 5, 2081), (2, 3, 40),
         (33, 784, 16), (785, 33, 16), (32, 16, 10), (20, 32, 1), (100, 3, 9), (1100, 1000, 4),
+        (6, 17, 16), (12, 9, 8), (13, 33, 17), (253, 20, 24),
+        (784, 9, 8), (576, 72, 16), (4000, 3, 2), (2, 3, 3000),
     ];
 
     public static TheoryData<int, int, int, bool, bool> Cases()
@@ -51,12 +53,7 @@ public class GemmTests
     private static IEnumerable<GemmKernel> KernelsFor(int threads) =>
         SupportedKernels().Where(kernel => threads == 1 || kernel != GemmKernel.Portable);
 
-    private static IEnumerable<GemmKernel> SupportedKernels()
-    {
-        yield return GemmKernel.Portable;
-        if (Avx2.IsSupported && Fma.IsSupported) yield return GemmKernel.Avx2;
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) yield return GemmKernel.Avx512;
-    }
+    private static IEnumerable<GemmKernel> SupportedKernels() => Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -97,6 +94,37 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("512")]
+    [InlineData("256")]
+    [InlineData(" 128 ")]
+    public void Width_setting_caps_the_kernel_at_that_many_bits(string? setting)
+    {
+        var kernel = Gemm.WidestKernel(setting);
+        int cap = string.IsNullOrWhiteSpace(setting) ? 512 : int.Parse(setting.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        int bits = Gemm.Bits(kernel);
+        Assert.True(bits <= cap, $"{kernel} for a cap of {cap} bits");
+        Assert.True(Gemm.IsSupported(kernel));
+        // The widest supported kernel within the cap, not merely some kernel within it.
+        var wider = Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported)
+            .Where(k => Gemm.Bits(k) > bits && Gemm.Bits(k) <= cap);
+        Assert.Empty(wider);
+    }
+
+    [Theory]
+    [InlineData("64")]
+    [InlineData("avx2")]
+    [InlineData("1024")]
+    public void Width_setting_other_than_128_256_512_is_refused_by_name(string setting)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Gemm.WidestKernel(setting));
+        Assert.Contains("DOWNHILL_VECTOR_WIDTH", error.Message);
+        Assert.Contains($"\"{setting}\"", error.Message);
+        Assert.Contains("128, 256 or 512", error.Message);
+    }
+
     [Fact]
     public void Small_integer_product_is_exact()
     {
@@ -119,14 +147,14 @@ public class GemmTests
     [InlineData(32, 784, 128, 2, 2)]    // the MNIST forward pass: 6.4 MFLOP is worth two threads
     [InlineData(1024, 1024, 1024, 1, 1)]
     public void Split_uses_threads_only_when_the_work_pays_for_them(int m, int k, int n, int threads, int expectedParts) =>
-        Assert.Equal(expectedParts, Gemm.PlanSplit(m, k, n, nr: 32, threads).Parts);
+        Assert.Equal(expectedParts, Gemm.PlanSplit(m, k, n, mr: 8, nr: 32, threads).Parts);
 
     [Fact]
     public void Split_divides_the_side_whose_strips_repack_less()
     {
         // dX = dY W^T at batch 32: 4 row tiles by 25 column tiles. Row strips would each pack
         // all 128x784 of W; column strips each pack only the 32x128 dY.
-        var split = Gemm.PlanSplit(32, 128, 784, nr: 32, threads: 2);
+        var split = Gemm.PlanSplit(32, 128, 784, mr: 8, nr: 32, threads: 2);
         Assert.Equal(new Gemm.GemmSplit(2, ByRows: false, Tiles: 25), split);
     }
 
