@@ -20,7 +20,7 @@ public sealed record StreamOptions
     /// <summary>
     /// Rows shuffled together: an epoch visits the file's parts in a seeded order and shuffles the
     /// rows of each buffer (seeded by seed, epoch and buffer). Null: as many rows as
-    /// <see cref="DefaultBufferBytes"/> holds. A buffer as large as the file trains exactly as in memory.
+    /// <see cref="DefaultBufferBytes"/> holds. A chunk and a buffer as large as the file train exactly as in memory.
     /// </summary>
     public int? BufferRows { get; init; }
 
