@@ -13,5 +13,7 @@ if (args is ["csv-quick", ..])
 }
 if (args is ["workloads", ..])
     return Workloads.Run(args);
+if (args is ["to-parquet", ..])
+    return await ToParquet.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

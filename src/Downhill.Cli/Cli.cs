@@ -58,9 +58,39 @@ internal static class Cli
     /// </summary>
     public static Dataset LoadData(string pathOrName, DataOptions options)
     {
+        // Parquet files are accepted wherever CSV is: read by row group, then held as any data set.
+        if (pathOrName != "-" && File.Exists(pathOrName) && ChunkSources.IsParquet(pathOrName)) return ChunkSources.ReadAll(ChunkSources.Open(pathOrName, options));
         if (pathOrName != "-") return DataSource.Load(pathOrName, options);
         using var stdin = Console.OpenStandardInput();
         return Csv.Read(stdin, StandardInputName, options);
+    }
+
+    /// <summary>
+    /// Until disposed, the first Ctrl-C cancels <paramref name="cancel"/> (training stops after
+    /// the batch under way) and prints <paramref name="note"/>; a second one ends the process.
+    /// </summary>
+    public static IDisposable CancelOnCtrlC(CancellationTokenSource cancel, string note)
+    {
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine(note);
+        };
+        Console.CancelKeyPress += onCancel;
+        return new Unsubscribe(() => Console.CancelKeyPress -= onCancel);
+    }
+
+    private sealed class Unsubscribe(Action undo) : IDisposable
+    {
+        private Action? undo = undo;
+
+        public void Dispose()
+        {
+            undo?.Invoke();
+            undo = null;
+        }
     }
 
     /// <summary>The --size option every verb that draws shares.</summary>

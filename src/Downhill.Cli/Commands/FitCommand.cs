@@ -38,6 +38,7 @@ internal static class FitCommand
             "the weights of linear, logistic and softmax models in data units, predicted against actual and the residuals for regression, " +
             "confusion matrix, sample images, and the loss surface with the path for two-parameter formulas." };
         var size = Cli.SizeOption();
+        var stream = Streaming.Option("linear, logistic, softmax, mlp and formula models with a gradient optimizer and a batch size");
         var planOnly = new Option<bool>("--plan")
         {
             Description = "Print what the fit would do (task and why, loss, precision, split, scaling, solver, gradient path) and stop without training.",
@@ -49,7 +50,7 @@ internal static class FitCommand
             "  downhill fit data.csv --model \"y = a*exp(b*x) + c\" --init a=1,b=0.1 --optimizer lm --json\n" +
             "  downhill fit fashion-mnist --model mlp:128 --optimizer sgd --lr 0.1 --epochs 5 --validation 0.1");
         shared.AddTo(command);
-        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size, planOnly }) command.Add(o);
+        foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size, planOnly, stream }) command.Add(o);
 
         command.SetAction(r =>
         {
@@ -73,6 +74,14 @@ internal static class FitCommand
                 throw new UsageException($"--report {reportPath}: the report is an HTML page; end the name in .html.");
             Cli.CheckOutputPath(reportPath, "--report");
             var imageSize = ImageSize.Parse(r.GetValue(size)!);
+            if (Streaming.Reason(r, stream, dataPath) is { } streaming)
+            {
+                if (reportPath is not null) throw new UsageException($"--report draws from all rows in memory, which a streamed fit ({streaming}) does not hold; leave out --report, or fit in memory.");
+                return Streaming.Fit(shared.Read(r) with { CheckpointPath = r.GetValue(checkpoint), TraceParameters = r.GetValue(trace) is not null, Resume = r.GetValue(resume) is { } rp ? Checkpoint.Load(rp) : null },
+                    Streaming.Open(dataPath, shared.ReadDataOptions(r)), streaming,
+                    new(outPath, r.GetValue(history), r.GetValue(plot), r.GetValue(test), r.GetValue(json), r.GetValue(quiet) || r.GetValue(json), r.GetValue(planOnly), imageSize,
+                        Parse.Delimiter(r.GetValue(data.Delimiter)), Parse.Decimal(r.GetValue(data.Decimal))));
+            }
             var dataset = shared.LoadData(r);
             var settings = shared.Read(r);
             bool lm = Fitting.IsLevenbergMarquardt(settings.Optimizer);
@@ -112,14 +121,7 @@ internal static class FitCommand
                     (units == "standardized units" ? " (the summary below gives the final model's loss in the data's units)" : ""));
 
             using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
-                e.Cancel = true;
-                cancel.Cancel();
-                Console.Error.WriteLine("stopping after the current batch; the model and checkpoint will be saved...");
-            };
-            Console.CancelKeyPress += onCancel;
+            var ctrlC = Cli.CancelOnCtrlC(cancel, "stopping after the current batch; the model and checkpoint will be saved...");
             FitOutcome outcome;
             try
             {
@@ -133,7 +135,7 @@ internal static class FitCommand
                 throw new UsageException($"--checkpoint {ck} could not be written: {Cli.Reason(e)}; training stopped. " +
                     (File.Exists(ck) ? $"The last checkpoint written is intact: make room and continue with --resume {ck}." : "No checkpoint had been written yet."));
             }
-            finally { Console.CancelKeyPress -= onCancel; }
+            finally { ctrlC.Dispose(); }
 
             // Each output after training is written on its own: one that fails is reported, the others still land.
             bool allWritten = true;
@@ -218,7 +220,7 @@ internal static class FitCommand
     private static string DescribeIteration(EpochRecord e) =>
         $"iteration {e.Epoch}  train_loss {Progress.Format(e.TrainLoss)}  {e.Seconds * 1000:F1}ms";
 
-    private static void Summarize(FitOutcome o)
+    internal static void Summarize(FitOutcome o)
     {
         var table = new Table().AddColumn("").AddColumn(new TableColumn("value").RightAligned());
         table.Title = new TableTitle($"fit: {o.Model.Kind} ({o.ParameterCount} parameters), {o.Task.ToString().ToLowerInvariant()}, loss {Nn.Losses.Name(o.Loss)}");

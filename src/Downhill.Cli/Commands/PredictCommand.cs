@@ -18,16 +18,21 @@ internal static class PredictCommand
                 "Numbers that are not finite are null.",
         };
         var decimalSeparator = DataOptionSet.DecimalOption();
+        var stream = Streaming.Option("predictions are written chunk by chunk, so a 10 GB input gives a 10 GB output with flat memory");
         var command = new Command("predict", "Predict with a saved model: one column per target (the class name for classifiers).\n" +
             "Example: downhill predict model.json new.csv --out predictions.csv --id name")
-        { modelPath, dataPath, output, id, probabilities, json, delimiter, decimalSeparator };
+        { modelPath, dataPath, output, id, probabilities, json, delimiter, decimalSeparator, stream };
         command.SetAction(r =>
         {
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
-            var data = Cli.LoadData(r.GetValue(dataPath)!, predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter)))
-                with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) });
+            var dataOptions = predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))) with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) };
+            if (r.GetValue(probabilities) && !predictor.IsClassifier)
+                throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
+            if (Streaming.Reason(r, stream, r.GetValue(dataPath)!) is not null)
+                return Streaming.Predict(predictor, Streaming.Open(r.GetValue(dataPath)!, dataOptions), r.GetValue(output), idColumn, r.GetValue(json), r.GetValue(probabilities));
+            var data = Cli.LoadData(r.GetValue(dataPath)!, dataOptions);
             DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
             if (r.GetValue(probabilities) && !predictor.IsClassifier)
                 throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
@@ -46,14 +51,15 @@ internal static class PredictCommand
         return command;
     }
 
-    internal static string ToCsv(Predictions p, string? idName, string[]? ids, bool probabilities)
+    /// <param name="header">False for the second and later chunks of a streamed file.</param>
+    internal static string ToCsv(Predictions p, string? idName, string[]? ids, bool probabilities, bool header = true)
     {
         var sb = new StringBuilder();
-        var header = new List<string>();
-        if (idName is not null) header.Add(Quote(idName));
-        header.AddRange(p.Columns.Select(Quote));
-        if (probabilities && p.ClassNames is not null) header.AddRange(p.ClassNames.Select(c => Quote("p_" + c)));
-        sb.AppendJoin(',', header).Append('\n');
+        var names = new List<string>();
+        if (idName is not null) names.Add(Quote(idName));
+        names.AddRange(p.Columns.Select(Quote));
+        if (probabilities && p.ClassNames is not null) names.AddRange(p.ClassNames.Select(c => Quote("p_" + c)));
+        if (header) sb.AppendJoin(',', names).Append('\n');
         int n = p.Classes?.Length ?? p.Rows;
         for (int i = 0; i < n; i++)
         {

@@ -24,6 +24,14 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
     /// <summary>Reads the data with the target kind the model implies (so a stray text cell is reported as such).</summary>
     public Dataset LoadData(ParseResult r)
     {
+        var data = Cli.LoadData(r.GetValue(Data.Data)!, ReadDataOptions(r));
+        DataOptionSet.ReportMissing(data, $"the training rows' {data.MissingPolicy.ToString().ToLowerInvariant()}");
+        return data;
+    }
+
+    /// <summary>The data options with the target kind the model implies.</summary>
+    public DataOptions ReadDataOptions(ParseResult r)
+    {
         var spec = Model.Spec(r);
         var loss = Model.ReadLoss(r);
         var task = r.GetValue(Task) is { } t ? OptionValues.Parse<TargetKind>(t) : (TargetKind?)null;
@@ -37,9 +45,7 @@ internal sealed class FitSettingsReader(string defaultOptimizer)
                 _ => TargetKind.Auto,
             },
         };
-        var data = Cli.LoadData(r.GetValue(Data.Data)!, options);
-        DataOptionSet.ReportMissing(data, $"the training rows' {data.MissingPolicy.ToString().ToLowerInvariant()}");
-        return data;
+        return options;
     }
 
     public FitSettings Read(ParseResult r, bool optimizer = true, bool training = true) => new()

@@ -63,9 +63,77 @@ public static class LinearLeastSquares
         int p = features, m = outputs;
         double[] shift = fitIntercept ? LeadingMean(x.Span, p, y.Span, m) : new double[p + m];
         double[] gram = GramMatrix.Accumulate(x, p, y, m, shift, fitIntercept);
+        return FromSums(gram, shift, rows, p, m, fitIntercept, new Passes(
+            scale => WithoutConstantColumns(x.Span, p, y, m, scale, rows),
+            (mean, weights) => SolveByQr(x.Span, p, y.Span, m, shift, mean, weights),
+            (weights, biases) => ResidualSumOfSquares(x, p, y, m, weights, biases)));
+    }
+
+    /// <summary>
+    /// The same fit from data read block by block (a file larger than memory): one pass
+    /// accumulates the sums, a second one, only when the fit is so close that the residuals
+    /// must be summed themselves, gives the residual sum of squares. The shift is the mean of
+    /// the first block's leading rows, as in memory, so the answer agrees with
+    /// <see cref="Fit(ReadOnlyMemory{double}, int, ReadOnlyMemory{double}, int, bool)"/> on the
+    /// same rows to the rounding of a different summation order.
+    /// </summary>
+    /// <param name="blocks">Each call reads the data again from the start: row-major features and targets of some rows per block.</param>
+    /// <param name="source">Names the data in messages.</param>
+    public static LinearLeastSquaresResult FitBlocks(Func<IEnumerable<(ReadOnlyMemory<double> X, ReadOnlyMemory<double> Y)>> blocks,
+        int features, int outputs, string source, bool fitIntercept = true)
+    {
+        if (features < 1) Errors.OutOfRange(nameof(features), features, "at least 1 input column");
+        if (outputs < 1) Errors.OutOfRange(nameof(outputs), outputs, "at least 1 target column");
+        int p = features, m = outputs, q = p + m + (fitIntercept ? 1 : 0);
+        double[]? shift = null, gram = null;
+        long rows = 0;
+        foreach (var (x, y) in blocks())
+        {
+            if (x.Length == 0) continue;
+            shift ??= fitIntercept ? LeadingMean(x.Span, p, y.Span, m) : new double[p + m];
+            var part = GramMatrix.Accumulate(x, p, y, m, shift, fitIntercept);
+            if (gram is null) gram = part;
+            else for (int i = 0; i < gram.Length; i++) gram[i] += part[i];
+            rows += x.Length / p;
+        }
+        int unknowns = features + (fitIntercept ? 1 : 0);
+        if (rows < unknowns || gram is null || shift is null)
+            Errors.Data($"{source}: {rows} rows cannot determine {unknowns} unknowns ({features} weights{(fitIntercept ? " and an intercept" : "")}): give at least {unknowns} rows.");
+        if (rows > int.MaxValue)
+            Errors.Data($"{source}: {rows:N0} rows are more than the {int.MaxValue:N0} the closed form counts; solve on a sample of the rows.");
+        return FromSums(gram, shift, (int)rows, p, m, fitIntercept, new Passes(
+            _ => Refuse<LinearLeastSquaresResult>($"{source}: some feature column holds one value on every row, and a streaming solve cannot leave it out afterwards; exclude the constant column (DataOptions.Exclude), or solve with the whole file in memory instead of streaming it."),
+            (_, _) => Refuse<(int, double[])>($"{source}: the features are nearly collinear (condition number above {LinearLeastSquaresResult.IllConditionedAbove:G0}), which needs QR on all rows at once; a streaming solve cannot. Exclude the redundant columns, or solve with the whole file in memory instead of streaming it."),
+            (weights, biases) =>
+            {
+                var rss = new double[m];
+                foreach (var (x, y) in blocks())
+                {
+                    var part = ResidualSumOfSquares(x, p, y, m, weights, biases);
+                    for (int o = 0; o < m; o++) rss[o] += part[o];
+                }
+                return rss;
+            }));
+    }
+
+    private static TResult Refuse<TResult>(string message)
+    {
+        Errors.Data(message);
+        return default!;
+    }
+
+    /// <summary>What the fit needs the rows themselves for: the rare cases the sums cannot settle.</summary>
+    private sealed record Passes(
+        Func<double[], LinearLeastSquaresResult> WithoutConstantColumns,
+        Func<double[], double[], (int Rank, double[] Inverse)> SolveByQr,
+        Func<double[], double[], double[]> ResidualSumOfSquares);
+
+    private static LinearLeastSquaresResult FromSums(double[] gram, double[] shift, int rows, int p, int m, bool fitIntercept, Passes passes)
+    {
+        int unknowns = p + (fitIntercept ? 1 : 0);
         foreach (double v in gram)
             if (!double.IsFinite(v))
-                Errors.Argument("x or y contains NaN or infinity (or values so large their squares overflow): clean or rescale the data first.", nameof(x));
+                Errors.Argument("x or y contains NaN or infinity (or values so large their squares overflow): clean or rescale the data first.", "x");
 
         // Centered blocks: Cxx (p x p), Cxy (p x m); mean of the shifted columns.
         int q = p + m + (fitIntercept ? 1 : 0);
@@ -88,7 +156,7 @@ public static class LinearLeastSquares
             if (scale[j] == 0) constantColumn = true;
         }
         if (constantColumn && fitIntercept && scale.Any(v => v > 0))
-            return WithoutConstantColumns(x.Span, p, y, m, scale, rows);
+            return passes.WithoutConstantColumns(scale);
         var weights = new double[m * p];
         double[] inverse = [];
         double condition = double.PositiveInfinity;
@@ -116,7 +184,7 @@ public static class LinearLeastSquares
             }
         }
         if (solver == LinearSolver.HouseholderQr)
-            (rank, inverse) = SolveByQr(x.Span, p, y.Span, m, shift, mean, weights);
+            (rank, inverse) = passes.SolveByQr(mean, weights);
 
         var biases = new double[m];
         if (fitIntercept)
@@ -131,7 +199,7 @@ public static class LinearLeastSquares
             ? RssFromSums(gram, q, rows, mean, p, m, weights)
             : new double[m];
         if (rss.Any(v => double.IsNaN(v)) || solver == LinearSolver.HouseholderQr)
-            rss = ResidualSumOfSquares(x, p, y, m, weights, biases);
+            rss = passes.ResidualSumOfSquares(weights, biases);
         var (weightErrors, biasErrors) = StandardErrors(inverse, rows, p, m, rss, fitIntercept, shift, mean);
         return new LinearLeastSquaresResult(rows, p, m, weights, biases, rss, condition, rank, solver,
             rows - unknowns, weightErrors, biasErrors);

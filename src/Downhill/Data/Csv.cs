@@ -150,14 +150,7 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int maxRows = Array.MaxLength / Math.Max(1, header.FeatureCount);
-        var starts = new List<long> { header.DataStart };
-        var lines = new List<long> { header.DataLine };
-        for (int k = 0; k < scan.Cuts.Length; k++)
-        {
-            if (scan.Cuts[k] <= header.DataStart) continue;
-            starts.Add(scan.Cuts[k]);
-            lines.Add(scan.NewlinesBefore[k] + 1);
-        }
+        var (starts, lines) = scan.PartsAfter(header.DataStart, header.DataLine);
         // Without quotes or bare '\r' every line ends with '\n', so a part has at most as many rows as lines.
         var capacities = new long[starts.Count];
         for (int k = 0; k < starts.Count; k++)

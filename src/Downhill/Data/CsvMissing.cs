@@ -48,6 +48,17 @@ internal sealed class CsvMissing
         if (rows.Count == 0 || rows[^1] != row) rows.Add(row);
     }
 
+    /// <summary>Refuses <paramref name="cells"/> missing cells under <see cref="MissingValues.Error"/>, naming the first <paramref name="places"/> in file order.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void Refuse(string name, long cells, IEnumerable<(long Line, string Column)> places)
+    {
+        var shown = places.Take(ShownPlaces).Select(p => $"line {p.Line} column \"{p.Column}\"");
+        Errors.Data($"{name}: {cells} cell{(cells == 1 ? " is" : "s are")} missing (empty, or NA, N/A, NaN, null, ? or -), " +
+            $"{(cells > ShownPlaces ? "the first " : "")}at {string.Join(", ", shown)}. Fill them in, or choose what to do with them: " +
+            "DataOptions.Missing = MissingValues.Drop leaves those rows out; DataOptions.Missing = MissingValues.Mean (or median) fills a missing feature " +
+            "from the training rows and leaves out rows whose target is missing.");
+    }
+
     /// <summary>
     /// After <see cref="CsvRows{T}.Join"/>: refuses missing cells under <see cref="MissingValues.Error"/>,
     /// else drops the rows the policy leaves out. Missing features that stay are NaN.
@@ -58,15 +69,7 @@ internal sealed class CsvMissing
     {
         int cells = parts.Sum(p => p.Missing.Cells);
         if (cells == 0) return 0;
-        if (policy == MissingValues.Error)
-        {
-            var places = parts.SelectMany(p => p.Missing.Places).Take(ShownPlaces)
-                .Select(p => $"line {p.Line} column \"{p.Column}\"");
-            Errors.Data($"{name}: {cells} cell{(cells == 1 ? " is" : "s are")} missing (empty, or NA, N/A, NaN, null, ? or -), " +
-                $"{(cells > ShownPlaces ? "the first " : "")}at {string.Join(", ", places)}. Fill them in, or choose what to do with them: " +
-                "DataOptions.Missing = MissingValues.Drop leaves those rows out; DataOptions.Missing = MissingValues.Mean (or median) fills a missing feature " +
-                "from the training rows and leaves out rows whose target is missing.");
-        }
+        if (policy == MissingValues.Error) Refuse(name, cells, parts.SelectMany(p => p.Missing.Places));
         // Row numbers after Join: each part's rows follow the previous part's.
         var drop = new List<int>();
         int offset = 0;

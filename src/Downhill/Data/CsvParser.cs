@@ -53,6 +53,8 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int[] labels = [];
     private string[] ids = [];
     private bool growable;
+    // A chunked part hands over its rows whenever its storage is full (see ParseChunk) instead of growing it.
+    private bool chunked;
     private readonly Dictionary<string, int> classIndex = new(StringComparer.Ordinal);
     private byte[] scratch = new byte[256];
 
@@ -96,7 +98,7 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyDictionary<string, int> ClassIndex => classIndex;
 
     /// <summary>The missing cells this part met: how many, where the first few are, and which of its rows hold them.</summary>
-    public CsvMissing Missing { get; } = new();
+    public CsvMissing Missing { get; private set; } = new();
 
     /// <summary>The feature and target column names, in the order of their values in a row.</summary>
     public (string[] Features, string[] Targets) ColumnNames()
@@ -155,6 +157,29 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
             // last table then sometimes outlives a full collection, and the next read holds two
             // at its peak (figures in bench/README.md). A finished part lets go of its rows.
             (storage, values, targets, labels, ids, buffer) = (null!, [], [], [], [], []);
+        }
+    }
+
+    /// <summary>
+    /// Streaming: parses the next rows of this part into <paramref name="chunk"/>, from its row 0,
+    /// until it is full or the part ends, keeping the buffer and the line count between calls,
+    /// so a bad cell in the tenth chunk is reported on the same line as a whole-file read reports it.
+    /// <see cref="Missing"/> then holds this chunk's missing cells (rows counted from 0), and
+    /// class labels are numbered as <see cref="ClassIndex"/> first met them across all chunks.
+    /// </summary>
+    /// <returns>The rows parsed (0 at the end of the part), or -1 when a target turned out to be text.</returns>
+    public int ParseChunk(CsvRows<T> chunk)
+    {
+        (storage, values, targets, labels, ids) = (chunk, chunk.Values, chunk.Targets, chunk.Labels, chunk.Ids);
+        (firstRow, rows, capacity, growable, chunked) = (0, 0, chunk.Capacity, false, true);
+        Missing = new CsvMissing();
+        while (true)
+        {
+            var step = ParseRow();
+            if (step == Step.Row) continue;
+            if (step is Step.End or Step.Full) return rows;
+            if (step == Step.TextTarget) return -1;
+            Refill();
         }
     }
 
@@ -326,7 +351,11 @@ internal sealed class CsvParser<T> where T : unmanaged, IFloatingPointIeee754<T>
             line++;
             return Step.Row;
         }
-        if (rows == capacity) Grow();
+        if (rows == capacity)
+        {
+            if (chunked) return Step.Full;
+            Grow();
+        }
 
         int quotedLines = 0, last = header.Length - 1;
         ReadOnlySpan<byte> input = b.AsSpan(0, limit);
@@ -586,7 +615,7 @@ internal static class CsvParser
     /// <summary>The most bytes one array holds: the longest record, and the most input read from a pipe.</summary>
     internal const int MaxArrayBytes = 0x7FFFFFC7; // Array.MaxLength for bytes, which is not a constant
 
-    internal enum Step { Row, NeedMore, End, TextTarget }
+    internal enum Step { Row, NeedMore, End, TextTarget, Full }
 
     internal enum Role : byte { Skip, Feature, Target, ClassTarget, Id }
 

@@ -20,7 +20,11 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
         Targets = targets ? new T[checked(capacity * targetCount)] : [];
         Labels = labels ? new int[capacity] : [];
         Ids = ids ? new string[capacity] : [];
+        Capacity = capacity;
     }
+
+    /// <summary>The rows the arrays hold room for.</summary>
+    public int Capacity { get; private set; }
 
     public T[] Values { get; private set; }
 
@@ -43,6 +47,7 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (Targets.Length > 0) Targets = Resized(Targets, capacity * targetCount);
         if (Labels.Length > 0) Labels = Resized(Labels, capacity);
         if (Ids.Length > 0) Ids = Resized(Ids, capacity);
+        Capacity = capacity;
     }
 
     private static TItem[] Resized<TItem>(TItem[] array, int length)
@@ -85,6 +90,9 @@ internal sealed class CsvRows<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         Count = row;
     }
+
+    /// <summary>Streaming: takes <paramref name="count"/> rows as parsed, one part's chunk from row 0, labels as that part numbers them.</summary>
+    public void SetCount(int count) => Count = count;
 
     /// <summary>Leaves out <paramref name="sortedRows"/> (ascending, after <see cref="Join"/>), closing the gaps.</summary>
     public void Drop(IReadOnlyList<int> sortedRows)

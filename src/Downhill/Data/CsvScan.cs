@@ -63,6 +63,23 @@ internal sealed record CsvScan(long Lines, long[] Cuts, long[] NewlinesBefore)
         return new CsvScan(newlines + (last == '\n' ? 0 : 1), [.. cuts], [.. newlinesBefore]);
     }
 
+    /// <summary>
+    /// Where the parts of the rows begin: <paramref name="dataStart"/> (the first byte after the
+    /// header, on line <paramref name="dataLine"/>), then every cut past it, each with its line number.
+    /// </summary>
+    public (List<long> Starts, List<long> Lines) PartsAfter(long dataStart, long dataLine)
+    {
+        var starts = new List<long> { dataStart };
+        var lines = new List<long> { dataLine };
+        for (int k = 0; k < Cuts.Length; k++)
+        {
+            if (Cuts[k] <= dataStart) continue;
+            starts.Add(Cuts[k]);
+            lines.Add(NewlinesBefore[k] + 1);
+        }
+        return (starts, lines);
+    }
+
     /// <summary>Whether a '\r' in <paramref name="span"/> is not followed by '\n'; a '\r' at the very end is left <paramref name="pending"/> for the next block.</summary>
     private static bool HasBareCarriageReturn(ReadOnlySpan<byte> span, out bool pending)
     {

@@ -132,6 +132,6 @@ public sealed record FitPlan
             Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0);
     }
 
-    private static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>
+    internal static TrainingData<double> FormulaData(Dataset data, FormulaModel model) =>
         new(model.InputsFrom(data), model.TargetFrom(data), null);
 }
