@@ -15,5 +15,6 @@ var root = new RootCommand(
     SurfaceCommand.Create(),
     SweepCommand.Create(),
     GradCheckCommand.Create(),
+    LabCommand.Create(),
 };
 return Cli.Run(root, args);
