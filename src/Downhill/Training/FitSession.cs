@@ -60,6 +60,15 @@ public abstract class FitSession
     /// this is its right-hand side; for a classifier, the scores before softmax or sigmoid.
     /// </summary>
     public abstract double[][] Outputs(IReadOnlyList<int> rows);
+
+    /// <summary>
+    /// The gradient of each row's own loss (the loss of a batch of that one row) at the parameters
+    /// as they are now, one array per row: every parameter's elements in the order of
+    /// <see cref="SessionSnapshot.Names"/>, flattened, 0 for frozen ones. In the units the model
+    /// trains in (scaled, when the plan scales). The session's own gradients are left as they were.
+    /// The lab checks a learner's hand-derived derivative against these, row by row.
+    /// </summary>
+    public abstract double[][] RowGradients(IReadOnlyList<int> rows);
 }
 
 internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingPointIeee754<T>
@@ -139,11 +148,39 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     public override SessionSnapshot Snapshot() => session.Snapshot();
     public override int[] NextBatchRows() => session.NextBatchRows();
 
-    public override double[][] Outputs(IReadOnlyList<int> rows)
+    private void CheckRows(IReadOnlyList<int> rows)
     {
         foreach (int row in rows)
             if ((uint)row >= (uint)prepared.Train.Count)
                 Errors.OutOfRange("rows", row, $"a training row from 0 to {prepared.Train.Count - 1}");
+    }
+
+    public override double[][] RowGradients(IReadOnlyList<int> rows)
+    {
+        CheckRows(rows);
+        var parameters = prepared.Model.Parameters;
+        var saved = parameters.Select(p => p.Grad).ToArray();
+        var result = new double[rows.Count][];
+        try
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var one = prepared.Train.Rows([rows[i]]);
+                foreach (var p in parameters) p.ZeroGrad();
+                Nn.Losses.Compute(Plan.Loss, prepared.Model.Forward(one.Features), one.Targets, one.Labels).Backward();
+                result[i] = [.. parameters.SelectMany(p => p.Grad is { } g ? g.ToArray().Select(double.CreateTruncating) : new double[p.Size])];
+            }
+        }
+        finally
+        {
+            for (int k = 0; k < parameters.Count; k++) parameters[k].Grad = saved[k];
+        }
+        return result;
+    }
+
+    public override double[][] Outputs(IReadOnlyList<int> rows)
+    {
+        CheckRows(rows);
         var output = trainer.Predict(prepared.Train.Rows([.. rows]).Features);
         int width = output.Shape[1];
         var values = output.ToArray();

@@ -70,4 +70,34 @@ public class FitSessionRowsTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], outputs[i][0], 3);
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Outputs([20]));
     }
+
+    [Fact]
+    public void RowGradientsAreEachRowsSquaredErrorDifferentiatedByHandAndLeaveTheSessionAlone()
+    {
+        var plan = Fitting.Plan(Line(), PerSample(false));
+        var session = Fitting.Start(plan);
+        session.Step();
+        session.Step();
+        var before = session.Snapshot();
+        int im = Array.IndexOf(before.Names, "m"), ib = Array.IndexOf(before.Names, "b");
+        double m = before.Parameters[im][0], b = before.Parameters[ib][0];
+        var x = plan.TrainRows.Column("x");
+        var y = plan.TrainRows.Column("y");
+        int[] rows = [0, 5, 19];
+        var gradients = session.RowGradients(rows);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            double error = m * x[rows[i]] + b - y[rows[i]];
+            Assert.Equal(2 * error * x[rows[i]], gradients[i][im], 9);
+            Assert.Equal(2 * error, gradients[i][ib], 9);
+        }
+        var after = session.Snapshot();
+        Assert.Equal(before.Gradients, after.Gradients);
+        Assert.Equal(before.Parameters, after.Parameters);
+        // The run goes on exactly as one never asked.
+        session.Run();
+        var whole = Fitting.Start(plan);
+        whole.Run();
+        Assert.Equal(whole.Snapshot().Parameters, session.Snapshot().Parameters);
+    }
 }
