@@ -87,6 +87,58 @@ public sealed record LabSetup
         return string.Join(" ", parts);
     }
 
+    /// <summary>The setup as a URL query (<c>?model=...&amp;lr=...</c>): a link that restores it (<see cref="FromQuery"/>).</summary>
+    public string ToQuery()
+    {
+        var pairs = new List<(string, string)>
+        {
+            ("model", Model), ("optimizer", Optimizer), ("lr", F(LearningRate)), ("momentum", F(Momentum)),
+            ("batch", Batch.ToString()), ("batchsize", BatchSize.ToString(CultureInfo.InvariantCulture)), ("loss", Loss.Name()),
+            ("shuffle", Shuffle ? "1" : "0"), ("seed", Seed.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (Start.Count > 0) pairs.Add(("start", string.Join(",", Start.Select(p => $"{p.Key}={F(p.Value)}"))));
+        return "?" + string.Join("&", pairs.Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2)}"));
+    }
+
+    /// <summary>
+    /// The setup a link describes (<see cref="ToQuery"/>); what a link leaves out, or gives in a
+    /// form that cannot be read, keeps the value of <paramref name="fallback"/>.
+    /// </summary>
+    public static LabSetup FromQuery(string query, LabSetup fallback)
+    {
+        var values = query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .GroupBy(p => p[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Uri.UnescapeDataString(g.Last()[1].Replace('+', ' ')), StringComparer.Ordinal);
+        string? Get(string key) => values.GetValueOrDefault(key);
+        double Number(string key, double d) => double.TryParse(Get(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : d;
+        int Whole(string key, int d) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : d;
+        var start = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var pair in (Get("start") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            if (pair.Split('=', 2) is [var name, var value] && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+                start[name.Trim()] = v;
+        return fallback with
+        {
+            Model = Get("model") ?? fallback.Model,
+            Optimizer = Get("optimizer") ?? fallback.Optimizer,
+            LearningRate = Number("lr", fallback.LearningRate),
+            Momentum = Number("momentum", fallback.Momentum),
+            Batch = Enum.TryParse<BatchMode>(Get("batch"), out var batch) ? batch : fallback.Batch,
+            BatchSize = Math.Max(1, Whole("batchsize", fallback.BatchSize)),
+            Loss = Get("loss") is { } loss && TryLoss(loss) is { } l ? l : fallback.Loss,
+            Shuffle = Get("shuffle") is { } shuffle ? shuffle == "1" : fallback.Shuffle,
+            Seed = Whole("seed", fallback.Seed),
+            Start = start.Count > 0 ? start : fallback.Start,
+        };
+
+        static Loss? TryLoss(string text)
+        {
+            try { return Losses.Parse(text); }
+            catch (ArgumentException) { return null; }
+        }
+    }
+
     private static string Quote(string s) => s.All(c => char.IsLetterOrDigit(c) || "-_.:".Contains(c)) ? s : $"\"{s}\"";
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
@@ -129,6 +181,23 @@ public static class LabLimits
 public sealed record SampleUpdate(int Row, IReadOnlyDictionary<string, double> Inputs, double Target,
     IReadOnlyDictionary<string, double> Before, double Prediction, double Loss,
     IReadOnlyDictionary<string, double> Gradient, IReadOnlyDictionary<string, double> After);
+
+/// <summary>A row where a hand-derived derivative disagrees with the library's gradient.</summary>
+/// <param name="Row">The training row (0-based).</param>
+/// <param name="Yours">The learner's derivative on the row.</param>
+/// <param name="True">The library's gradient of the row's loss.</param>
+public sealed record CalculusRow(int Row, double Yours, double True);
+
+/// <summary>The outcome of "check your calculus": the rows where the derivative is wrong, or why it could not be checked.</summary>
+/// <param name="Parameter">The parameter the derivative is by.</param>
+/// <param name="Rows">How many rows were checked.</param>
+/// <param name="Wrong">The rows where it disagrees.</param>
+/// <param name="Error">Why it could not be checked (a parse error with its caret, an unknown name), or null.</param>
+public sealed record CalculusCheck(string Parameter, int Rows, IReadOnlyList<CalculusRow> Wrong, string? Error)
+{
+    /// <summary>True when the derivative was checked and agrees on every row.</summary>
+    public bool Right => Error is null && Wrong.Count == 0;
+}
 
 /// <summary>
 /// One browser tab's lab: the data, the setup and the library's <see cref="FitSession"/> it
@@ -235,6 +304,9 @@ public sealed class LabSession
         return Apply(Setup with { Start = names.ToDictionary(n => n, _ => Math.Round(random.NextDouble() * 10 - 5, 2)) });
     }
 
+    /// <summary>The model file of the model as it is now, in the format <c>downhill predict</c> reads.</summary>
+    public string ModelFileJson() => Session.Outcome().Model.ToJson();
+
     /// <summary>The traces of every chart as the lab is now.</summary>
     public LabView View() => LabView.Of(this);
 
@@ -272,6 +344,45 @@ public sealed class LabSession
     public GradCheckReport CheckGradient() =>
         ModelGradCheck.Run(Data, Setup.ToSettings() with { Init = Session.Plan.Model.Kind == ModelKind.Formula ? new Dictionary<string, double>(Parameters()) : null }, Math.Min(Data.Count, 64));
 
+    /// <summary>
+    /// Checks a derivative the learner worked out by hand (<paramref name="derivative"/>, over the
+    /// data's columns and the parameters) against the library's gradient of each row's loss by
+    /// <paramref name="parameter"/>, on every row at the current parameters.
+    /// </summary>
+    public CalculusCheck CheckCalculus(string parameter, string derivative)
+    {
+        var current = Parameters();
+        if (!current.ContainsKey(parameter))
+            return new CalculusCheck(parameter, 0, [], $"the model has no parameter '{parameter}'; it has {string.Join(", ", current.Keys)}.");
+        Formula formula;
+        try { formula = Formula.Parse(derivative); }
+        catch (FormulaException e) { return new CalculusCheck(parameter, 0, [], e.Message); }
+        var rows = Session.Plan.TrainRows;
+        var names = rows.FeatureNames.Concat(rows.TargetNames).ToArray();
+        var unknown = formula.Variables.Where(v => !names.Contains(v) && !current.ContainsKey(v)).ToList();
+        if (unknown.Count > 0)
+            return new CalculusCheck(parameter, 0, [], $"'{string.Join("', '", unknown)}' in your derivative is neither a column ({string.Join(", ", names)}) nor a parameter ({string.Join(", ", current.Keys)}).");
+        int index = current.Keys.ToList().IndexOf(parameter);
+        var all = Enumerable.Range(0, rows.Count).ToArray();
+        var truth = Session.RowGradients(all);
+        var columns = names.Select(rows.Column).ToArray();
+        var wrong = new List<CalculusRow>();
+        var values = new Dictionary<string, double>(current, StringComparer.Ordinal);
+        foreach (int r in all)
+        {
+            for (int c = 0; c < names.Length; c++) values[names[c]] = columns[c][r];
+            double yours = formula.Evaluate(values), exact = truth[r][index];
+            if (!(Math.Abs(yours - exact) <= CalculusTolerance * Math.Max(1, Math.Abs(exact)))) wrong.Add(new CalculusRow(r, yours, exact));
+        }
+        return new CalculusCheck(parameter, rows.Count, wrong, null);
+    }
+
+    /// <summary>
+    /// How far a hand-derived derivative may be from the library's, relative to its size (at least 1):
+    /// far above rounding (about 1e-15 here), far below any real mistake in a derivative.
+    /// </summary>
+    public const double CalculusTolerance = 1e-9;
+
     private FitSession Restart(LabSetup setup)
     {
         var plan = Fitting.Plan(Data, setup.ToSettings());
@@ -291,20 +402,41 @@ public sealed class LabSession
     }
 
     /// <summary>
-    /// The loss over a window around the start and the seed's answer region: wide enough that the
-    /// path stays on the map unless it diverges.
+    /// The loss over a window that holds the start and, for a formula under squared error, the
+    /// bottom of the valley (found by the library's Levenberg-Marquardt): the path stays on the
+    /// map unless it diverges.
     /// </summary>
     private static Surface Surface(FitPlan plan, string a, string b, double a0, double b0)
     {
+        var bottom = Bottom(plan);
         var prepared = plan.Build<double>();
-        return LossSurface.OverParameters(prepared.Model, prepared.Train, plan.Loss, Axis(a, a0), Axis(b, b0));
+        return LossSurface.OverParameters(prepared.Model, prepared.Train, plan.Loss,
+            Axis(a, a0, bottom?.GetValueOrDefault(a, a0) ?? a0), Axis(b, b0, bottom?.GetValueOrDefault(b, b0) ?? b0));
 
-        static GridAxis Axis(string name, double start)
+        static GridAxis Axis(string name, double start, double end)
         {
-            double half = Math.Max(5, Math.Abs(start) * 2);
-            // The seed's line has its answer at b = 30: a window that always holds 0..40 shows it from the seed's start.
-            double lo = Math.Min(start - half, -5), hi = Math.Max(start + half, 40);
-            return new GridAxis(name, Enumerable.Range(0, 61).Select(i => lo + (hi - lo) * i / 60).ToArray());
+            double lo = Math.Min(start, end), hi = Math.Max(start, end);
+            double pad = Math.Max((hi - lo) * 0.4, Math.Max(2, Math.Abs(start)));
+            return new GridAxis(name, Enumerable.Range(0, LandscapePoints).Select(i => lo - pad + (hi - lo + 2 * pad) * i / (LandscapePoints - 1)).ToArray());
+        }
+    }
+
+    /// <summary>Points per landscape axis: 61 x 61 losses are quick on the lab's row limit and smooth enough for contours.</summary>
+    private const int LandscapePoints = 61;
+
+    private static Dictionary<string, double>? Bottom(FitPlan plan)
+    {
+        if (plan.Model.Kind != ModelKind.Formula || plan.Loss is not (Loss.Mse or Loss.Rmse)) return null;
+        try
+        {
+            // Only what least squares reads: the gradient settings (rate, batch) are not its business and some it refuses.
+            var fit = Fitting.Fit(plan.Data, new FitSettings { Model = plan.Model, Loss = plan.Loss, Init = plan.Settings.Init, Optimizer = Fitting.LevenbergMarquardtName });
+            return fit.Result.Divergence is null ? fit.Model.Parameters.Where(p => p.Values.Length == 1).ToDictionary(p => p.Name, p => p.Values[0]) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or DataException or InvalidOperationException)
+        {
+            // No least-squares answer (a formula LM cannot take): the map is drawn around the start alone.
+            return null;
         }
     }
 
@@ -316,7 +448,8 @@ public sealed class LabSession
             if (path.Count >= LabLimits.MaxPathPoints) path.RemoveRange(1, path.Count / 2);
             path.Add((values[a], values[b]));
         }
-        if (Session?.Result.Divergence is { } d && Diverged is null) Diverged = (d, SuggestRate());
+        // Only a finished run can have diverged; Result copies the history, too much to ask for after every step.
+        if (Session is { IsFinished: true } && Diverged is null && Session.Result.Divergence is { } d) Diverged = (d, SuggestRate());
     }
 
     /// <summary>The largest rate of a short sweep below the one that diverged that trains without diverging.</summary>

@@ -28,7 +28,7 @@ public sealed record LabView(IReadOnlyList<ITrace> Fit, IReadOnlyList<ITrace> La
             for (int c = 0; c < rows.ClassNames!.Length; c++)
             {
                 var members = Enumerable.Range(0, rows.Count).Where(i => rows.Labels![i] == c).ToArray();
-                fit.Add(new Scatter { Name = rows.ClassNames[c], Mode = ModeFlag.Markers, X = [.. members.Select(i => (object)x[i])], Y = [.. members.Select(i => (object)x2[i])] });
+                fit.Add(new Scatter { Name = rows.ClassNames[c], Mode = ModeFlag.Markers, X = [.. members.Select(i => V(x[i]))], Y = [.. members.Select(i => V(x2[i]))] });
             }
             yName = rows.FeatureNames[1];
         }
@@ -37,8 +37,8 @@ public sealed record LabView(IReadOnlyList<ITrace> Fit, IReadOnlyList<ITrace> La
             var y = rows.Column(yName);
             var order = Enumerable.Range(0, rows.Count).OrderBy(i => x[i]).ToArray();
             var outputs = lab.Session.Outputs(order);
-            fit.Add(new Scatter { Name = "data", Mode = ModeFlag.Markers, X = [.. order.Select(i => (object)x[i])], Y = [.. order.Select(i => (object)y[i])] });
-            fit.Add(new Scatter { Name = "model now", Mode = ModeFlag.Lines, X = [.. order.Select(i => (object)x[i])], Y = [.. outputs.Select(o => (object)o[0])] });
+            fit.Add(new Scatter { Name = "data", Mode = ModeFlag.Markers, X = [.. order.Select(i => V(x[i]))], Y = [.. order.Select(i => V(y[i]))] });
+            fit.Add(new Scatter { Name = "model now", Mode = ModeFlag.Lines, X = [.. order.Select(i => V(x[i]))], Y = [.. outputs.Select(o => V(o[0]))] });
         }
 
         var landscape = new List<ITrace>();
@@ -49,10 +49,10 @@ public sealed record LabView(IReadOnlyList<ITrace> Fit, IReadOnlyList<ITrace> La
             var a = s.First.Values.Select(v => (object)v).ToList();
             var b = s.Second.Values.Select(v => (object)v).ToList();
             var z = Enumerable.Range(0, s.Second.Values.Length)
-                .Select(j => (object)Enumerable.Range(0, s.First.Values.Length).Select(i => (object)Math.Log10(Math.Max(s.Loss[i, j], 1e-300))).ToList()).ToList();
+                .Select(j => (object)Enumerable.Range(0, s.First.Values.Length).Select(i => V(Math.Log10(Math.Max(s.Loss[i, j], 1e-300)))).ToList()).ToList();
             landscape.Add(new Contour { Name = "log10 loss", X = a, Y = b, Z = z, ColorScale = "Viridis", Contours = new Plotly.Blazor.Traces.ContourLib.Contours { Coloring = Plotly.Blazor.Traces.ContourLib.ContoursLib.ColoringEnum.HeatMap, ShowLines = true } });
-            var pathA = lab.Path.Select(p => (object)p.A).ToList();
-            var pathB = lab.Path.Select(p => (object)p.B).ToList();
+            var pathA = lab.Path.Select(p => V(p.A)).ToList();
+            var pathB = lab.Path.Select(p => V(p.B)).ToList();
             landscape.Add(new Scatter { Name = "path", Mode = ModeFlag.Lines | ModeFlag.Markers, X = pathA, Y = pathB, Marker = new Plotly.Blazor.Traces.ScatterLib.Marker { Color = "white", Size = 4 }, Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "white" } });
             surface.Add(new Surface { Name = "log10 loss", X = a, Y = b, Z = z, ColorScale = "Viridis", ShowScale = false });
         }
@@ -60,10 +60,16 @@ public sealed record LabView(IReadOnlyList<ITrace> Fit, IReadOnlyList<ITrace> La
         var history = lab.Session.History;
         var loss = new List<ITrace>
         {
-            new Scatter { Name = "train", Mode = ModeFlag.Lines | ModeFlag.Markers, X = [.. history.Select(h => (object)h.Epoch)], Y = [.. history.Select(h => (object)h.TrainLoss)] },
+            new Scatter { Name = "train", Mode = ModeFlag.Lines | ModeFlag.Markers, X = [.. history.Select(h => (object)h.Epoch)], Y = [.. history.Select(h => V(h.TrainLoss))] },
         };
         if (history.Any(h => h.ValidationLoss is not null))
-            loss.Add(new Scatter { Name = "test", Mode = ModeFlag.Lines | ModeFlag.Markers, X = [.. history.Select(h => (object)h.Epoch)], Y = [.. history.Select(h => (object?)h.ValidationLoss ?? double.NaN)] });
+            loss.Add(new Scatter { Name = "test", Mode = ModeFlag.Lines | ModeFlag.Markers, X = [.. history.Select(h => (object)h.Epoch)], Y = [.. history.Select(h => V(h.ValidationLoss ?? double.NaN))] });
         return new LabView(fit, landscape, loss, surface, xName, yName);
     }
+
+    /// <summary>
+    /// A value for a chart: JSON has no NaN or infinity, and one of them (a parameter the update
+    /// before a divergence blew up) would end the tab's connection. Plotly leaves a gap for null.
+    /// </summary>
+    private static object? V(double value) => double.IsFinite(value) ? value : null;
 }
