@@ -162,6 +162,9 @@ public static class LabLimits
     /// <summary>Epochs one Run-epoch click may ask for.</summary>
     public const int MaxEpochsPerClick = 1_000;
 
+    /// <summary>Updates one Run-epoch click may take, whatever the data and batch: one tab cannot hold a core for minutes.</summary>
+    public const int MaxUpdatesPerClick = 200_000;
+
     /// <summary>Rows up to which the per-sample table is kept (a row per update).</summary>
     public const int MaxTableRows = 200;
 
@@ -274,12 +277,16 @@ public sealed class LabSession
         Record(after);
     }
 
-    /// <summary>Runs <paramref name="epochs"/> epochs (the rest of the current one counts as the first).</summary>
+    /// <summary>
+    /// Runs <paramref name="epochs"/> epochs (the rest of the current one counts as the first), at
+    /// most <see cref="LabLimits.MaxEpochsPerClick"/> epochs and <see cref="LabLimits.MaxUpdatesPerClick"/> updates.
+    /// </summary>
     public void RunEpochs(int epochs)
     {
         epochs = Math.Clamp(epochs, 1, LabLimits.MaxEpochsPerClick);
         int target = Session.Epoch + epochs - (Session.Batch > 1 ? 1 : 0);
-        while (!Session.IsFinished && (Session.Epoch < target || Session.Batch > 1)) Step();
+        long stop = Session.Updates + LabLimits.MaxUpdatesPerClick;
+        while (!Session.IsFinished && (Session.Epoch < target || Session.Batch > 1) && Session.Updates < stop) Step();
     }
 
     /// <summary>Back to exactly the start of this setup.</summary>
