@@ -16,5 +16,6 @@ var root = new RootCommand(
     SweepCommand.Create(),
     GradCheckCommand.Create(),
     ExportCommand.Create(),
+    LabCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -49,6 +49,26 @@ public abstract class FitSession
 
     /// <summary>The model file, metrics and statistics of the model as it is now (final once <see cref="IsFinished"/>).</summary>
     public abstract FitOutcome Outcome();
+
+    /// <inheritdoc cref="TrainingSession{T}.NextBatchRows"/>
+    /// <remarks>Row numbers index <see cref="FitPlan.TrainRows"/>.</remarks>
+    public abstract int[] NextBatchRows();
+
+    /// <summary>
+    /// The model's outputs as it is now for some training rows (indices into <see cref="FitPlan.TrainRows"/>),
+    /// one array of outputs per row, in the data's units (a scaled target is scaled back). For a formula
+    /// this is its right-hand side; for a classifier, the scores before softmax or sigmoid.
+    /// </summary>
+    public abstract double[][] Outputs(IReadOnlyList<int> rows);
+
+    /// <summary>
+    /// The gradient of each row's own loss (the loss of a batch of that one row) at the parameters
+    /// as they are now, one array per row: every parameter's elements in the order of
+    /// <see cref="SessionSnapshot.Names"/>, flattened, 0 for frozen ones. In the units the model
+    /// trains in (scaled, when the plan scales). The session's own gradients are left as they were.
+    /// The lab checks a learner's hand-derived derivative against these, row by row.
+    /// </summary>
+    public abstract double[][] RowGradients(IReadOnlyList<int> rows);
 }
 
 internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingPointIeee754<T>
@@ -126,6 +146,55 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
     public override TrainingResult Run(CancellationToken cancel = default) => session.Run(cancel);
     public override void Extend(int epochs) => session.Extend(epochs);
     public override SessionSnapshot Snapshot() => session.Snapshot();
+    public override int[] NextBatchRows() => session.NextBatchRows();
+
+    private void CheckRows(IReadOnlyList<int> rows)
+    {
+        foreach (int row in rows)
+            if ((uint)row >= (uint)prepared.Train.Count)
+                Errors.OutOfRange("rows", row, $"a training row from 0 to {prepared.Train.Count - 1}");
+    }
+
+    public override double[][] RowGradients(IReadOnlyList<int> rows)
+    {
+        CheckRows(rows);
+        var parameters = prepared.Model.Parameters;
+        var saved = parameters.Select(p => p.Grad).ToArray();
+        var result = new double[rows.Count][];
+        try
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var one = prepared.Train.Rows([rows[i]]);
+                foreach (var p in parameters) p.ZeroGrad();
+                Nn.Losses.Compute(Plan.Loss, prepared.Model.Forward(one.Features), one.Targets, one.Labels).Backward();
+                result[i] = [.. parameters.SelectMany(p => p.Grad is { } g ? g.ToArray().Select(double.CreateTruncating) : new double[p.Size])];
+            }
+        }
+        finally
+        {
+            for (int k = 0; k < parameters.Count; k++) parameters[k].Grad = saved[k];
+        }
+        return result;
+    }
+
+    public override double[][] Outputs(IReadOnlyList<int> rows)
+    {
+        CheckRows(rows);
+        var output = trainer.Predict(prepared.Train.Rows([.. rows]).Features);
+        int width = output.Shape[1];
+        var values = output.ToArray();
+        var result = new double[rows.Count][];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = new double[width];
+            for (int j = 0; j < width; j++) row[j] = double.CreateTruncating(values[i * width + j]);
+            // The trainer scales regression targets with the features; undo it so outputs read in the data's units.
+            if (trainer.TargetScaler is { } scaler) scaler.InverseTargets(row);
+            result[i] = row;
+        }
+        return result;
+    }
 
     public override void Reset()
     {

@@ -179,6 +179,20 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         clock.Reset();
     }
 
+    /// <summary>
+    /// The training rows (0-based, in the order of the training data) that the next <see cref="Step"/>
+    /// trains on: the lab shows them beside the update they cause, as the seed spreadsheet does.
+    /// Empty once the run has finished.
+    /// </summary>
+    public int[] NextBatchRows()
+    {
+        if (stop is not null) return [];
+        // NOTE: before an epoch opens its order is not drawn yet; Order is a pure function of (seed, epoch), so drawing it here gives the one OpenEpoch will draw.
+        var rows = epochOpen ? order : trainer.Order(train.Count, trainer.NextEpoch);
+        int start = epochOpen ? batch * batchSize : 0;
+        return Trainer<T>.Slice(rows, start, Math.Min(batchSize, train.Count - start));
+    }
+
     /// <summary>Copies of every parameter's values and gradient (null where it has none) now, in double.</summary>
     public SessionSnapshot Snapshot() => new(updates, trainer.NextEpoch, epochOpen ? batch : 0, LastLoss,
         trainer.Model.Parameters.Select(p => p.Name ?? "").ToArray(),

@@ -33,7 +33,7 @@ public class ParseErrorTests
             "error: unexpected argument 'extra': 'downhill fit' takes DATA; quote a value that holds spaces, and put a value right after its option. See 'downhill fit --help'." },
         { ["predict", "m.json"],
             "error: 'downhill predict' needs DATA, a CSV file with the model's feature columns, a built-in data set, or - for standard input. See 'downhill predict --help'." },
-        { [], "error: 'downhill' needs a command: demo, fit, predict, evaluate, minimize, solve, surface, sweep, gradcheck, export. See 'downhill --help'." },
+        { [], "error: 'downhill' needs a command: demo, fit, predict, evaluate, minimize, solve, surface, sweep, gradcheck, export, lab. See 'downhill --help'." },
         // A value outside an option's declared list, found while parsing: before, fit loaded the data and printed its header first.
         { ["fit", "line", "--optimizer", "adamx"],
             "error: --optimizer 'adamx' is unknown; use sgd, adagrad, rmsprop, adam, adamw, lbfgs or lm; did you mean 'adam'? See 'downhill fit --help'." },
