@@ -26,7 +26,7 @@ public static partial class Draw
         options ??= new LossSurfaceOptions();
         var plot = Chart.New(options.Title ?? $"{options.LossName} over {grid.FirstName} and {grid.SecondName}",
             grid.FirstName, grid.SecondName);
-        var surface = Surface.Add(plot, grid, options.LogScale, light: false, options.ContourLines);
+        var surface = SurfaceHeatmap.Add(plot, grid, options.LogScale, light: false, options.ContourLines);
         surface.AddColorBar(plot, options.LossName);
         if (options.Path is { } path)
             AddPath(plot, path, new PathStyle(Colors.OrangeRed, 2.5f, LinePattern.Solid, MarkerShape.FilledSquare), surface.Frame(plot, [path]), markEnds: true);
@@ -46,7 +46,7 @@ public static partial class Draw
             Throw.Argument(nameof(paths), "an optimizer race needs at least one path");
         options ??= new LossSurfaceOptions();
         var plot = Chart.New(options.Title ?? "Optimizer race", grid.FirstName, grid.SecondName);
-        var surface = Surface.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
+        var surface = SurfaceHeatmap.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
         var view = surface.Frame(plot, paths);
         for (int k = 0; k < paths.Count; k++)
             AddPath(plot, paths[k], RaceStyle(k), view, markEnds: false);

@@ -90,25 +90,25 @@ public sealed partial record ModelFile
     /// <summary>
     /// Reads and checks a model file: every field present with its type, the parameters'
     /// shapes backed by their values, and the architecture they declare agreeing with those
-    /// shapes (<see cref="Validate"/>). Any fault is a <see cref="DataException"/> naming the
+    /// shapes (<see cref="Validate"/>). Any fault is a <see cref="DataFileException"/> naming the
     /// file, the field, the value and the fix, raised before anything is sized from the file.
     /// </summary>
     public static ModelFile Load(string path)
     {
         if (!File.Exists(path))
-            throw new DataException($"model file {Path.GetFullPath(path)} does not exist.");
+            throw new DataFileException($"model file {Path.GetFullPath(path)} does not exist.");
         using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill model file", Fix,
             dataFileHint: "the model comes first: downhill predict MODEL DATA");
         var root = doc.RootElement;
         if (StoredJson.Format(root) != FormatName)
-            throw new DataException($"{path} is not a Downhill model file: " +
+            throw new DataFileException($"{path} is not a Downhill model file: " +
                 (root.TryGetProperty("format", out var format) ? $"its \"format\" is {StoredJson.Describe(format)}, not \"{FormatName}\"" : $"it has no \"format\": \"{FormatName}\" field") +
                 "; give a file written by ModelFile.Save.");
         int version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : -1;
         if (version > CurrentVersion)
-            throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
+            throw new DataFileException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
         if (version < 1)
-            throw new DataException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
+            throw new DataFileException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
         StoredJson.CheckFields(root, typeof(ModelFile), path, Fix);
         var file = StoredJson.Deserialize<ModelFile>(doc, Json, path, "Downhill model file", Fix);
         file.Validate(path);
@@ -121,7 +121,7 @@ public sealed partial record ModelFile
 /// named <c>.NAME.PID.tmp</c> after the target and the writing process, so a process killed
 /// mid-write leaves one recognizable file, which the next write of the same target removes.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => Write(path, s =>
     {
@@ -134,7 +134,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))
-            throw new DataException($"cannot write {path}: folder {dir} does not exist (create it first).");
+            throw new DataFileException($"cannot write {path}: folder {dir} does not exist (create it first).");
         RemoveStaleTemps(full);
         var temp = TempName(full, Environment.ProcessId);
         try

@@ -42,7 +42,7 @@ public sealed class Predictor
 {
     private readonly Func<Dataset, double[]> forward;
 
-    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate"/>), so a damaged one is a <see cref="DataException"/>.</param>
+    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate"/>), so a damaged one is a <see cref="DataFileException"/>.</param>
     /// <param name="source">How error messages name the file (its path).</param>
     public Predictor(ModelFile file, string source = "model file")
     {
@@ -78,7 +78,7 @@ public sealed class Predictor
         {
             // Only the columns the formula reads (and, to evaluate, those of its left side); other
             // columns, text ones included, are ignored as they are for every other model.
-            var formula = Formula.Parse(File.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+            var formula = Formula.Parse(File.Formula ?? throw new DataFileException("model file: a formula model without \"formula\"."));
             var columns = File.Features.ToList();
             if (withTargets)
                 foreach (var name in formula.Target?.Variables() ?? [])
@@ -229,13 +229,13 @@ public sealed class Predictor
         {
             string name = data.ClassNames![l];
             return index.TryGetValue(name, out int k) ? k
-                : throw new DataException($"{data.Source}: class \"{name}\" is not one the model knows ({string.Join(", ", File.Classes!)}).");
+                : throw new DataFileException($"{data.Source}: class \"{name}\" is not one the model knows ({string.Join(", ", File.Classes!)}).");
         }).ToArray();
     }
 
     private static FormulaModel FormulaFor(ModelFile file)
     {
-        var formula = Formula.Parse(file.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+        var formula = Formula.Parse(file.Formula ?? throw new DataFileException("model file: a formula model without \"formula\"."));
         var parameters = file.Parameters.Select(p => p.Name).ToArray();
         var init = file.Parameters.ToDictionary(p => p.Name, p => p.Values[0], StringComparer.Ordinal);
         return new FormulaModel(formula, file.Features, parameters, init);
@@ -246,7 +246,7 @@ public sealed class Predictor
         Model<T> model;
         if (file.Kind == "formula")
         {
-            if (typeof(T) != typeof(double)) throw new DataException("model file: formula models are stored in float64.");
+            if (typeof(T) != typeof(double)) throw new DataFileException("model file: formula models are stored in float64.");
             model = (Model<T>)(object)FormulaFor(file);
         }
         else

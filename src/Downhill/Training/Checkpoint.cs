@@ -30,14 +30,14 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
     /// <c>trainer</c> would otherwise fail much later with a NullReferenceException), the model checked as
     /// a model file is (<see cref="ModelFile.Validate"/>), and the loop's state fitting it.
     /// </summary>
-    /// <exception cref="DataException">The first fault found, naming the file, the field, the value and the fix.</exception>
+    /// <exception cref="DataFileException">The first fault found, naming the file, the field, the value and the fix.</exception>
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new DataException($"checkpoint {Path.GetFullPath(path)} does not exist.");
+        if (!File.Exists(path)) throw new DataFileException($"checkpoint {Path.GetFullPath(path)} does not exist.");
         using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill checkpoint", Fix,
             dataFileHint: "give FitSettings.Resume the file that FitSettings.CheckpointPath wrote");
         if (StoredJson.Format(doc.RootElement) != FormatName)
-            throw new DataException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one by fitting with FitSettings.CheckpointPath.");
+            throw new DataFileException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one by fitting with FitSettings.CheckpointPath.");
         StoredJson.CheckFields(doc.RootElement, typeof(Checkpoint), path, Fix);
         var c = StoredJson.Deserialize<Checkpoint>(doc, Json, path, "Downhill checkpoint", Fix);
         c.Model.Validate(new ModelFile.Where($"{path}, its \"model\"", Fix));
