@@ -2,13 +2,16 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.LossSurface"/> and <see cref="Draw.OptimizerRace"/> colour and label the surface.</summary>
 public sealed record LossSurfaceOptions
 {
+    /// <summary>The heading above the surface. Null: one naming the two parameters.</summary>
     public string? Title { get; init; }
     /// <summary>Name of the loss on the colour bar, e.g. "RMSE".</summary>
     public string LossName { get; init; } = "loss";
     /// <summary>Colour by log10 of the loss. Null: on when every loss is positive and they span two decades or more.</summary>
     public bool? LogScale { get; init; }
+    /// <summary>Lines of equal loss over the colours, which show the valley's shape where colours are hard to tell apart.</summary>
     public bool ContourLines { get; init; } = true;
     /// <summary>The route of a descent across the surface, drawn with its start and end marked.</summary>
     public DescentPath? Path { get; init; }

@@ -9,7 +9,7 @@ public enum LinearSolver
     HouseholderQr,
 }
 
-/// <summary>The outcome of <see cref="LinearLeastSquares.Fit"/>: y ≈ W x + b for each output.</summary>
+/// <summary>The outcome of <c>LinearLeastSquares.Fit</c> (float or double): y ≈ W x + b for each output.</summary>
 public sealed class LinearLeastSquaresResult
 {
     internal LinearLeastSquaresResult(int rows, int features, int outputs, double[] weights, double[] biases,

@@ -3,7 +3,7 @@ using Downhill.Optim;
 
 namespace Downhill.Formulas;
 
-/// <summary>When <see cref="Minimizer.Minimize"/> stops. Values are checked where the walk starts.</summary>
+/// <summary>When <c>Minimizer.Minimize</c> stops. Values are checked where the walk starts.</summary>
 public readonly record struct MinimizeOptions()
 {
     /// <summary>The most optimizer steps to take.</summary>

@@ -90,7 +90,7 @@ public sealed partial record ModelFile
     /// <summary>
     /// Reads and checks a model file: every field present with its type, the parameters'
     /// shapes backed by their values, and the architecture they declare agreeing with those
-    /// shapes (<see cref="Validate"/>). Any fault is a <see cref="DataFileException"/> naming the
+    /// shapes (<see cref="Validate(string)"/>). Any fault is a <see cref="DataFileException"/> naming the
     /// file, the field, the value and the fix, raised before anything is sized from the file.
     /// </summary>
     public static ModelFile Load(string path)

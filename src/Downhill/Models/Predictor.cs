@@ -42,7 +42,7 @@ public sealed class Predictor
 {
     private readonly Func<Dataset, double[]> forward;
 
-    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate"/>), so a damaged one is a <see cref="DataFileException"/>.</param>
+    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate(string)"/>), so a damaged one is a <see cref="DataFileException"/>.</param>
     /// <param name="source">How error messages name the file (its path).</param>
     public Predictor(ModelFile file, string source = "model file")
     {

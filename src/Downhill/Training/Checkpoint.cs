@@ -28,7 +28,7 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
     /// <summary>
     /// Reads and checks a checkpoint: every field present with its type (a checkpoint without
     /// <c>trainer</c> would otherwise fail much later with a NullReferenceException), the model checked as
-    /// a model file is (<see cref="ModelFile.Validate"/>), and the loop's state fitting it.
+    /// a model file is (<see cref="ModelFile.Validate(string)"/>), and the loop's state fitting it.
     /// </summary>
     /// <exception cref="DataFileException">The first fault found, naming the file, the field, the value and the fix.</exception>
     public static Checkpoint Load(string path)
