@@ -25,25 +25,44 @@ public sealed record FitStatisticsRecord(
 /// </summary>
 public sealed partial record ModelFile
 {
+    /// <summary>The value of the "format" field that marks a Downhill model file.</summary>
     public const string FormatName = "downhill-model";
+    /// <summary>The file version this library writes; files of versions 1 to this one are read, others refused naming the version found.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>"downhill-model" (<see cref="FormatName"/>); any other value means the file is not a model file.</summary>
     public string Format { get; init; } = FormatName;
+    /// <summary>The version of the file layout (<see cref="CurrentVersion"/> when written by this library).</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>"regression" or "classification" (<see cref="TaskKind"/>).</summary>
     public required string Task { get; init; }
+    /// <summary>"linear", "logistic", "softmax", "mlp" or "formula" (<see cref="ModelKind"/>).</summary>
     public required string Kind { get; init; }
+    /// <summary>The formula text for a formula model, e.g. "y = m*x + b"; null for networks.</summary>
     public string? Formula { get; init; }
+    /// <summary>Hidden layer sizes of an mlp, input side first; null for other kinds.</summary>
     public int[]? Hidden { get; init; }
+    /// <summary>The hidden layers' activation of an mlp ("relu", "sigmoid", "tanh"); null for other kinds.</summary>
     public string? Activation { get; init; }
+    /// <summary>The loss the model was trained with, e.g. "mse" or "cross-entropy"; it decides how outputs become predictions.</summary>
     public required string Loss { get; init; }
+    /// <summary>"float32" or "float64": the number type the parameters were trained in.</summary>
     public required string Precision { get; init; }
+    /// <summary>Input column names in the order the model reads them; data to predict on must have each.</summary>
     public required string[] Features { get; init; }
+    /// <summary>Target column names: what the model predicts.</summary>
     public required string[] Targets { get; init; }
+    /// <summary>Class names in label order for classifiers; null for regression.</summary>
     public string[]? Classes { get; init; }
+    /// <summary>The scaling fitted on the training data, applied to new data before the model; null when none.</summary>
     public Scaler? Scaler { get; init; }
+    /// <summary>Every trained parameter: name, shape and values (dense weights [inputs, outputs]).</summary>
     public required ParameterRecord[] Parameters { get; init; }
+    /// <summary>Least-squares statistics of a formula fit (standard errors, RSS); null when not computed.</summary>
     public FitStatisticsRecord? Statistics { get; init; }
+    /// <summary>The metrics measured when the model was saved, by name (rmse, mae, r2, accuracy); null when not recorded.</summary>
     public Dictionary<string, double>? Metrics { get; init; }
+    /// <summary>How missing cells were handled in training, so predictions treat them alike; null when the data had none.</summary>
     public MissingFill? Missing { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
@@ -79,6 +98,7 @@ public sealed partial record ModelFile
         return (result, bias);
     }
 
+    /// <summary>The file as indented JSON text, as <c>Save</c> writes it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>
