@@ -11,7 +11,9 @@ namespace Downhill.Training;
 /// </summary>
 public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, TrainerState Trainer)
 {
+    /// <summary>The value of the "format" field that marks a Downhill checkpoint file.</summary>
     public const string FormatName = "downhill-checkpoint";
+    /// <summary>"downhill-checkpoint" (<see cref="FormatName"/>); any other value means the file is not a checkpoint.</summary>
     public string Format { get; init; } = FormatName;
 
     private static readonly JsonSerializerOptions Json = new()
@@ -21,6 +23,7 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>Writes the checkpoint as JSON to <paramref name="path"/>, atomically: a crash mid-write leaves the previous file whole.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     private const string Fix = "use an earlier copy of the checkpoint, or start the fit again without FitSettings.Resume";
