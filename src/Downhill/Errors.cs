@@ -46,8 +46,10 @@ internal static class Errors
 /// </summary>
 public sealed class SettingException(string setting, string message) : ArgumentException(message)
 {
+    /// <summary>The setting at fault as a C# user writes it, e.g. <c>TrainingOptions.EarlyStoppingPatience</c>.</summary>
     public string Setting { get; } = setting;
 
+    /// <summary>The same as <see cref="Setting"/>, for code that reads <see cref="ArgumentException.ParamName"/>.</summary>
     public override string ParamName => Setting;
 }
 

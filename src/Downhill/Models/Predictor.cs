@@ -13,6 +13,7 @@ public sealed record Predictions(
     double[]? Probabilities,
     string[]? ClassNames)
 {
+    /// <summary>The number of rows predicted.</summary>
     public int Rows => Classes?.Length ?? (Columns.Length == 0 ? 0 : Values.Length / Columns.Length);
 
     /// <summary>Row <paramref name="i"/> by name: its value per target, or its class and the probability of each class.</summary>
@@ -60,8 +61,11 @@ public sealed class Predictor
 
     private Dataset Filled(Dataset data) => data.FillMissing(File.Missing ?? new MissingFill { Policy = MissingValues.Error });
 
+    /// <summary>The model file the predictor was built from.</summary>
     public ModelFile File { get; }
+    /// <summary>The loss the model was trained with; it decides how outputs become classes and probabilities.</summary>
     public Loss Loss { get; }
+    /// <summary>True when the model predicts classes (the file names them), false for numbers.</summary>
     public bool IsClassifier => File.Classes is not null;
 
     /// <summary>
@@ -99,6 +103,7 @@ public sealed class Predictor
     /// <summary>Raw model outputs [rows, outputs] in the data's units (target scaling undone).</summary>
     public double[] Outputs(Dataset data) => forward(data);
 
+    /// <summary>Predictions for every row of <paramref name="data"/>: the targets in the data's units, or each row's class and class probabilities.</summary>
     public Predictions Predict(Dataset data)
     {
         var raw = forward(data);
