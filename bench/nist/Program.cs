@@ -119,7 +119,7 @@ namespace Downhill.Nist
             var clock = Stopwatch.StartNew();
             FitOutcome outcome;
             try { outcome = Fitting.Fit(data, settings); }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataFileException)
             {
                 return new FitRun(problem, start, method, 0, null, null, 0, clock.Elapsed.TotalSeconds, 0, "failed: " + e.Message);
             }

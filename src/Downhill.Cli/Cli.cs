@@ -40,7 +40,7 @@ internal static class Cli
             Console.Error.WriteLine(e.Message);
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is UsageException or ArgumentException or DataException or FormulaException
+        catch (Exception e) when (e is UsageException or ArgumentException or DataFileException or FormulaException
                                        or InvalidOperationException or IOException or UnauthorizedAccessException
                                        or FormatException or OverflowException)
         {
@@ -160,7 +160,7 @@ internal static class Cli
             write();
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFileException)
         {
             Console.Error.WriteLine($"error: {option} {path} could not be written: {Reason(e)}");
             return false;

@@ -2,8 +2,10 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.BenchmarkBars"/> labels its bars; every property has a default.</summary>
 public sealed record BenchmarkOptions
 {
+    /// <summary>The heading above the bars.</summary>
     public string Title { get; init; } = "Benchmark";
     /// <summary>What the numbers are, with their unit, e.g. "time per epoch (ms)".</summary>
     public string ValueName { get; init; } = "time (ms)";

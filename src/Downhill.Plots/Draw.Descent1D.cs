@@ -2,13 +2,18 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.Descent1D"/> labels the curve and which stretch of it to show.</summary>
 public sealed record Descent1DOptions
 {
+    /// <summary>The heading above the curve.</summary>
     public string Title { get; init; } = "Rolling downhill";
+    /// <summary>The name of the one parameter, on the horizontal axis.</summary>
     public string ParameterName { get; init; } = "x";
+    /// <summary>The name of the loss, on the vertical axis.</summary>
     public string LossName { get; init; } = "loss";
     /// <summary>The stretch of the curve to draw. Null: the steps' range with a margin around it.</summary>
     public double? From { get; init; }
+    /// <summary>The right end of the stretch drawn. Null: the steps' range with a margin around it.</summary>
     public double? To { get; init; }
 }
 

@@ -2,15 +2,21 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.LearningRateSweep"/> labels the runs; every property has a default.</summary>
 public sealed record LearningRateSweepOptions
 {
+    /// <summary>The heading above the curves.</summary>
     public string Title { get; init; } = "Learning-rate sweep";
+    /// <summary>The name of the loss, on the vertical axis.</summary>
     public string LossName { get; init; } = "loss";
 }
 
+/// <summary>How <see cref="Draw.LearningRateRangeTest"/> labels the curve and which rate it marks.</summary>
 public sealed record RangeTestOptions
 {
+    /// <summary>The heading above the curve.</summary>
     public string Title { get; init; } = "Learning-rate range test";
+    /// <summary>The name of the loss, on the vertical axis.</summary>
     public string LossName { get; init; } = "loss";
     /// <summary>The rate to mark as suggested, e.g. where the loss fell fastest.</summary>
     public double? SuggestedRate { get; init; }

@@ -2,13 +2,18 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.LossCurves"/> labels the curves, which axis scale it uses and what it marks.</summary>
 public sealed record LossCurvesOptions
 {
+    /// <summary>The heading above the curves.</summary>
     public string Title { get; init; } = "Loss per epoch";
+    /// <summary>The name of the loss, with its units when it has some, on the left axis.</summary>
     public string LossName { get; init; } = "loss";
+    /// <summary>A log10 loss axis, for losses that fall by decades; every loss must then be positive.</summary>
     public bool LogScale { get; init; }
     /// <summary>Metric curves (e.g. accuracy) drawn against a second y axis on the right.</summary>
     public IReadOnlyList<EpochCurve> Metrics { get; init; } = [];
+    /// <summary>The name of the metric curves, on the right axis.</summary>
     public string MetricName { get; init; } = "accuracy";
     /// <summary>The epoch to mark as best (the one early stopping kept). Null: the epoch of the lowest
     /// validation loss, when a validation curve is given.</summary>

@@ -2,13 +2,16 @@ using ScottPlot;
 
 namespace Downhill.Plots;
 
+/// <summary>How <see cref="Draw.LossSurface"/> and <see cref="Draw.OptimizerRace"/> colour and label the surface.</summary>
 public sealed record LossSurfaceOptions
 {
+    /// <summary>The heading above the surface. Null: one naming the two parameters.</summary>
     public string? Title { get; init; }
     /// <summary>Name of the loss on the colour bar, e.g. "RMSE".</summary>
     public string LossName { get; init; } = "loss";
     /// <summary>Colour by log10 of the loss. Null: on when every loss is positive and they span two decades or more.</summary>
     public bool? LogScale { get; init; }
+    /// <summary>Lines of equal loss over the colours, which show the valley's shape where colours are hard to tell apart.</summary>
     public bool ContourLines { get; init; } = true;
     /// <summary>The route of a descent across the surface, drawn with its start and end marked.</summary>
     public DescentPath? Path { get; init; }
@@ -26,7 +29,7 @@ public static partial class Draw
         options ??= new LossSurfaceOptions();
         var plot = Chart.New(options.Title ?? $"{options.LossName} over {grid.FirstName} and {grid.SecondName}",
             grid.FirstName, grid.SecondName);
-        var surface = Surface.Add(plot, grid, options.LogScale, light: false, options.ContourLines);
+        var surface = SurfaceHeatmap.Add(plot, grid, options.LogScale, light: false, options.ContourLines);
         surface.AddColorBar(plot, options.LossName);
         if (options.Path is { } path)
             AddPath(plot, path, new PathStyle(Colors.OrangeRed, 2.5f, LinePattern.Solid, MarkerShape.FilledSquare), surface.Frame(plot, [path]), markEnds: true);
@@ -46,7 +49,7 @@ public static partial class Draw
             Throw.Argument(nameof(paths), "an optimizer race needs at least one path");
         options ??= new LossSurfaceOptions();
         var plot = Chart.New(options.Title ?? "Optimizer race", grid.FirstName, grid.SecondName);
-        var surface = Surface.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
+        var surface = SurfaceHeatmap.Add(plot, grid, options.LogScale, light: true, options.ContourLines);
         var view = surface.Frame(plot, paths);
         for (int k = 0; k < paths.Count; k++)
             AddPath(plot, paths[k], RaceStyle(k), view, markEnds: false);

@@ -25,6 +25,7 @@ public sealed class Figure
         ImageFile.WriteAtomically(path, bytes);
     }
 
+    /// <summary>The picture as PNG bytes at <paramref name="size"/>, for a caller that stores or sends it itself.</summary>
     public byte[] ToPng(ImageSize size)
     {
         Check(size);
@@ -32,6 +33,7 @@ public sealed class Figure
         return plot.GetImageBytes(size.Width, size.Height, ScottPlot.ImageFormat.Png);
     }
 
+    /// <summary>The picture as an SVG document at <paramref name="size"/>; text stays text, so it scales without blur.</summary>
     public string ToSvg(ImageSize size)
     {
         Check(size);

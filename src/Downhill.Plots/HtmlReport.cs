@@ -11,6 +11,7 @@ public sealed class HtmlReport
     bool sectionOpen;
     int inlineSvgCount;
 
+    /// <summary>Starts an empty report whose page title and top heading are <paramref name="title"/>.</summary>
     public HtmlReport(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
@@ -50,6 +51,7 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>A table with a header row; each row gives one cell per header, in order. Cells are text, escaped.</summary>
     public HtmlReport AddTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -113,6 +115,7 @@ public sealed class HtmlReport
         return "<svg viewBox=\"0 0 " + size.Width + " " + size.Height + "\"" + svg["<svg".Length..];
     }
 
+    /// <summary>The whole page: one self-contained HTML document with its styles and pictures inline, no external files.</summary>
     public string ToHtml()
     {
         var html = new StringBuilder();

@@ -1,6 +1,6 @@
 namespace Downhill.Plots;
 
-public enum ImageFormat
+internal enum ImageFormat
 {
     Png,
     Svg,
@@ -8,7 +8,7 @@ public enum ImageFormat
 
 /// <summary>Checks output paths before anything is drawn, and writes files atomically so a reader never
 /// sees half a picture.</summary>
-public static class ImageFile
+internal static class ImageFile
 {
     /// <summary>The format named by the path's extension (.png or .svg, any case).</summary>
     public static ImageFormat FormatOf(string path)

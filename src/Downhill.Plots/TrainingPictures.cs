@@ -9,9 +9,6 @@ public static class TrainingPictures
     /// few enough (41 x 41 full-data losses) to stay well under a second on small data.</summary>
     public const int SurfacePoints = 41;
 
-    /// <summary>Training and validation loss per epoch, validation accuracy on the right axis when classifying,
-    /// and the epoch early stopping kept. <paramref name="round"/> names one entry of the history in the title
-    /// (a Levenberg-Marquardt fit records iterations).</summary>
     /// <summary>
     /// A fit's loss curves in the units its plan names (<see cref="FitPlan.EpochLossUnits"/>: the
     /// data's where a scaled target converts exactly), per epoch or per Levenberg-Marquardt iteration.
@@ -23,6 +20,9 @@ public static class TrainingPictures
         return LossCurves(outcome.Result, outcome.Loss, outcome.IsLevenbergMarquardt ? "Levenberg-Marquardt iteration" : "epoch", factor, units);
     }
 
+    /// <summary>Training and validation loss per epoch, validation accuracy on the right axis when classifying,
+    /// and the epoch early stopping kept. <paramref name="round"/> names one entry of the history in the title
+    /// (a Levenberg-Marquardt fit records iterations).</summary>
     /// <param name="factor">Multiplies every loss (the training units into <paramref name="units"/>).</param>
     /// <param name="units">Named on the loss axis when not empty.</param>
     public static Figure LossCurves(TrainingResult result, Loss loss, string round = "epoch", double factor = 1, string units = "")

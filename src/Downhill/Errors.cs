@@ -35,7 +35,7 @@ internal static class Errors
     public static void Operation(string message) => throw new InvalidOperationException(message);
 
     [DoesNotReturn]
-    public static void Data(string message) => throw new DataException(message);
+    public static void Data(string message) => throw new DataFileException(message);
 }
 
 /// <summary>
@@ -46,8 +46,10 @@ internal static class Errors
 /// </summary>
 public sealed class SettingException(string setting, string message) : ArgumentException(message)
 {
+    /// <summary>The setting at fault as a C# user writes it, e.g. <c>TrainingOptions.EarlyStoppingPatience</c>.</summary>
     public string Setting { get; } = setting;
 
+    /// <summary>The same as <see cref="Setting"/>, for code that reads <see cref="ArgumentException.ParamName"/>.</summary>
     public override string ParamName => Setting;
 }
 
@@ -55,7 +57,7 @@ public sealed class SettingException(string setting, string message) : ArgumentE
 public sealed class ShapeException(string message) : ArgumentException(message);
 
 /// <summary>
-/// A data file or data set that cannot be used as it is: missing, malformed, or not fitting the
+/// A data, model or checkpoint file (or a built-in data set) that cannot be used as it is: missing, malformed, or not fitting the
 /// request. The message names the file, line, column and value, and how to fix it.
 /// </summary>
-public sealed class DataException(string message) : Exception(message);
+public sealed class DataFileException(string message) : Exception(message);

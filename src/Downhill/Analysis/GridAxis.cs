@@ -8,6 +8,7 @@ namespace Downhill.Analysis;
 /// </summary>
 public sealed record GridAxis(string Name, double[] Values)
 {
+    /// <summary>Reads <c>NAME=START:STOP:STEP</c> or <c>NAME=START:STOP/N</c>; a mistake names the text, the part at fault and the two forms. At most 10,000 points.</summary>
     public static GridAxis Parse(string text)
     {
         int eq = text.IndexOf('=');
@@ -44,6 +45,7 @@ public sealed record GridAxis(string Name, double[] Values)
 /// <summary>Loss values over a grid: Loss[i, j] at First.Values[i], Second.Values[j].</summary>
 public sealed record Surface(GridAxis First, GridAxis Second, double[,] Loss)
 {
+    /// <summary>The indices into <c>First.Values</c> and <c>Second.Values</c> of the lowest loss on the grid; NaN cells never win, and (0, 0) when no cell is finite.</summary>
     public (int I, int J) Minimum
     {
         get

@@ -75,9 +75,13 @@ public sealed class LeastSquaresStatistics
         return new LeastSquaresStatistics(n, p, residualSumOfSquares, covariance, condition, rank);
     }
 
+    /// <summary>n, the number of residuals (data rows).</summary>
     public int Observations { get; }
+    /// <summary>p, the number of fitted parameters.</summary>
     public int Parameters { get; }
+    /// <summary>n − p, the divisor of the residual variance.</summary>
     public int DegreesOfFreedom => Observations - Parameters;
+    /// <summary>RSS = Σ r², at the fitted parameters.</summary>
     public double ResidualSumOfSquares { get; }
 
     /// <summary>σ = sqrt(RSS / (n - p)), the residual standard deviation (NaN when n = p).</summary>

@@ -25,6 +25,7 @@ public enum LeastSquaresStop
     Cancelled,
 }
 
+/// <summary>What a <see cref="LeastSquaresStop"/> means, for code (<see cref="IsConverged"/>) and for people (<see cref="Describe"/>).</summary>
 public static class LeastSquaresStopExtensions
 {
     /// <summary>True when the stop means a (local) minimum was reached.</summary>
@@ -32,6 +33,7 @@ public static class LeastSquaresStopExtensions
         or LeastSquaresStop.SmallStep or LeastSquaresStop.SmallReductionAndStep
         or LeastSquaresStop.SmallGradient or LeastSquaresStop.MachinePrecision;
 
+    /// <summary>One sentence for a person: why the run stopped and, when it did not converge, what to change.</summary>
     public static string Describe(this LeastSquaresStop stop) => stop switch
     {
         LeastSquaresStop.SmallReduction => "Converged: the last step changed the sum of squares by less than the function tolerance, and no step could do much better.",

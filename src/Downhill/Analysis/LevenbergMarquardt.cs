@@ -24,6 +24,7 @@ namespace Downhill.Analysis;
 /// </remarks>
 public static class LevenbergMarquardt
 {
+    /// <summary>Minimizes Σ r_i(θ)² over θ from <paramref name="start"/>, where <paramref name="residuals"/> fills <paramref name="residualCount"/> residuals (and the Jacobian when asked); <paramref name="progress"/> hears each accepted step and <paramref name="cancel"/> stops after the iteration under way.</summary>
     public static LevenbergMarquardtResult Minimize(
         ResidualFunction residuals, int residualCount, ReadOnlySpan<double> start,
         LevenbergMarquardtOptions? options = null, Action<LevenbergMarquardtProgress>? progress = null,

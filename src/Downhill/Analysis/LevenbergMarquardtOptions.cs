@@ -7,6 +7,7 @@ namespace Downhill.Analysis;
 /// </summary>
 public readonly record struct LevenbergMarquardtOptions
 {
+    /// <summary>The defaults described on each property; tighter than MINPACK's where noted.</summary>
     public LevenbergMarquardtOptions() { }
 
     /// <summary>

@@ -36,10 +36,13 @@ public sealed class LevenbergMarquardtResult
     /// <summary>Residual evaluations, rejected trial steps included.</summary>
     public int Evaluations { get; }
 
+    /// <summary>Jacobian evaluations: one per outer iteration, plus one at the end when the final parameters' Jacobian was not yet computed.</summary>
     public int JacobianEvaluations { get; }
 
+    /// <summary>Which test ended the run; <see cref="Explanation"/> says it in words.</summary>
     public LeastSquaresStop StoppedBecause { get; }
 
+    /// <summary>True when the run stopped at a (local) minimum rather than at a limit or a fault.</summary>
     public bool Converged => StoppedBecause.IsConverged();
 
     /// <summary>A sentence for people: why the run stopped and what to do about it.</summary>

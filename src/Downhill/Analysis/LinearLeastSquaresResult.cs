@@ -9,7 +9,7 @@ public enum LinearSolver
     HouseholderQr,
 }
 
-/// <summary>The outcome of <see cref="LinearLeastSquares.Fit"/>: y ≈ W x + b for each output.</summary>
+/// <summary>The outcome of <c>LinearLeastSquares.Fit</c> (float or double): y ≈ W x + b for each output.</summary>
 public sealed class LinearLeastSquaresResult
 {
     internal LinearLeastSquaresResult(int rows, int features, int outputs, double[] weights, double[] biases,
@@ -33,8 +33,11 @@ public sealed class LinearLeastSquaresResult
     /// <summary>Condition numbers above this switch the solver to QR and set <see cref="IllConditioned"/>.</summary>
     public const double IllConditionedAbove = 1e10;
 
+    /// <summary>Data rows the fit used.</summary>
     public int Rows { get; }
+    /// <summary>Input columns: the width of each row of x.</summary>
     public int Features { get; }
+    /// <summary>Target columns: one set of weights and an intercept each.</summary>
     public int Outputs { get; }
 
     /// <summary>[Outputs, Features] row-major: Weights[o * Features + j] multiplies feature j for output o.</summary>
@@ -60,6 +63,7 @@ public sealed class LinearLeastSquaresResult
     /// <summary>Numerical rank of the (centered) features; below <see cref="Features"/> some weights were set to 0 because the data cannot tell them apart.</summary>
     public int Rank { get; }
 
+    /// <summary>How the weights were solved: normal equations (Cholesky), or QR when the features are ill-conditioned.</summary>
     public LinearSolver Solver { get; }
 
     /// <summary>Rows minus fitted unknowns (features, plus one for the intercept).</summary>
@@ -78,6 +82,7 @@ public sealed class LinearLeastSquaresResult
     /// <summary>Standard error of each intercept, σ sqrt(1/n + x̄ᵀ (XᵀX)⁻¹ x̄); 0 when fitted without one.</summary>
     public double[] BiasStandardErrors { get; }
 
+    /// <summary>The weight that multiplies <paramref name="feature"/> for <paramref name="output"/>.</summary>
     public double Weight(int output, int feature) => Weights[output * Features + feature];
 
     /// <summary>ŷ = W x + b for each row of x (rows x Features, row-major) into y (rows x Outputs).</summary>

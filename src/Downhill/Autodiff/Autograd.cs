@@ -5,6 +5,7 @@ public static class Autograd
 {
     [ThreadStatic] private static int noGradDepth;
 
+    /// <summary>True when operations on this thread record themselves for <see cref="Tensor{T}.Backward"/>; false inside a <see cref="NoGrad"/> scope.</summary>
     public static bool IsEnabled => noGradDepth == 0;
 
     /// <summary>
@@ -17,8 +18,10 @@ public static class Autograd
         return new NoGradScope();
     }
 
+    /// <summary>The scope <see cref="NoGrad"/> returns; disposing it turns recording back on (when no outer scope is open).</summary>
     public readonly struct NoGradScope : IDisposable
     {
+        /// <summary>Leaves the scope: recording resumes unless an outer scope is still open.</summary>
         public void Dispose() => noGradDepth--;
     }
 }

@@ -32,6 +32,7 @@ public readonly record struct FiniteDifferenceStep
     /// <summary>h, or the scale of |x| for a relative step.</summary>
     public double Size { get; }
 
+    /// <summary>True when the step is Size·|x| (Size itself at x = 0), false for Size at every x.</summary>
     public bool IsRelative { get; }
 
     /// <summary>The same step h at every x: the user's nudge (training, gradcheck, --gradient forward|central).</summary>

@@ -5,10 +5,15 @@ public sealed record ParameterGradCheck(
     string Name, int[] Shape, double WorstAbsoluteError, double WorstRelativeError,
     int[] WorstPosition, double Analytic, double Numeric);
 
+/// <summary>The outcome of a gradient check, parameter by parameter.
+/// </summary>
+/// <param name="Parameters">One comparison per parameter, in the model's order.</param>
 public sealed record GradCheckReport(IReadOnlyList<ParameterGradCheck> Parameters)
 {
+    /// <summary>The largest relative error over all parameters (0 when there are none): the number to hold against a tolerance.</summary>
     public double WorstRelativeError => Parameters.Count == 0 ? 0 : Parameters.Max(p => p.WorstRelativeError);
 
+    /// <summary>True when every element's relative error is at most <paramref name="relativeTolerance"/>, e.g. 1e-6 in double precision.</summary>
     public bool Passes(double relativeTolerance) => WorstRelativeError <= relativeTolerance;
 }
 

@@ -119,7 +119,7 @@ internal static class BuiltInSets
                 Download.VerifiedFile(url, destination, file.Sha256);
                 return destination;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or DataException or UnauthorizedAccessException)
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or DataFileException or UnauthorizedAccessException)
             {
                 // Not swallowed: every failure is reported below if no mirror succeeds.
                 failures.Add($"{url}: {e.Message}");

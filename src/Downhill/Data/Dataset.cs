@@ -51,13 +51,16 @@ public sealed partial class Dataset
     /// <summary>Number of rows (examples).</summary>
     public int Count { get; }
 
+    /// <summary>The input column names, in the order of each row's features.</summary>
     public string[] FeatureNames { get; }
 
+    /// <summary>How many features each row has.</summary>
     public int FeatureCount => FeatureNames.Length;
 
     /// <summary>The target column names: several for multi-output regression, one for classification, none when unlabelled.</summary>
     public string[] TargetNames { get; }
 
+    /// <summary>How many target columns: 0 unlabelled, 1 for classification or single-output regression.</summary>
     public int TargetCount => TargetNames.Length;
 
     /// <summary>
@@ -67,6 +70,7 @@ public sealed partial class Dataset
     /// </summary>
     public string[]? ClassNames { get; }
 
+    /// <summary>True when the target is a class (see <see cref="ClassNames"/>), false for numeric targets.</summary>
     public bool IsClassification => ClassNames is not null;
 
     /// <summary>The class index of each row, or null for regression.</summary>

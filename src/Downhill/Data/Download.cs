@@ -21,7 +21,7 @@ public static class Download
     /// <summary>
     /// Downloads <paramref name="source"/> (http, https or file) to <paramref name="destination"/>
     /// when its SHA-256 equals <paramref name="expectedSha256"/> (hex); otherwise throws
-    /// <see cref="DataException"/> with both hashes and leaves no file behind.
+    /// <see cref="DataFileException"/> with both hashes and leaves no file behind.
     /// </summary>
     public static void VerifiedFile(Uri source, string destination, string expectedSha256)
     {

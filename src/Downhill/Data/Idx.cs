@@ -15,6 +15,7 @@ public static class Idx
 {
     private const byte UnsignedByte = 0x08;
 
+    /// <summary>Reads an IDX file of unsigned bytes (gzip when the path ends in .gz); a damaged or unsupported file is a <see cref="DataFileException"/> naming what is wrong.</summary>
     public static IdxArray Read(string path)
     {
         var full = Path.GetFullPath(path);
@@ -68,6 +69,7 @@ public static class Idx
         return new IdxArray(shape, data);
     }
 
+    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>, gzip-compressed when the path ends in .gz.</summary>
     public static void Write(string path, IdxArray array)
     {
         using var file = File.Create(path);
@@ -75,6 +77,7 @@ public static class Idx
         Write(stream, array);
     }
 
+    /// <summary>Writes <paramref name="array"/> as IDX bytes (header, then data) to <paramref name="stream"/>, which stays open.</summary>
     public static void Write(Stream stream, IdxArray array)
     {
         long size = 1;

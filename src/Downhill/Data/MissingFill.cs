@@ -10,6 +10,7 @@ namespace Downhill.Data;
 /// </summary>
 public sealed record MissingFill
 {
+    /// <summary>How missing cells were handled when the model was trained; later predictions follow the same rule.</summary>
     public required MissingValues Policy { get; init; }
 
     /// <summary>Feature name to the value a missing cell takes; null under Drop.</summary>

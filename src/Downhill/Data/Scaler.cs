@@ -21,6 +21,7 @@ public enum ScalerKind
 /// </summary>
 public sealed class Scaler
 {
+    /// <summary>A scaler from stored offsets and scales (as a model file holds them), one of each per column; every scale must be finite and non-zero.</summary>
     [JsonConstructor]
     public Scaler(ScalerKind kind, double[] featureOffset, double[] featureScale, double[]? targetOffset = null, double[]? targetScale = null)
     {
@@ -38,11 +39,15 @@ public sealed class Scaler
         TargetScale = targetScale;
     }
 
+    /// <summary>How the offsets and scales were chosen.</summary>
     public ScalerKind Kind { get; }
+    /// <summary>Subtracted from each feature column (its mean, or its minimum).</summary>
     public double[] FeatureOffset { get; }
+    /// <summary>Divides each feature column after the offset (its standard deviation, or its range); never 0.</summary>
     public double[] FeatureScale { get; }
     /// <summary>Null when targets are left in their own units.</summary>
     public double[]? TargetOffset { get; }
+    /// <summary>Divides each target after its offset; null when targets are left in their own units.</summary>
     public double[]? TargetScale { get; }
 
     /// <summary>

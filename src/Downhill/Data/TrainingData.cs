@@ -9,6 +9,7 @@ namespace Downhill.Data;
 /// </summary>
 public sealed class TrainingData<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Features [rows, features] with either <paramref name="targets"/> [rows, outputs] for regression or <paramref name="labels"/> (one class index per row) for classification, not both.</summary>
     public TrainingData(Tensor<T> features, Tensor<T>? targets, int[]? labels)
     {
         if (features.Rank != 2) Errors.Shape($"TrainingData: features {features.Shape} must be [rows, features].");
@@ -23,9 +24,13 @@ public sealed class TrainingData<T> where T : unmanaged, IFloatingPointIeee754<T
         Labels = labels;
     }
 
+    /// <summary>[rows, features], the model's inputs.</summary>
     public Tensor<T> Features { get; }
+    /// <summary>[rows, outputs] regression targets; null for classification.</summary>
     public Tensor<T>? Targets { get; }
+    /// <summary>One class index per row; null for regression.</summary>
     public int[]? Labels { get; }
+    /// <summary>Rows (examples).</summary>
     public int Count => Features.Shape[0];
 
     /// <summary>The model-ready tensors of a data set (its scaler applied).</summary>

@@ -9,6 +9,7 @@ namespace Downhill.Experiments;
 /// <summary>One training run of a sweep: its loss per epoch, where it was best, and whether it blew up.</summary>
 public sealed record SweepRun(double LearningRate, double[] Losses, int BestEpoch, bool Diverged, int? DivergedAtEpoch)
 {
+    /// <summary>The loss after the last epoch run (NaN when none ran); a diverged run stops early.</summary>
     public double FinalLoss => Losses.Length == 0 ? double.NaN : Losses[^1];
 }
 
@@ -22,6 +23,7 @@ public sealed record RangeTest(double[] LearningRates, double[] Losses, double S
 /// </summary>
 public static class LearningRateSweep
 {
+    /// <summary>Fits <paramref name="settings"/>' model on <paramref name="data"/> once per rate in <paramref name="rates"/> (each positive), every run from the same starting weights, so only the rate differs.</summary>
     public static IReadOnlyList<SweepRun> Run(Dataset data, FitSettings settings, IReadOnlyList<double> rates)
     {
         if (rates.Count == 0) Errors.Argument("LearningRateSweep.Run: give at least one learning rate, e.g. 1e-4,1e-3,1e-2.");

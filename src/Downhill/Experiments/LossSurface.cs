@@ -15,6 +15,7 @@ namespace Downhill.Experiments;
 /// </summary>
 public static class LossSurface
 {
+    /// <summary>The loss of <paramref name="model"/> on <paramref name="data"/> at every point of the grid of <paramref name="first"/> by <paramref name="second"/>, the other parameters held where they are; the two moved are put back afterwards.</summary>
     public static Surface OverParameters<T>(Model<T> model, TrainingData<T> data, Loss loss, GridAxis first, GridAxis second)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -11,6 +11,7 @@ namespace Downhill.Experiments;
 /// </summary>
 public static class ModelGradCheck
 {
+    /// <summary>Checks Backward() on the model <paramref name="settings"/> build, in double precision on the first <paramref name="samples"/> rows of <paramref name="data"/>, against central differences with step <paramref name="step"/>.</summary>
     public static GradCheckReport Run(Dataset data, FitSettings settings, int samples, double step = 1e-6)
     {
         if (samples < 1) Errors.OutOfRange("samples", samples, "at least 1 sample");

@@ -40,6 +40,7 @@ public sealed partial class Formula
     /// <summary>The right side of an equation (the model), or the whole objective.</summary>
     public Expr Right { get; }
 
+    /// <summary>True for <c>y = ...</c>, a model to fit to data; false for an objective to minimize.</summary>
     public bool IsEquation => Target is not null;
 
     /// <summary>

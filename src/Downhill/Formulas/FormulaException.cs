@@ -14,6 +14,7 @@ namespace Downhill.Formulas;
 /// </summary>
 public sealed class FormulaException : Exception
 {
+    /// <summary>The error for <paramref name="formula"/> at 1-based <paramref name="column"/>, with <paramref name="reason"/> saying what was expected there.</summary>
     public FormulaException(string formula, int column, string reason)
         : base(Format(formula, column, reason))
     {

@@ -3,8 +3,46 @@ namespace Downhill.Formulas;
 /// <summary>The functions a formula may call. Every one maps onto one tensor op of the autodiff engine.</summary>
 public enum FormulaFunction
 {
-    Exp, Log, Sqrt, Abs, Sin, Cos, Tan, Tanh, Sigmoid, Relu, Softplus,
-    Min, Max, Pow, Atan, Asin, Acos, Sinh, Cosh, Log10,
+    /// <summary><c>exp(x)</c> = eˣ.</summary>
+    Exp,
+    /// <summary><c>log(x)</c>, the natural logarithm; NaN below 0.</summary>
+    Log,
+    /// <summary><c>sqrt(x)</c>, the square root; NaN below 0.</summary>
+    Sqrt,
+    /// <summary><c>abs(x)</c> = |x|.</summary>
+    Abs,
+    /// <summary><c>sin(x)</c>, x in radians.</summary>
+    Sin,
+    /// <summary><c>cos(x)</c>, x in radians.</summary>
+    Cos,
+    /// <summary><c>tan(x)</c>, x in radians.</summary>
+    Tan,
+    /// <summary><c>tanh(x)</c>, the hyperbolic tangent, between −1 and 1.</summary>
+    Tanh,
+    /// <summary><c>sigmoid(x)</c> = 1 / (1 + e⁻ˣ), between 0 and 1.</summary>
+    Sigmoid,
+    /// <summary><c>relu(x)</c> = max(0, x).</summary>
+    Relu,
+    /// <summary><c>softplus(x)</c> = log(1 + eˣ), a smooth relu.</summary>
+    Softplus,
+    /// <summary><c>min(a</c>, b), the smaller argument.</summary>
+    Min,
+    /// <summary><c>max(a</c>, b), the larger argument.</summary>
+    Max,
+    /// <summary><c>pow(x</c>, y) = xʸ, the same as x^y.</summary>
+    Pow,
+    /// <summary><c>atan(x)</c>, in radians.</summary>
+    Atan,
+    /// <summary><c>asin(x)</c>, in radians; NaN outside [−1, 1].</summary>
+    Asin,
+    /// <summary><c>acos(x)</c>, in radians; NaN outside [−1, 1].</summary>
+    Acos,
+    /// <summary><c>sinh(x)</c>, the hyperbolic sine.</summary>
+    Sinh,
+    /// <summary><c>cosh(x)</c>, the hyperbolic cosine.</summary>
+    Cosh,
+    /// <summary><c>log10(x)</c>, the base-10 logarithm; NaN below 0.</summary>
+    Log10,
 }
 
 /// <summary>Names, arities and double-precision meaning of <see cref="FormulaFunction"/>, in one table.</summary>

@@ -57,6 +57,7 @@ public sealed class FormulaResiduals
     /// <summary>The data columns the formula uses.</summary>
     public IReadOnlyList<string> Columns { get; }
 
+    /// <summary>Data rows: one residual each.</summary>
     public int Rows { get; }
 
     /// <summary>The left side on each row: what the model should equal.</summary>

@@ -3,7 +3,7 @@ using Downhill.Optim;
 
 namespace Downhill.Formulas;
 
-/// <summary>When <see cref="Minimizer.Minimize"/> stops. Values are checked where the walk starts.</summary>
+/// <summary>When <c>Minimizer.Minimize</c> stops. Values are checked where the walk starts.</summary>
 public readonly record struct MinimizeOptions()
 {
     /// <summary>The most optimizer steps to take.</summary>
@@ -19,6 +19,7 @@ public readonly record struct MinimizeOptions()
     public double DivergenceFactor { get; init; } = 1e12;
 }
 
+/// <summary>Why a walk of <c>Minimizer.Minimize</c> stopped.</summary>
 public enum MinimizeOutcome
 {
     /// <summary>The gradient norm fell below the tolerance.</summary>
@@ -56,6 +57,7 @@ public delegate Action MakeStep(IReadOnlyList<Tensor<double>> parameters, Func<d
 /// </summary>
 public static class Minimizer
 {
+    /// <summary>Walks from <paramref name="start"/> (a value for every variable of <paramref name="objective"/>) with the update <paramref name="makeStep"/> builds; <paramref name="onStep"/>, when given, sees every step.</summary>
     public static MinimizeResult Minimize(
         Formula objective,
         IEnumerable<KeyValuePair<string, double>> start,

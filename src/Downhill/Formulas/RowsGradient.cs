@@ -1,7 +1,7 @@
 namespace Downhill.Formulas;
 
 /// <summary>
-/// An expression compiled for gradient descent over rows of data (<see cref="Expr.CompileGradient"/>):
+/// An expression compiled for gradient descent over rows of data (<c>Expr.CompileGradient</c>):
 /// its value on every row, and the gradient of any weighted sum of those values by the
 /// parameters, computed without the autodiff tape but as the tape computes it: the same
 /// derivative rules, the same conventions at kinks (abs and relu at 0, min and max at ties,

@@ -44,11 +44,17 @@ public sealed class FormulaModel : Model<double>
         parameterByName = parameters.ToDictionary(p => p.Name!, StringComparer.Ordinal);
     }
 
+    /// <summary>The parsed formula: the target on the left, the expression on the right.</summary>
     public Formula Formula { get; }
+    /// <summary>The data columns the formula reads, in the order of the feature columns it is given.</summary>
     public string[] InputNames { get; }
+    /// <summary>Always <see cref="ModelKind.Formula"/>.</summary>
     public override ModelKind Kind => ModelKind.Formula;
+    /// <summary>One scalar tensor per constant of the formula, named after it.</summary>
     public override IReadOnlyList<Tensor<double>> Parameters => parameters;
+    /// <summary>The number of data columns, <see cref="InputNames"/>.</summary>
     public override int Inputs => InputNames.Length;
+    /// <summary>1: a formula predicts one target.</summary>
     public override int Outputs => 1;
 
     /// <summary>
@@ -69,6 +75,7 @@ public sealed class FormulaModel : Model<double>
         }
     }
 
+    /// <summary>The right side evaluated for each row of <paramref name="features"/> [rows, Inputs], as [rows, 1]; a formula without data columns gives its one value on every row.</summary>
     public override Tensor<double> Forward(Tensor<double> features)
     {
         if (features.Rank != 2 || features.Shape[1] != Inputs)

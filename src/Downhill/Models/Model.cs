@@ -5,17 +5,24 @@ namespace Downhill.Models;
 /// <summary>What a model predicts: numbers, or one of several named classes.</summary>
 public enum TaskKind
 {
+    /// <summary>Numeric targets, one or more per row.</summary>
     Regression,
+    /// <summary>One class per row, out of a fixed set of named classes.</summary>
     Classification,
 }
 
 /// <summary>The model families Downhill fits.</summary>
 public enum ModelKind
 {
+    /// <summary>y = x W + b: regression with no hidden layer.</summary>
     Linear,
+    /// <summary>One raw score per row, x w + b, through a sigmoid: two classes.</summary>
     Logistic,
+    /// <summary>One raw score per class, x W + b, through a softmax: two or more classes.</summary>
     Softmax,
+    /// <summary>A multi-layer perceptron: dense hidden layers with an activation, then a linear, logistic or softmax output.</summary>
     Mlp,
+    /// <summary>A formula typed by the user, <c>y = a*exp(b*x) + c</c>, its named constants the parameters (<see cref="FormulaModel"/>).</summary>
     Formula,
 }
 
@@ -26,17 +33,22 @@ public enum ModelKind
 /// </summary>
 public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The family of the model, as its model file records it.</summary>
     public abstract ModelKind Kind { get; }
 
     /// <summary>Every parameter, each with its name ("weight", "dense1.bias", "a").</summary>
     public abstract IReadOnlyList<Tensor<T>> Parameters { get; }
 
+    /// <summary>Features each input row must have.</summary>
     public abstract int Inputs { get; }
 
+    /// <summary>Values per output row: targets for regression, class scores for classification (1 for logistic).</summary>
     public abstract int Outputs { get; }
 
+    /// <summary>The outputs [rows, Outputs] for <paramref name="features"/> [rows, Inputs], recorded on the tape unless grad mode is off.</summary>
     public abstract Tensor<T> Forward(Tensor<T> features);
 
+    /// <summary>The number of trainable numbers, summed over every parameter tensor.</summary>
     public int ParameterCount => Parameters.Sum(p => p.Size);
 
     /// <summary>The parameter called <paramref name="name"/>, or an error listing the names there are.</summary>
@@ -57,6 +69,7 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Copies of all parameter values, for restoring (early stopping, divergence).</summary>
     public T[][] Snapshot() => Parameters.Select(p => p.ToArray()).ToArray();
 
+    /// <summary>Puts back the values <see cref="Snapshot"/> copied, in place (the tensors the optimizer holds stay the same).</summary>
     public void Restore(T[][] snapshot)
     {
         for (int i = 0; i < snapshot.Length; i++) snapshot[i].CopyTo(Parameters[i].Data);

@@ -19,7 +19,7 @@ public sealed partial record ModelFile
     /// declaring <c>"hidden": [46000, 46000]</c> would otherwise make <c>predict</c> allocate 24 GB).
     /// </summary>
     /// <param name="source">How messages name the file: its path, or "model file" for one built in code.</param>
-    /// <exception cref="DataException">The first fault found, with the field, its value, what belongs there and the fix.</exception>
+    /// <exception cref="DataFileException">The first fault found, with the field, its value, what belongs there and the fix.</exception>
     public void Validate(string source = "model file") => Validate(new Where(source, Fix));
 
     /// <summary>How messages name the file, and the fix they end with (a checkpoint's differs).</summary>
@@ -121,7 +121,7 @@ public sealed partial record ModelFile
         if (Formula is null) Fail(at, "formula", "missing", "the model's equation, e.g. \"y = a*x + b\"");
         Formula formula;
         try { formula = Formulas.Formula.Parse(Formula); }
-        catch (FormulaException e) { throw new DataException($"{at.Source}: \"formula\" \"{Formula}\" cannot be read: {e.Reason} (column {e.Column}); {at.Fix}."); }
+        catch (FormulaException e) { throw new DataFileException($"{at.Source}: \"formula\" \"{Formula}\" cannot be read: {e.Reason} (column {e.Column}); {at.Fix}."); }
         if (!formula.IsEquation) Fail(at, "formula", Quote(Formula), "an equation with the target on the left, e.g. \"y = a*x + b\"");
         if (Hidden is { Length: > 0 }) Fail(at, "hidden", $"a list of {Hidden.Length}", "no hidden layers in a formula model (remove the field)");
         if (Precision != "float64") Fail(at, "precision", Quote(Precision), "\"float64\": formula models compute in double");

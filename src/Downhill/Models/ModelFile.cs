@@ -25,25 +25,44 @@ public sealed record FitStatisticsRecord(
 /// </summary>
 public sealed partial record ModelFile
 {
+    /// <summary>The value of the "format" field that marks a Downhill model file.</summary>
     public const string FormatName = "downhill-model";
+    /// <summary>The file version this library writes; files of versions 1 to this one are read, others refused naming the version found.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>"downhill-model" (<see cref="FormatName"/>); any other value means the file is not a model file.</summary>
     public string Format { get; init; } = FormatName;
+    /// <summary>The version of the file layout (<see cref="CurrentVersion"/> when written by this library).</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>"regression" or "classification" (<see cref="TaskKind"/>).</summary>
     public required string Task { get; init; }
+    /// <summary>"linear", "logistic", "softmax", "mlp" or "formula" (<see cref="ModelKind"/>).</summary>
     public required string Kind { get; init; }
+    /// <summary>The formula text for a formula model, e.g. "y = m*x + b"; null for networks.</summary>
     public string? Formula { get; init; }
+    /// <summary>Hidden layer sizes of an mlp, input side first; null for other kinds.</summary>
     public int[]? Hidden { get; init; }
+    /// <summary>The hidden layers' activation of an mlp ("relu", "sigmoid", "tanh"); null for other kinds.</summary>
     public string? Activation { get; init; }
+    /// <summary>The loss the model was trained with, e.g. "mse" or "cross-entropy"; it decides how outputs become predictions.</summary>
     public required string Loss { get; init; }
+    /// <summary>"float32" or "float64": the number type the parameters were trained in.</summary>
     public required string Precision { get; init; }
+    /// <summary>Input column names in the order the model reads them; data to predict on must have each.</summary>
     public required string[] Features { get; init; }
+    /// <summary>Target column names: what the model predicts.</summary>
     public required string[] Targets { get; init; }
+    /// <summary>Class names in label order for classifiers; null for regression.</summary>
     public string[]? Classes { get; init; }
+    /// <summary>The scaling fitted on the training data, applied to new data before the model; null when none.</summary>
     public Scaler? Scaler { get; init; }
+    /// <summary>Every trained parameter: name, shape and values (dense weights [inputs, outputs]).</summary>
     public required ParameterRecord[] Parameters { get; init; }
+    /// <summary>Least-squares statistics of a formula fit (standard errors, RSS); null when not computed.</summary>
     public FitStatisticsRecord? Statistics { get; init; }
+    /// <summary>The metrics measured when the model was saved, by name (rmse, mae, r2, accuracy); null when not recorded.</summary>
     public Dictionary<string, double>? Metrics { get; init; }
+    /// <summary>How missing cells were handled in training, so predictions treat them alike; null when the data had none.</summary>
     public MissingFill? Missing { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
@@ -79,6 +98,7 @@ public sealed partial record ModelFile
         return (result, bias);
     }
 
+    /// <summary>The file as indented JSON text, as <c>Save</c> writes it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>
@@ -90,25 +110,25 @@ public sealed partial record ModelFile
     /// <summary>
     /// Reads and checks a model file: every field present with its type, the parameters'
     /// shapes backed by their values, and the architecture they declare agreeing with those
-    /// shapes (<see cref="Validate"/>). Any fault is a <see cref="DataException"/> naming the
+    /// shapes (<see cref="Validate(string)"/>). Any fault is a <see cref="DataFileException"/> naming the
     /// file, the field, the value and the fix, raised before anything is sized from the file.
     /// </summary>
     public static ModelFile Load(string path)
     {
         if (!File.Exists(path))
-            throw new DataException($"model file {Path.GetFullPath(path)} does not exist.");
+            throw new DataFileException($"model file {Path.GetFullPath(path)} does not exist.");
         using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill model file", Fix,
             dataFileHint: "the model comes first: downhill predict MODEL DATA");
         var root = doc.RootElement;
         if (StoredJson.Format(root) != FormatName)
-            throw new DataException($"{path} is not a Downhill model file: " +
+            throw new DataFileException($"{path} is not a Downhill model file: " +
                 (root.TryGetProperty("format", out var format) ? $"its \"format\" is {StoredJson.Describe(format)}, not \"{FormatName}\"" : $"it has no \"format\": \"{FormatName}\" field") +
                 "; give a file written by ModelFile.Save.");
         int version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : -1;
         if (version > CurrentVersion)
-            throw new DataException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
+            throw new DataFileException($"{path} has model format version {version}, newer than this Downhill reads (version {CurrentVersion}); upgrade Downhill to use it.");
         if (version < 1)
-            throw new DataException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
+            throw new DataFileException($"{path} has no valid \"version\" field; it is not a model file this Downhill wrote.");
         StoredJson.CheckFields(root, typeof(ModelFile), path, Fix);
         var file = StoredJson.Deserialize<ModelFile>(doc, Json, path, "Downhill model file", Fix);
         file.Validate(path);
@@ -121,7 +141,7 @@ public sealed partial record ModelFile
 /// named <c>.NAME.PID.tmp</c> after the target and the writing process, so a process killed
 /// mid-write leaves one recognizable file, which the next write of the same target removes.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => Write(path, s =>
     {
@@ -134,7 +154,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))
-            throw new DataException($"cannot write {path}: folder {dir} does not exist (create it first).");
+            throw new DataFileException($"cannot write {path}: folder {dir} does not exist (create it first).");
         RemoveStaleTemps(full);
         var temp = TempName(full, Environment.ProcessId);
         try

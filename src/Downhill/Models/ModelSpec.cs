@@ -8,6 +8,7 @@ namespace Downhill.Models;
 /// </summary>
 public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> Hidden, string? Formula)
 {
+    /// <summary>Reads linear, logistic, softmax, mlp:H1,H2,... or a formula (text with = or an operator); anything else names the forms.</summary>
     public static ModelSpec Parse(string text)
     {
         var t = text.Trim();
@@ -37,6 +38,7 @@ public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> Hidden, string
         throw new ArgumentException($"model '{text}' is unknown; use linear, logistic, softmax, mlp:H1,H2,... or a formula such as \"y = m*x + b\".");
     }
 
+    /// <summary>The text <see cref="Parse"/> reads back, e.g. "mlp:16,16".</summary>
     public override string ToString() => Kind switch
     {
         ModelKind.Mlp => "mlp:" + string.Join(",", Hidden),

@@ -15,6 +15,7 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
     private readonly Dense<T>[] layers;
     private readonly Tensor<T>[] parameters;
 
+    /// <summary>A linear, logistic, softmax or mlp network from <paramref name="inputs"/> to <paramref name="outputs"/> with <paramref name="hidden"/> layer sizes (mlp only), starting weights drawn from <paramref name="seed"/>. Refused when training it would need more than <see cref="MaxTrainingBytes"/>.</summary>
     public Network(ModelKind kind, int inputs, int outputs, IReadOnlyList<int> hidden, Activation activation, int seed)
     {
         if (kind == ModelKind.Formula) Errors.Argument("Network: a formula model is a FormulaModel, not a network.");
@@ -73,14 +74,22 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
             "Use fewer hidden units, e.g. mlp:128 or mlp:256,128" + (kind == ModelKind.Mlp ? "." : ", or fewer input columns."));
     }
 
+    /// <inheritdoc/>
     public override ModelKind Kind { get; }
+    /// <summary>The activation of the hidden layers; the output layer is always linear (the loss applies sigmoid or softmax).</summary>
     public Activation Activation { get; }
+    /// <summary>The sizes of the hidden layers, input side first; empty for linear, logistic and softmax.</summary>
     public int[] Hidden { get; }
+    /// <summary>The dense layers, input side first; the last one is the output layer.</summary>
     public IReadOnlyList<Dense<T>> Layers => layers;
+    /// <inheritdoc/>
     public override IReadOnlyList<Tensor<T>> Parameters => parameters;
+    /// <inheritdoc/>
     public override int Inputs => layers[0].Inputs;
+    /// <inheritdoc/>
     public override int Outputs => layers[^1].Outputs;
 
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> features)
     {
         var x = features;

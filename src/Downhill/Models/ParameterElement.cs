@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Downhill.Models;
 
 /// <summary>Names a parameter (<c>b</c>) or one of its elements (<c>weight[0,1]</c>), as --freeze and --grid do.</summary>
-public static class ParameterElement
+internal static class ParameterElement
 {
     /// <summary>The parameter, and the flat index of the element when one is named (null for the whole parameter).</summary>
     public static (Tensor<T> Parameter, int? Element) Resolve<T>(Model<T> model, string text, string option)

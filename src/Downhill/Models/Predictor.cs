@@ -13,6 +13,7 @@ public sealed record Predictions(
     double[]? Probabilities,
     string[]? ClassNames)
 {
+    /// <summary>The number of rows predicted.</summary>
     public int Rows => Classes?.Length ?? (Columns.Length == 0 ? 0 : Values.Length / Columns.Length);
 
     /// <summary>Row <paramref name="i"/> by name: its value per target, or its class and the probability of each class.</summary>
@@ -42,7 +43,7 @@ public sealed class Predictor
 {
     private readonly Func<Dataset, double[]> forward;
 
-    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate"/>), so a damaged one is a <see cref="DataException"/>.</param>
+    /// <param name="file">A model file; checked first (<see cref="ModelFile.Validate(string)"/>), so a damaged one is a <see cref="DataFileException"/>.</param>
     /// <param name="source">How error messages name the file (its path).</param>
     public Predictor(ModelFile file, string source = "model file")
     {
@@ -60,8 +61,11 @@ public sealed class Predictor
 
     private Dataset Filled(Dataset data) => data.FillMissing(File.Missing ?? new MissingFill { Policy = MissingValues.Error });
 
+    /// <summary>The model file the predictor was built from.</summary>
     public ModelFile File { get; }
+    /// <summary>The loss the model was trained with; it decides how outputs become classes and probabilities.</summary>
     public Loss Loss { get; }
+    /// <summary>True when the model predicts classes (the file names them), false for numbers.</summary>
     public bool IsClassifier => File.Classes is not null;
 
     /// <summary>
@@ -78,7 +82,7 @@ public sealed class Predictor
         {
             // Only the columns the formula reads (and, to evaluate, those of its left side); other
             // columns, text ones included, are ignored as they are for every other model.
-            var formula = Formula.Parse(File.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+            var formula = Formula.Parse(File.Formula ?? throw new DataFileException("model file: a formula model without \"formula\"."));
             var columns = File.Features.ToList();
             if (withTargets)
                 foreach (var name in formula.Target?.Variables() ?? [])
@@ -99,6 +103,7 @@ public sealed class Predictor
     /// <summary>Raw model outputs [rows, outputs] in the data's units (target scaling undone).</summary>
     public double[] Outputs(Dataset data) => forward(data);
 
+    /// <summary>Predictions for every row of <paramref name="data"/>: the targets in the data's units, or each row's class and class probabilities.</summary>
     public Predictions Predict(Dataset data)
     {
         var raw = forward(data);
@@ -229,13 +234,13 @@ public sealed class Predictor
         {
             string name = data.ClassNames![l];
             return index.TryGetValue(name, out int k) ? k
-                : throw new DataException($"{data.Source}: class \"{name}\" is not one the model knows ({string.Join(", ", File.Classes!)}).");
+                : throw new DataFileException($"{data.Source}: class \"{name}\" is not one the model knows ({string.Join(", ", File.Classes!)}).");
         }).ToArray();
     }
 
     private static FormulaModel FormulaFor(ModelFile file)
     {
-        var formula = Formula.Parse(file.Formula ?? throw new DataException("model file: a formula model without \"formula\"."));
+        var formula = Formula.Parse(file.Formula ?? throw new DataFileException("model file: a formula model without \"formula\"."));
         var parameters = file.Parameters.Select(p => p.Name).ToArray();
         var init = file.Parameters.ToDictionary(p => p.Name, p => p.Values[0], StringComparer.Ordinal);
         return new FormulaModel(formula, file.Features, parameters, init);
@@ -246,7 +251,7 @@ public sealed class Predictor
         Model<T> model;
         if (file.Kind == "formula")
         {
-            if (typeof(T) != typeof(double)) throw new DataException("model file: formula models are stored in float64.");
+            if (typeof(T) != typeof(double)) throw new DataFileException("model file: formula models are stored in float64.");
             model = (Model<T>)(object)FormulaFor(file);
         }
         else

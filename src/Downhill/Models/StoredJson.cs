@@ -7,7 +7,7 @@ namespace Downhill.Models;
 
 /// <summary>
 /// Reads the JSON files the library writes (model files, checkpoints) so that a damaged or
-/// hand-edited file fails with one <see cref="DataException"/> naming the file, the field, the
+/// hand-edited file fails with one <see cref="DataFileException"/> naming the file, the field, the
 /// value found and what belongs there, instead of whatever the deserializer or a later
 /// <c>null</c> happens to throw. The check walks the record types themselves, so a field added
 /// to a record is checked without a second list to keep in step.
@@ -60,16 +60,16 @@ internal static class StoredJson
     {
         try
         {
-            return doc.Deserialize<T>(options) ?? throw new DataException($"{path} is not a {what}: it holds null; {fix}.");
+            return doc.Deserialize<T>(options) ?? throw new DataFileException($"{path} is not a {what}: it holds null; {fix}.");
         }
         catch (JsonException e)
         {
-            throw new DataException($"{path}: field \"{Field(e.Path)}\" cannot be read ({Short(e.Message)}); {fix}.");
+            throw new DataFileException($"{path}: field \"{Field(e.Path)}\" cannot be read ({Short(e.Message)}); {fix}.");
         }
         catch (ArgumentException e)
         {
             // A constructor that checks its arguments (Scaler: a scale of 0 or NaN) rejected the values.
-            throw new DataException($"{path}: {e.Message.TrimEnd('.')}; {fix}.");
+            throw new DataFileException($"{path}: {e.Message.TrimEnd('.')}; {fix}.");
         }
     }
 

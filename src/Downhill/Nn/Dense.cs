@@ -12,6 +12,7 @@ namespace Downhill.Nn;
 /// </summary>
 public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>A layer from <paramref name="inputs"/> to <paramref name="outputs"/> with weights drawn from <paramref name="rng"/> (He for relu, Xavier otherwise) and zero biases.</summary>
     public Dense(int inputs, int outputs, Activation activation, Random rng, string weightName = "weight", string biasName = "bias")
     {
         if (inputs < 1) Errors.OutOfRange(nameof(inputs), inputs, "at least 1 input");
@@ -27,12 +28,18 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         Bias.RequiresGrad = true;
     }
 
+    /// <summary>Features in each input row.</summary>
     public int Inputs { get; }
+    /// <summary>Values in each output row: the units of the layer.</summary>
     public int Outputs { get; }
+    /// <summary>The non-linearity applied after x W + b.</summary>
     public Activation Activation { get; }
+    /// <summary>W, [inputs, outputs], trained.</summary>
     public Tensor<T> Weight { get; }
+    /// <summary>b, one per output, trained.</summary>
     public Tensor<T> Bias { get; }
 
+    /// <summary>act(x W + b) for <paramref name="x"/> of shape [rows, inputs], recorded on the tape as one node.</summary>
     public Tensor<T> Forward(Tensor<T> x)
     {
         if (x.Rank != 2 || x.Shape[1] != Inputs)

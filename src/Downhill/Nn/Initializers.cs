@@ -19,6 +19,7 @@ public static class Initializers
         return Tensor<T>.Uniform(rng, -a, a, fanIn, fanOut);
     }
 
+    /// <summary>The starting weights for a layer with <paramref name="activation"/>: He uniform for relu (keeps the variance through rectifiers), Xavier uniform otherwise.</summary>
     public static Tensor<T> For<T>(Activation activation, int fanIn, int fanOut, Random rng) where T : unmanaged, IFloatingPointIeee754<T> =>
         activation == Activation.Relu ? HeUniform<T>(fanIn, fanOut, rng) : XavierUniform<T>(fanIn, fanOut, rng);
 }

@@ -5,16 +5,24 @@ namespace Downhill.Nn;
 /// <summary>The cost: how far the model's outputs are from the targets, as one number.</summary>
 public enum Loss
 {
+    /// <summary>Mean squared error, mean of (ŷ − y)²: the least-squares loss.</summary>
     Mse,
+    /// <summary>Root of the mean squared error: the same minimum as MSE, in the target's units.</summary>
     Rmse,
+    /// <summary>Mean absolute error, mean of |ŷ − y|: less pulled by outliers than MSE.</summary>
     Mae,
+    /// <summary>Squared for errors up to 1 and linear beyond (δ = 1): MSE near the fit, MAE for outliers.</summary>
     Huber,
+    /// <summary>Softmax cross-entropy on raw scores (logits) against class labels: classification with two or more classes.</summary>
     CrossEntropy,
+    /// <summary>Sigmoid cross-entropy on one raw score per row against 0/1 labels: two-class classification.</summary>
     BinaryCrossEntropy,
 }
 
+/// <summary>The text names of <see cref="Loss"/> values and what kind of task each is for.</summary>
 public static class Losses
 {
+    /// <summary>Reads mse, rmse, mae, huber, cross-entropy (crossentropy, ce) or binary-cross-entropy (bce), any case; anything else names them.</summary>
     public static Loss Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "mse" => Loss.Mse,
@@ -26,6 +34,7 @@ public static class Losses
         _ => throw new ArgumentException($"loss '{text}' is unknown; use mse, rmse, mae, huber, cross-entropy or binary-cross-entropy."),
     };
 
+    /// <summary>The lower-case name <see cref="Parse"/> reads back, e.g. "cross-entropy".</summary>
     public static string Name(this Loss loss) => loss switch
     {
         Loss.CrossEntropy => "cross-entropy",
@@ -33,6 +42,7 @@ public static class Losses
         _ => loss.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>True for the cross-entropy losses, which take class labels instead of numeric targets.</summary>
     public static bool IsClassification(this Loss loss) => loss is Loss.CrossEntropy or Loss.BinaryCrossEntropy;
 
     /// <summary>

@@ -19,6 +19,7 @@ public static class Metrics
         return Regression(output, data.Targets!);
     }
 
+    /// <summary>"rmse", "mae" and "r2" of <paramref name="output"/> against <paramref name="targets"/> (both [rows, outputs]), averaged over the outputs; R² is 1 for a constant target matched exactly, else 0.</summary>
     public static Dictionary<string, double> Regression<T>(Tensor<T> output, Tensor<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -63,6 +64,7 @@ public static class Metrics
         return classes;
     }
 
+    /// <summary>The fraction of rows whose predicted class equals the actual one, between 0 and 1.</summary>
     public static double Accuracy(int[] predicted, int[] actual)
     {
         int right = 0;

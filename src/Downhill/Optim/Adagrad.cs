@@ -5,11 +5,17 @@ namespace Downhill.Optim;
 /// <summary>Hyper-parameters of <see cref="Adagrad{T}"/>, with PyTorch's defaults.</summary>
 public readonly record struct AdagradOptions
 {
+    /// <summary>PyTorch's defaults: lr 1e-2, no lr decay or weight decay, accumulator 0, eps 1e-10.</summary>
     public AdagradOptions() { }
+    /// <summary>γ, the step size before decay and scaling (default 1e-2).</summary>
     public double LearningRate { get; init; } = 1e-2;
+    /// <summary>The step size at step t is γ / (1 + (t − 1)·lrDecay) (default 0: constant).</summary>
     public double LrDecay { get; init; }
+    /// <summary>λ, the L2 penalty added to the gradient as λ·θ (default 0).</summary>
     public double WeightDecay { get; init; }
+    /// <summary>Where the sum of squared gradients starts (default 0); larger values make the first steps smaller.</summary>
     public double InitialAccumulatorValue { get; init; }
+    /// <summary>ε, added to the root of the sum of squares so a step never divides by zero (default 1e-10).</summary>
     public double Eps { get; init; } = 1e-10;
 }
 
@@ -27,8 +33,10 @@ public readonly record struct AdagradOptions
 /// </summary>
 public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
     public Adagrad(IEnumerable<Tensor<T>> parameters) : this(parameters, new AdagradOptions()) { }
 
+    /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
     public Adagrad(IEnumerable<Tensor<T>> parameters, AdagradOptions options) : base("Adagrad", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "lrDecay", options.LrDecay, 0);

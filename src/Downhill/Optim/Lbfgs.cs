@@ -15,7 +15,9 @@ public enum LineSearch
 /// <summary>Hyper-parameters of <see cref="Lbfgs{T}"/>, with PyTorch's defaults.</summary>
 public readonly record struct LbfgsOptions
 {
+    /// <summary>PyTorch's defaults: lr 1, 20 iterations per step, history 100, no line search.</summary>
     public LbfgsOptions() { }
+    /// <summary>γ, the length of each step along the search direction (default 1); the line search, when on, chooses it instead.</summary>
     public double LearningRate { get; init; } = 1;
     /// <summary>Iterations per <c>Step</c> call.</summary>
     public int MaxIter { get; init; } = 20;
@@ -27,6 +29,7 @@ public readonly record struct LbfgsOptions
     public double ToleranceChange { get; init; } = 1e-9;
     /// <summary>How many (s, y) pairs approximate the inverse Hessian.</summary>
     public int HistorySize { get; init; } = 100;
+    /// <summary>How far to move along each direction: a fixed γ (None) or the strong Wolfe conditions.</summary>
     public LineSearch LineSearch { get; init; } = LineSearch.None;
 }
 
@@ -64,8 +67,10 @@ public sealed class Lbfgs<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     private readonly List<double> rho = [];
     private long iterations, evaluations;
 
+    /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
     public Lbfgs(IEnumerable<Tensor<T>> parameters) : this(parameters, new LbfgsOptions()) { }
 
+    /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
     public Lbfgs(IEnumerable<Tensor<T>> parameters, LbfgsOptions options) : base("Lbfgs", parameters, options.LearningRate)
     {
         Check.Positive(Name, "lr", options.LearningRate);
@@ -90,6 +95,7 @@ public sealed class Lbfgs<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     /// <summary>Iterations over all Step calls (PyTorch's state["n_iter"]).</summary>
     public long Iterations => iterations;
 
+    /// <summary>Always throws: L-BFGS evaluates the loss several times per step, so call <see cref="Step(Func{T})"/> with a closure.</summary>
     public override void Step() =>
         Errors.Operation($"{Name}: Step() needs the closure that recomputes the loss and its gradient: call Step(closure), because L-BFGS evaluates the loss several times per step.");
 

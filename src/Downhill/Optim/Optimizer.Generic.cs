@@ -38,6 +38,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         parameterSteps = new long[this.parameters.Length];
     }
 
+    /// <summary>The tensors this optimizer updates, in the order given at construction (the order of checkpoint state).</summary>
     public IReadOnlyList<Tensor<T>> Parameters => parameters;
 
     /// <summary>
@@ -61,11 +62,13 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
     /// <summary>The frozen element positions of a parameter, or null.</summary>
     private protected int[]? FrozenElements(int parameterIndex) => frozenIndices[parameterIndex];
 
+    /// <inheritdoc/>
     public override void ZeroGrad()
     {
         foreach (var p in parameters) p.ZeroGrad();
     }
 
+    /// <inheritdoc/>
     public override void Step()
     {
         StepCount++;
@@ -156,6 +159,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
 
     // ---- Checkpoints ---------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override OptimizerState ExportState()
     {
         var buffers = new Dictionary<string, double[]>(StringComparer.Ordinal)
@@ -171,6 +175,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
         return new OptimizerState(Name, StepCount, LearningRate, buffers);
     }
 
+    /// <inheritdoc/>
     public override void ImportState(OptimizerState state)
     {
         ArgumentNullException.ThrowIfNull(state);

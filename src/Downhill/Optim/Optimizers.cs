@@ -3,7 +3,21 @@ using System.Numerics;
 namespace Downhill.Optim;
 
 /// <summary>The optimizers Downhill knows by name (the CLI's <c>--optimizer</c>).</summary>
-public enum OptimizerKind { Sgd, Adagrad, RmsProp, Adam, AdamW, Lbfgs }
+public enum OptimizerKind
+{
+    /// <summary><see cref="Sgd{T}"/>: stochastic gradient descent, with optional momentum.</summary>
+    Sgd,
+    /// <summary><see cref="Adagrad{T}"/>: per-element steps that shrink with the sum of past squared gradients.</summary>
+    Adagrad,
+    /// <summary><see cref="RmsProp{T}"/>: per-element steps scaled by a running mean of squared gradients.</summary>
+    RmsProp,
+    /// <summary><see cref="Adam{T}"/>: momentum and RMSprop's scaling, bias-corrected.</summary>
+    Adam,
+    /// <summary><see cref="AdamW{T}"/>: Adam with weight decay decoupled from the gradient.</summary>
+    AdamW,
+    /// <summary><see cref="Lbfgs{T}"/>: a quasi-Newton method for full-batch, smooth problems.</summary>
+    Lbfgs,
+}
 
 /// <summary>
 /// Hyper-parameters for any optimizer, as they come from a command line or a config file:
@@ -12,24 +26,43 @@ public enum OptimizerKind { Sgd, Adagrad, RmsProp, Adam, AdamW, Lbfgs }
 /// </summary>
 public sealed record OptimizerSettings
 {
+    /// <summary>The step size for every optimizer; null: the optimizer's own default.</summary>
     public double? LearningRate { get; init; }
+    /// <summary>SGD and RMSprop: the fraction of the last step carried on.</summary>
     public double? Momentum { get; init; }
+    /// <summary>SGD: how much of each new gradient momentum ignores.</summary>
     public double? Dampening { get; init; }
+    /// <summary>L2 penalty (SGD, Adagrad, RMSprop, Adam) or decoupled decay (AdamW).</summary>
     public double? WeightDecay { get; init; }
+    /// <summary>SGD: Nesterov momentum.</summary>
     public bool? Nesterov { get; init; }
+    /// <summary>Adagrad: the decay of the step size per step.</summary>
     public double? LrDecay { get; init; }
+    /// <summary>Adagrad: the starting sum of squared gradients.</summary>
     public double? InitialAccumulatorValue { get; init; }
+    /// <summary>Adagrad, RMSprop, Adam, AdamW: the term that keeps the denominator above zero.</summary>
     public double? Eps { get; init; }
+    /// <summary>RMSprop: the decay of the mean of squared gradients.</summary>
     public double? Alpha { get; init; }
+    /// <summary>RMSprop: divide by the gradient's variance instead of its mean square.</summary>
     public bool? Centered { get; init; }
+    /// <summary>Adam, AdamW: the decay of the mean of gradients.</summary>
     public double? Beta1 { get; init; }
+    /// <summary>Adam, AdamW: the decay of the mean of squared gradients.</summary>
     public double? Beta2 { get; init; }
+    /// <summary>Adam, AdamW: divide by the largest squared-gradient mean so far.</summary>
     public bool? AmsGrad { get; init; }
+    /// <summary>L-BFGS: iterations per step.</summary>
     public int? MaxIter { get; init; }
+    /// <summary>L-BFGS: loss evaluations per step.</summary>
     public int? MaxEval { get; init; }
+    /// <summary>L-BFGS: stop when every gradient element is at most this in size.</summary>
     public double? ToleranceGrad { get; init; }
+    /// <summary>L-BFGS: stop when the step or the loss change is below this.</summary>
     public double? ToleranceChange { get; init; }
+    /// <summary>L-BFGS: the number of past steps that approximate the curvature.</summary>
     public int? HistorySize { get; init; }
+    /// <summary>L-BFGS: none, or the strong Wolfe line search.</summary>
     public LineSearch? LineSearch { get; init; }
 }
 
@@ -55,9 +88,11 @@ public static class Optimizers
         return default;
     }
 
+    /// <summary>The optimizer named <paramref name="name"/> (see <see cref="Names"/>) for <paramref name="parameters"/>, with <paramref name="settings"/> over PyTorch's defaults.</summary>
     public static Optimizer<T> Create<T>(string name, IEnumerable<Tensor<T>> parameters, OptimizerSettings? settings = null)
         where T : unmanaged, IFloatingPointIeee754<T> => Create(Parse(name), parameters, settings);
 
+    /// <summary>The optimizer of <paramref name="kind"/> for <paramref name="parameters"/>, with <paramref name="settings"/> over PyTorch's defaults; a setting the optimizer does not take is an error naming it.</summary>
     public static Optimizer<T> Create<T>(OptimizerKind kind, IEnumerable<Tensor<T>> parameters, OptimizerSettings? settings = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

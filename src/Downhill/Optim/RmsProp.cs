@@ -5,12 +5,19 @@ namespace Downhill.Optim;
 /// <summary>Hyper-parameters of <see cref="RmsProp{T}"/>, with PyTorch's defaults.</summary>
 public readonly record struct RmsPropOptions
 {
+    /// <summary>PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8, no weight decay or momentum, not centered.</summary>
     public RmsPropOptions() { }
+    /// <summary>γ, the step size (default 1e-2).</summary>
     public double LearningRate { get; init; } = 1e-2;
+    /// <summary>α, the decay of the running mean of squared gradients (default 0.99).</summary>
     public double Alpha { get; init; } = 0.99;
+    /// <summary>ε, added to the root of the squared-gradient mean so a step never divides by zero (default 1e-8).</summary>
     public double Eps { get; init; } = 1e-8;
+    /// <summary>λ, the L2 penalty added to the gradient as λ·θ (default 0).</summary>
     public double WeightDecay { get; init; }
+    /// <summary>μ, the fraction of the previous scaled step carried into this one (default 0).</summary>
     public double Momentum { get; init; }
+    /// <summary>Divide by an estimate of the gradient's variance (mean of squares minus squared mean) instead of its mean square.</summary>
     public bool Centered { get; init; }
 }
 
@@ -31,8 +38,10 @@ public readonly record struct RmsPropOptions
 /// </summary>
 public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
     public RmsProp(IEnumerable<Tensor<T>> parameters) : this(parameters, new RmsPropOptions()) { }
 
+    /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
     public RmsProp(IEnumerable<Tensor<T>> parameters, RmsPropOptions options) : base("RmsProp", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "alpha", options.Alpha, 0);

@@ -6,11 +6,17 @@ namespace Downhill.Optim;
 /// <summary>Hyper-parameters of <see cref="Sgd{T}"/>, with PyTorch's defaults.</summary>
 public readonly record struct SgdOptions
 {
+    /// <summary>PyTorch's defaults: lr 1e-3, no momentum, dampening or weight decay.</summary>
     public SgdOptions() { }
+    /// <summary>γ, the step size (default 1e-3).</summary>
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>μ, the fraction of the previous step carried into this one (default 0: plain SGD).</summary>
     public double Momentum { get; init; }
+    /// <summary>τ, how much of the new gradient momentum ignores after the first step (default 0).</summary>
     public double Dampening { get; init; }
+    /// <summary>λ, the L2 penalty added to the gradient as λ·θ (default 0).</summary>
     public double WeightDecay { get; init; }
+    /// <summary>Nesterov momentum: the step looks ahead along the momentum; needs momentum > 0 and dampening 0.</summary>
     public bool Nesterov { get; init; }
 }
 
@@ -29,8 +35,10 @@ public readonly record struct SgdOptions
 /// </summary>
 public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
     public Sgd(IEnumerable<Tensor<T>> parameters) : this(parameters, new SgdOptions()) { }
 
+    /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
     public Sgd(IEnumerable<Tensor<T>> parameters, SgdOptions options) : base("Sgd", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "momentum", options.Momentum, 0);

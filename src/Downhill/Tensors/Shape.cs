@@ -5,6 +5,7 @@ public readonly struct Shape : IEquatable<Shape>
 {
     private readonly int[]? dims;
 
+    /// <summary>A shape of <paramref name="dimensions"/>, each at least 0; the array is copied.</summary>
     public Shape(params int[] dimensions)
     {
         foreach (var d in dimensions)
@@ -16,12 +17,16 @@ public readonly struct Shape : IEquatable<Shape>
 
     private Shape(int[] dimensions, bool wrap) => dims = dimensions;
 
+    /// <summary>The shape of a scalar: rank 0, one element.</summary>
     public static Shape Scalar => new([], wrap: true);
 
+    /// <summary>The number of axes (0 for a scalar).</summary>
     public int Rank => dims?.Length ?? 0;
 
+    /// <summary>The size of each axis, outermost first.</summary>
     public ReadOnlySpan<int> Dimensions => dims;
 
+    /// <summary>The size of <paramref name="axis"/>; a negative axis counts from the end (-1 is the last).</summary>
     public int this[int axis] => dims![axis < 0 ? axis + Rank : axis];
 
     /// <summary>Number of elements: the product of the dimensions (1 for a scalar).</summary>
@@ -54,19 +59,26 @@ public readonly struct Shape : IEquatable<Shape>
         return a;
     }
 
+    /// <summary>A copy of the dimensions.</summary>
     public int[] ToArray() => Dimensions.ToArray();
 
+    /// <summary>True when both have the same dimensions in the same order.</summary>
     public bool Equals(Shape other) => Dimensions.SequenceEqual(other.Dimensions);
+    /// <summary>True when <paramref name="obj"/> is a shape with the same dimensions.</summary>
     public override bool Equals(object? obj) => obj is Shape s && Equals(s);
+    /// <summary>A hash of the dimensions, consistent with equality.</summary>
     public override int GetHashCode()
     {
         var h = new HashCode();
         foreach (var d in Dimensions) h.Add(d);
         return h.ToHashCode();
     }
+    /// <summary>True when both shapes have the same dimensions.</summary>
     public static bool operator ==(Shape a, Shape b) => a.Equals(b);
+    /// <summary>True when the shapes differ in rank or in any dimension.</summary>
     public static bool operator !=(Shape a, Shape b) => !a.Equals(b);
 
+    /// <summary>The dimensions as "[2,3]", the form messages use.</summary>
     public override string ToString() => Format(Dimensions);
 
     internal static string Format(ReadOnlySpan<int> d) => "[" + string.Join(",", d.ToArray()) + "]";

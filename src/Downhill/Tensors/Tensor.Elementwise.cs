@@ -173,18 +173,21 @@ public sealed partial class Tensor<T>
         }
     }
 
+    /// <summary>Element-wise sum. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
     public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b)
     {
         var r = Binary<AddKernel<T>>(a, b, "Add");
         return Record(r, "Add", g => { a.AccumulateGrad(g); b.AccumulateGrad(g); }, a, b);
     }
 
+    /// <summary>Element-wise difference. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
     public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b)
     {
         var r = Binary<SubtractKernel<T>>(a, b, "Sub");
         return Record(r, "Sub", g => { a.AccumulateGrad(g); if (b.NeedsGrad) b.AccumulateGrad(-g); }, a, b);
     }
 
+    /// <summary>Element-wise (Hadamard) product, not a matrix product. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
     public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b)
     {
         var r = Binary<MultiplyKernel<T>>(a, b, "Mul");
@@ -195,6 +198,7 @@ public sealed partial class Tensor<T>
         }, a, b);
     }
 
+    /// <summary>Element-wise quotient. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
     public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b)
     {
         var r = Binary<DivideKernel<T>>(a, b, "Div");
@@ -205,15 +209,24 @@ public sealed partial class Tensor<T>
         }, a, b);
     }
 
+    /// <summary>Element-wise negation, recorded on the tape.</summary>
     public static Tensor<T> operator -(Tensor<T> a) => a.Unary<NegOp<T>>("Neg");
 
+    /// <summary>Adds the number <paramref name="s"/> to every element.</summary>
     public static Tensor<T> operator +(Tensor<T> a, T s) => a + Scalar(s);
+    /// <summary>Adds the number <paramref name="s"/> to every element.</summary>
     public static Tensor<T> operator +(T s, Tensor<T> a) => Scalar(s) + a;
+    /// <summary>Subtracts the number <paramref name="s"/> from every element.</summary>
     public static Tensor<T> operator -(Tensor<T> a, T s) => a - Scalar(s);
+    /// <summary>The number <paramref name="s"/> minus each element.</summary>
     public static Tensor<T> operator -(T s, Tensor<T> a) => Scalar(s) - a;
+    /// <summary>Multiplies every element by the number <paramref name="s"/>.</summary>
     public static Tensor<T> operator *(Tensor<T> a, T s) => a * Scalar(s);
+    /// <summary>Multiplies every element by the number <paramref name="s"/>.</summary>
     public static Tensor<T> operator *(T s, Tensor<T> a) => Scalar(s) * a;
+    /// <summary>Divides every element by the number <paramref name="s"/>.</summary>
     public static Tensor<T> operator /(Tensor<T> a, T s) => a / Scalar(s);
+    /// <summary>The number <paramref name="s"/> divided by each element.</summary>
     public static Tensor<T> operator /(T s, Tensor<T> a) => Scalar(s) / a;
 
     /// <summary>Element-wise power with a tensor exponent (broadcast).</summary>

@@ -237,22 +237,40 @@ public sealed partial class Tensor<T>
         }, x);
     }
 
+    /// <summary>Element-wise −x; recorded on the tape.</summary>
     public Tensor<T> Neg() => Unary<NegOp<T>>("Neg");
+    /// <summary>Element-wise eˣ; recorded on the tape.</summary>
     public Tensor<T> Exp() => Unary<ExpOp<T>>("Exp");
+    /// <summary>Element-wise the natural logarithm (NaN below 0, −∞ at 0); recorded on the tape.</summary>
     public Tensor<T> Log() => Unary<LogOp<T>>("Log");
+    /// <summary>Element-wise the base-10 logarithm; recorded on the tape.</summary>
     public Tensor<T> Log10() => Unary<Log10Op<T>>("Log10");
+    /// <summary>Element-wise the square root (NaN below 0); recorded on the tape.</summary>
     public Tensor<T> Sqrt() => Unary<SqrtOp<T>>("Sqrt");
+    /// <summary>Element-wise |x|; its gradient at 0 is 0; recorded on the tape.</summary>
     public Tensor<T> Abs() => Unary<AbsOp<T>>("Abs");
+    /// <summary>Element-wise sin x, radians; recorded on the tape.</summary>
     public Tensor<T> Sin() => Unary<SinOp<T>>("Sin");
+    /// <summary>Element-wise cos x, radians; recorded on the tape.</summary>
     public Tensor<T> Cos() => Unary<CosOp<T>>("Cos");
+    /// <summary>Element-wise tan x, radians; recorded on the tape.</summary>
     public Tensor<T> Tan() => Unary<TanOp<T>>("Tan");
+    /// <summary>Element-wise atan x, in radians; recorded on the tape.</summary>
     public Tensor<T> Atan() => Unary<AtanOp<T>>("Atan");
+    /// <summary>Element-wise asin x, in radians (NaN outside [−1, 1]); recorded on the tape.</summary>
     public Tensor<T> Asin() => Unary<AsinOp<T>>("Asin");
+    /// <summary>Element-wise acos x, in radians (NaN outside [−1, 1]); recorded on the tape.</summary>
     public Tensor<T> Acos() => Unary<AcosOp<T>>("Acos");
+    /// <summary>Element-wise sinh x; recorded on the tape.</summary>
     public Tensor<T> Sinh() => Unary<SinhOp<T>>("Sinh");
+    /// <summary>Element-wise cosh x; recorded on the tape.</summary>
     public Tensor<T> Cosh() => Unary<CoshOp<T>>("Cosh");
+    /// <summary>Element-wise tanh x, between −1 and 1; recorded on the tape.</summary>
     public Tensor<T> Tanh() => Unary<TanhOp<T>>("Tanh");
+    /// <summary>Element-wise 1 / (1 + e⁻ˣ), between 0 and 1; recorded on the tape.</summary>
     public Tensor<T> Sigmoid() => Unary<SigmoidOp<T>>("Sigmoid");
+    /// <summary>Element-wise max(0, x); NOTE: its gradient at 0 is 0, as in PyTorch; recorded on the tape.</summary>
     public Tensor<T> Relu() => Unary<ReluOp<T>>("Relu");
+    /// <summary>Element-wise log(1 + eˣ), a smooth relu; recorded on the tape.</summary>
     public Tensor<T> Softplus() => Unary<SoftplusOp<T>>("Softplus");
 }

@@ -24,8 +24,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     internal Tensor(Shape shape) : this(shape, new T[shape.Size]) { }
 
+    /// <summary>The size of each axis; fixed for the tensor's life.</summary>
     public Shape Shape { get; }
+    /// <summary>The number of axes (0 for a scalar).</summary>
     public int Rank => Shape.Rank;
+    /// <summary>The number of elements: the product of the dimensions.</summary>
     public int Size => Buffer.Length;
 
     /// <summary>The elements in row-major order. Writing here bypasses the tape.</summary>
@@ -55,6 +58,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The op that produced this tensor on the tape; null for leaves.</summary>
     internal Node<T>? Creator { get; private set; }
 
+    /// <summary>True for a tensor no recorded op produced: data and parameters, where Backward stops.</summary>
     public bool IsLeaf => Creator is null;
 
     /// <summary>The single value of a one-element tensor.</summary>
@@ -64,6 +68,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         return Buffer[0];
     }
 
+    /// <summary>The element at <paramref name="index"/>, one index per axis; reading or writing here bypasses the tape.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public T this[params int[] index]
     {
@@ -86,6 +91,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         return offset;
     }
 
+    /// <summary>A copy of the elements in row-major order.</summary>
     public T[] ToArray() => (T[])Buffer.Clone();
 
     /// <summary>A copy with the same values and no history or gradient.</summary>
@@ -94,6 +100,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Same values, new storage, no history. Alias of <see cref="Detach"/> for readability.</summary>
     public Tensor<T> Clone() => Detach();
 
+    /// <summary>Drops the accumulated gradient, so the next Backward starts from zero (gradients add up otherwise).</summary>
     public void ZeroGrad() => Grad = null;
 
     /// <summary>"weight [784,16]" or "tensor [3]": how messages refer to this tensor.</summary>
@@ -101,10 +108,13 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     // ---- Factories -------------------------------------------------------------------------
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with 0.</summary>
     public static Tensor<T> Zeros(params int[] shape) => new(new Shape(shape));
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
     public static Tensor<T> Ones(params int[] shape) => Full(T.One, shape);
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor<T> Full(T value, params int[] shape)
     {
         var t = new Tensor<T>(new Shape(shape));
@@ -112,6 +122,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         return t;
     }
 
+    /// <summary>A rank-0 tensor holding <paramref name="value"/>; it broadcasts against any shape.</summary>
     public static Tensor<T> Scalar(T value) => new(Shape.Scalar, [value]);
 
     /// <summary>Copies <paramref name="data"/> into a tensor of the given shape (a vector if none given).</summary>
@@ -179,6 +190,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
                 Errors.Argument($"{what}: element {i} of {Describe()} is {Buffer[i]}; every value must be a finite number.");
     }
 
+    /// <summary>The element type, shape and up to 20 values, for debugging: <c>Tensor&lt;Double&gt;[3] [1, 2, 3]</c>.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();
@@ -209,9 +221,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 /// <summary>Convenience factories that infer the element type from the array.</summary>
 public static class Tensor
 {
+    /// <inheritdoc cref="Tensor{T}.FromArray(T[], int[])"/>
     public static Tensor<T> FromArray<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
         Tensor<T>.FromArray(data, shape);
 
+    /// <inheritdoc cref="Tensor{T}.Scalar(T)"/>
     public static Tensor<T> Scalar<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Scalar(value);
 
     /// <summary>A trainable leaf: a copy of <paramref name="data"/> with RequiresGrad set.</summary>

@@ -11,7 +11,9 @@ namespace Downhill.Training;
 /// </summary>
 public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, TrainerState Trainer)
 {
+    /// <summary>The value of the "format" field that marks a Downhill checkpoint file.</summary>
     public const string FormatName = "downhill-checkpoint";
+    /// <summary>"downhill-checkpoint" (<see cref="FormatName"/>); any other value means the file is not a checkpoint.</summary>
     public string Format { get; init; } = FormatName;
 
     private static readonly JsonSerializerOptions Json = new()
@@ -21,6 +23,7 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>Writes the checkpoint as JSON to <paramref name="path"/>, atomically: a crash mid-write leaves the previous file whole.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     private const string Fix = "use an earlier copy of the checkpoint, or start the fit again without FitSettings.Resume";
@@ -28,16 +31,16 @@ public sealed record Checkpoint(ModelFile Model, OptimizerState Optimizer, Train
     /// <summary>
     /// Reads and checks a checkpoint: every field present with its type (a checkpoint without
     /// <c>trainer</c> would otherwise fail much later with a NullReferenceException), the model checked as
-    /// a model file is (<see cref="ModelFile.Validate"/>), and the loop's state fitting it.
+    /// a model file is (<see cref="ModelFile.Validate(string)"/>), and the loop's state fitting it.
     /// </summary>
-    /// <exception cref="DataException">The first fault found, naming the file, the field, the value and the fix.</exception>
+    /// <exception cref="DataFileException">The first fault found, naming the file, the field, the value and the fix.</exception>
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new DataException($"checkpoint {Path.GetFullPath(path)} does not exist.");
+        if (!File.Exists(path)) throw new DataFileException($"checkpoint {Path.GetFullPath(path)} does not exist.");
         using var doc = StoredJson.Parse(path, File.ReadAllText(path), "Downhill checkpoint", Fix,
             dataFileHint: "give FitSettings.Resume the file that FitSettings.CheckpointPath wrote");
         if (StoredJson.Format(doc.RootElement) != FormatName)
-            throw new DataException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one by fitting with FitSettings.CheckpointPath.");
+            throw new DataFileException($"{path} is not a Downhill checkpoint (no \"format\": \"{FormatName}\" field); write one by fitting with FitSettings.CheckpointPath.");
         StoredJson.CheckFields(doc.RootElement, typeof(Checkpoint), path, Fix);
         var c = StoredJson.Deserialize<Checkpoint>(doc, Json, path, "Downhill checkpoint", Fix);
         c.Model.Validate(new ModelFile.Where($"{path}, its \"model\"", Fix));

@@ -25,15 +25,22 @@ public enum Solver
 /// </summary>
 public sealed record FitPlan
 {
+    /// <summary>The whole data set the plan was made for, in its own units.</summary>
     public required Dataset Data { get; init; }
+    /// <summary>The settings as given, before any choice was filled in.</summary>
     public required FitSettings Settings { get; init; }
+    /// <summary>Regression or classification, as chosen (see <see cref="TaskReason"/>).</summary>
     public required TaskKind Task { get; init; }
 
     /// <summary>Why <see cref="Task"/> was chosen, in words (the data's target kind, or the setting that asked for it).</summary>
     public required string TaskReason { get; init; }
+    /// <summary>The loss to minimize: the one asked for, or the task's default (MSE or cross-entropy).</summary>
     public required Loss Loss { get; init; }
+    /// <summary>The number type the model trains in.</summary>
     public required Precision Precision { get; init; }
+    /// <summary>The method that fits: a gradient optimizer, or Levenberg-Marquardt for a least-squares formula fit.</summary>
     public required Solver Solver { get; init; }
+    /// <summary>How features (and regression targets) are scaled before training.</summary>
     public required ScalerKind Scale { get; init; }
 
     /// <summary>The training rows in the data's units (least squares fits these).</summary>
@@ -48,6 +55,7 @@ public sealed record FitPlan
     /// <summary>The values that filled missing features, from the training rows only; null under the error policy.</summary>
     public MissingFill? Missing { get; init; }
 
+    /// <summary>The model asked for, from <see cref="Settings"/>.</summary>
     public ModelSpec Model => Settings.Model;
 
     /// <summary>Doubts about the decisions (a task inferred from the data that may not be meant), for the user to read.</summary>

@@ -14,16 +14,26 @@ public abstract class FitSession
 {
     private protected FitSession(FitPlan plan) => Plan = plan;
 
+    /// <summary>The plan the session runs; every decision of the fit is there.</summary>
     public FitPlan Plan { get; }
 
+    /// <inheritdoc cref="TrainingSession{T}.Path"/>
     public abstract TrainingPath Path { get; }
+    /// <inheritdoc cref="TrainingSession{T}.WhyNotFaster"/>
     public abstract string? WhyNotFaster { get; }
+    /// <inheritdoc cref="TrainingSession{T}.Epoch"/>
     public abstract int Epoch { get; }
+    /// <inheritdoc cref="TrainingSession{T}.Batch"/>
     public abstract int Batch { get; }
+    /// <inheritdoc cref="TrainingSession{T}.BatchesPerEpoch"/>
     public abstract int BatchesPerEpoch { get; }
+    /// <inheritdoc cref="TrainingSession{T}.Updates"/>
     public abstract long Updates { get; }
+    /// <inheritdoc cref="TrainingSession{T}.IsFinished"/>
     public abstract bool IsFinished { get; }
+    /// <inheritdoc cref="TrainingSession{T}.History"/>
     public abstract IReadOnlyList<EpochRecord> History { get; }
+    /// <inheritdoc cref="TrainingSession{T}.Result"/>
     public abstract TrainingResult Result { get; }
 
     /// <inheritdoc cref="TrainingSession{T}.Step"/>

@@ -12,14 +12,18 @@ namespace Downhill.Training;
 /// <summary>Element precision of a fit.</summary>
 public enum Precision
 {
+    /// <summary>Single precision: half the memory and about twice the speed; enough for networks.</summary>
     Float32,
+    /// <summary>Double precision: for formulas and least squares, where lost digits show in the estimates.</summary>
     Float64,
 }
 
 /// <summary>Everything <c>downhill fit</c> decides, as a typed record (the CLI fills it from its options).</summary>
 public sealed record FitSettings
 {
+    /// <summary>The model to fit (<see cref="ModelSpec.Parse"/> reads its text form).</summary>
     public required ModelSpec Model { get; init; }
+    /// <summary>The hidden layers' activation of an mlp (default relu); other models ignore it.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
 
     /// <summary>Null: mse for regression, cross-entropy for softmax/mlp classifiers, binary-cross-entropy for logistic.</summary>
@@ -39,7 +43,9 @@ public sealed record FitSettings
     /// <see cref="LevenbergMarquardtOptions.MaxIterations"/> (1000). <c>Training.Epochs</c> is not used by lm.
     /// </summary>
     public int? MaxIterations { get; init; }
+    /// <summary>The optimizer's hyper-parameters; null ones take PyTorch's defaults.</summary>
     public OptimizerSettings OptimizerSettings { get; init; } = new();
+    /// <summary>Epochs, batch size, loss, seed and the rest of the training loop's options.</summary>
     public TrainingOptions Training { get; init; } = new();
 
     /// <summary>
@@ -109,6 +115,7 @@ public static class Fitting
     /// <summary>The <see cref="FitSettings.Optimizer"/> name of Levenberg-Marquardt least squares.</summary>
     public const string LevenbergMarquardtName = "lm";
 
+    /// <summary>True when <paramref name="optimizer"/> names Levenberg-Marquardt ("lm", any case).</summary>
     public static bool IsLevenbergMarquardt(string optimizer) =>
         string.Equals(optimizer.Trim(), LevenbergMarquardtName, StringComparison.OrdinalIgnoreCase);
 
@@ -412,6 +419,7 @@ public static class Fitting
         }
     }
 
+    /// <summary>The model file for a trained <paramref name="model"/>: its parameters with everything needed to predict from raw data later (columns, classes, scaler, precision).</summary>
     public static ModelFile Describe<T>(Model<T> model, ModelSpec spec, Activation activation, Loss loss,
         string[] features, string[] targets, string[]? classes, Scaler? scaler, Precision precision,
         Dictionary<string, double>? metrics) where T : unmanaged, IFloatingPointIeee754<T> => new()

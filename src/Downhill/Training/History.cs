@@ -21,9 +21,13 @@ public readonly record struct StepProgress(long Step, int Epoch, int Batch, doub
 /// <summary>Why training ended.</summary>
 public enum StopReason
 {
+    /// <summary>Every epoch asked for ran.</summary>
     Completed,
+    /// <summary>The validation loss stopped improving for the patience's number of epochs; the best weights were restored.</summary>
     EarlyStopping,
+    /// <summary>The loss or a parameter became infinite or NaN, or grew past the divergence factor; see <see cref="TrainingResult.Divergence"/>.</summary>
     Diverged,
+    /// <summary>The caller's cancellation token was cancelled; training stopped after the batch under way.</summary>
     Cancelled,
 
     /// <summary>Not stopped: a <see cref="TrainingSession{T}"/> that can take more steps.</summary>
@@ -39,6 +43,7 @@ public sealed record Divergence(int Epoch, int Batch, double Loss)
     /// </summary>
     public string? Parameter { get; init; }
 
+    /// <summary>One sentence for a person: where training blew up and what to try (a smaller learning rate).</summary>
     public string Describe() => Parameter is null
         ? $"training diverged at epoch {Epoch}, batch {Batch}: the loss became {Format(Loss)}. Try a smaller learning rate (e.g. a tenth of it)."
         : $"training diverged at epoch {Epoch}, batch {Batch}: the update made {Parameter} infinite or NaN. Try a smaller learning rate (e.g. a tenth of it).";
@@ -47,6 +52,13 @@ public sealed record Divergence(int Epoch, int Batch, double Loss)
         double.IsNaN(loss) ? "NaN" : double.IsInfinity(loss) ? "infinite" : loss.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 }
 
+/// <summary>How a training run went, epoch by epoch, and why it ended.</summary>
+/// <param name="History">One record per epoch run, in order.</param>
+/// <param name="StoppedBecause">Why the run ended.</param>
+/// <param name="BestEpoch">The epoch of the lowest validation loss (training loss without validation), whose weights early stopping keeps; null when none was measured.</param>
+/// <param name="Divergence">Where the run blew up, or null when it did not.</param>
+/// <param name="Seconds">Wall-clock time of the run.</param>
+/// <param name="SamplesSeen">Rows processed over all epochs (a row counts once per epoch).</param>
 public sealed record TrainingResult(
     IReadOnlyList<EpochRecord> History,
     StopReason StoppedBecause,
@@ -55,6 +67,7 @@ public sealed record TrainingResult(
     double Seconds,
     long SamplesSeen)
 {
+    /// <summary>Training speed: rows processed per second of wall-clock time (0 when no time passed).</summary>
     public double SamplesPerSecond => Seconds > 0 ? SamplesSeen / Seconds : 0;
 
     /// <summary>The loss of the very first batch, before any update (NaN when none ran).</summary>

@@ -32,6 +32,7 @@ public sealed class ParameterTrace
     /// <summary>Column names: a scalar parameter keeps its name (<c>m</c>); tensor elements are <c>weight[0,1]</c>, as --grid and --freeze write them.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>The recorded points in the order they were taken, the start first.</summary>
     public IReadOnlyList<TracePoint> Points => points;
 
     /// <summary>A trace of <paramref name="model"/>'s parameters, empty until <see cref="Record"/> is called.</summary>

@@ -10,7 +10,9 @@ namespace Downhill.Training;
 /// <summary>Hooks the loop calls; the loop itself never prints. All optional.</summary>
 public sealed class TrainingCallbacks
 {
+    /// <summary>After every batch, with its loss: for progress bars and live plots.</summary>
     public Action<BatchProgress>? Batch { get; init; }
+    /// <summary>After every epoch, with its losses and metrics.</summary>
     public Action<EpochRecord>? Epoch { get; init; }
 
     /// <summary>After every parameter update, with the model already holding the new values (see <see cref="ParameterTrace"/>).</summary>
@@ -38,6 +40,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int? bestEpoch;
     private int epochsWithoutImprovement;
 
+    /// <summary>A loop that trains <paramref name="model"/> with <paramref name="optimizer"/> (built over the model's parameters); <paramref name="options"/> are checked here.</summary>
     public Trainer(Model<T> model, Optimizer<T> optimizer, TrainingOptions options)
     {
         options.Validate();
@@ -58,6 +61,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Lowers the learning rate when the validation (or training) loss stops improving.</summary>
     public ReduceOnPlateau? Plateau { get; init; }
 
+    /// <summary>One record per finished epoch, in order.</summary>
     public IReadOnlyList<EpochRecord> History => history;
 
     /// <summary>Whether a fused step may replace the tape where one applies; tests turn it off to compare with the tape.</summary>
@@ -319,6 +323,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public TrainerState ExportState() => new(NextEpoch, history.ToArray(), firstLoss, bestValidation, bestEpoch,
         epochsWithoutImprovement, bestWeights?.Select(w => w.Select(double.CreateTruncating).ToArray()).ToArray());
 
+    /// <summary>Restores what <see cref="ExportState"/> saved, so a resumed run continues bit for bit.</summary>
     public void ImportState(TrainerState state)
     {
         NextEpoch = state.NextEpoch;
@@ -332,6 +337,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 }
 
+/// <summary>The training loop's own state in a checkpoint, beside the weights and the optimizer's state.</summary>
+/// <param name="NextEpoch">The epoch the resumed run starts with (1-based).</param>
+/// <param name="History">The records of the epochs already run.</param>
+/// <param name="FirstLoss">The first batch's loss, the reference for divergence; null before any batch.</param>
+/// <param name="BestValidation">The lowest monitored loss so far.</param>
+/// <param name="BestEpoch">The epoch of <paramref name="BestValidation"/>, or null.</param>
+/// <param name="EpochsWithoutImprovement">Epochs since the monitored loss last improved, counted against the early-stopping patience.</param>
+/// <param name="BestWeights">The weights of the best epoch under early stopping (as doubles), or null.</param>
 public sealed record TrainerState(
     int NextEpoch, EpochRecord[] History, double? FirstLoss, double BestValidation, int? BestEpoch,
     int EpochsWithoutImprovement, double[][]? BestWeights);

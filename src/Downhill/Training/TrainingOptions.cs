@@ -16,17 +16,22 @@ public enum GradientMode
 /// <summary>Everything the training loop needs besides the model, data and optimizer. Defaults are the CLI's.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Passes over the training data (default 10); at least 1.</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Rows per update; null means the full batch (one update per epoch). 1 = per-sample updates.</summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>Visit the rows in a new random order each epoch (default true); off gives the file's order, as the seeds' spreadsheet.</summary>
     public bool Shuffle { get; init; } = true;
 
+    /// <summary>Seeds the shuffling and the starting weights, so a run repeats bit for bit (default 42).</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>The loss minimized (default MSE).</summary>
     public Loss Loss { get; init; } = Loss.Mse;
 
+    /// <summary>How each step's gradient is obtained (default: autodiff).</summary>
     public GradientMode Gradient { get; init; } = GradientMode.Analytic;
 
     /// <summary>The finite-difference step for numerical gradients (the spreadsheet nudges by 0.01).</summary>
@@ -44,6 +49,7 @@ public sealed record TrainingOptions
     /// <summary>A loss above this many times the first one counts as divergence (as does NaN or infinity).</summary>
     public double DivergenceFactor { get; init; } = 1e12;
 
+    /// <summary>Throws, naming the option and its value, when an option is out of range; the training loop calls it before any work.</summary>
     public void Validate()
     {
         if (Epochs < 1) Errors.OutOfRange("TrainingOptions.Epochs", Epochs, "at least 1 epoch");

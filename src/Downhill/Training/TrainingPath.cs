@@ -26,6 +26,7 @@ public enum TrainingPath
 /// <summary>How <see cref="TrainingPath"/> values are written in results, JSON and messages.</summary>
 public static class TrainingPaths
 {
+    /// <summary>The lower-case, hyphenated name, e.g. "fused-network", as results, JSON and messages write it.</summary>
     public static string Name(this TrainingPath path) => path switch
     {
         TrainingPath.Tape => "tape",

@@ -75,6 +75,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Why no faster path applies to this model and loss, or null when the fastest one runs.</summary>
     public string? WhyNotFaster { get; }
 
+    /// <summary>Updates in one epoch: the training rows divided by the batch size, rounded up.</summary>
     public int BatchesPerEpoch { get; }
 
     /// <summary>The epoch the next update belongs to (1-based).</summary>
@@ -92,6 +93,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>True once the run has ended: all epochs done, early stopping, divergence or cancellation.</summary>
     public bool IsFinished => stop is not null;
 
+    /// <summary>One record per finished epoch, in order: losses and metrics.</summary>
     public IReadOnlyList<EpochRecord> History => trainer.HistoryList;
 
     /// <summary>The loss of the last update's batch, measured before that update (NaN before the first).</summary>

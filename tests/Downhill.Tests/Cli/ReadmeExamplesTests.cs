@@ -6,19 +6,12 @@ namespace Downhill.Tests.Cli;
 /// <summary>Every line of the README's ```console block runs and succeeds: the README stays true.</summary>
 public class ReadmeExamplesTests
 {
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Downhill.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Downhill.slnx not found above " + AppContext.BaseDirectory);
-    }
-
     /// <summary>The lines of the README's ```console block, in order.</summary>
     private static List<string> Tour()
     {
         var block = new List<string>();
         bool inside = false;
-        foreach (var line in File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md")))
+        foreach (var line in File.ReadAllLines(Path.Combine(CliProcess.RepositoryRoot(), "README.md")))
         {
             if (line.StartsWith("```console", StringComparison.Ordinal)) { inside = true; continue; }
             if (inside && line.StartsWith("```", StringComparison.Ordinal)) break;
@@ -47,7 +40,7 @@ public class ReadmeExamplesTests
         if (!File.Exists("/bin/bash")) return;
         var root = CliProcess.TempFolder();
         Directory.CreateDirectory(Path.Combine(root, "samples"));
-        File.Copy(Path.Combine(RepositoryRoot(), "samples", "decay.csv"), Path.Combine(root, "samples", "decay.csv"));
+        File.Copy(Path.Combine(CliProcess.RepositoryRoot(), "samples", "decay.csv"), Path.Combine(root, "samples", "decay.csv"));
         var info = new ProcessStartInfo("/bin/bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("set -e\n" + string.Join("\n", setup) + "\npwd\nls samples\n");
@@ -72,7 +65,7 @@ public class ReadmeExamplesTests
         var dir = CliProcess.TempFolder();
         var samples = Path.Combine(dir, "samples");
         Directory.CreateDirectory(samples);
-        foreach (var f in Directory.GetFiles(Path.Combine(RepositoryRoot(), "samples"), "*.csv")) File.Copy(f, Path.Combine(samples, Path.GetFileName(f)));
+        foreach (var f in Directory.GetFiles(Path.Combine(CliProcess.RepositoryRoot(), "samples"), "*.csv")) File.Copy(f, Path.Combine(samples, Path.GetFileName(f)));
         // Commands that read a model or trace written by an earlier line get it written here first.
         if (line.Contains("line.json") && !line.Contains("--out line.json"))
             Assert.Equal(0, CliProcess.Run(dir, "fit", "line", "--target", "y", "--model", "linear", "--epochs", "5", "--quiet", "--out", "line.json").ExitCode);

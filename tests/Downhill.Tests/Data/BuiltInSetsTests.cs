@@ -22,7 +22,7 @@ public class BuiltInSetsTests
     [Fact]
     public void Unknown_name_and_missing_path_say_both()
     {
-        var message = Assert.Throws<DataException>(() => DataSource.Load("lines")).Message;
+        var message = Assert.Throws<DataFileException>(() => DataSource.Load("lines")).Message;
         Assert.Equal($"{Path.GetFullPath("lines")} does not exist (the working directory is {Environment.CurrentDirectory}), and \"lines\" is not a built-in data set (line, fashion-mnist, fashion-mnist:test, mnist, mnist:test).", message);
     }
 
@@ -55,7 +55,7 @@ public class BuiltInSetsTests
         using var folder = new TempFolder();
         var cache = Path.Combine(folder.Path, "cache");
         var offline = BuiltInSets.Mnist with { Mirrors = [new Uri(Path.Combine(folder.Path, "mirror") + "/").ToString()] };
-        var message = Assert.Throws<DataException>(() => BuiltInSets.LoadImages(offline, test: true, default, [Path.Combine(folder.Path, "system")], cache)).Message;
+        var message = Assert.Throws<DataFileException>(() => BuiltInSets.LoadImages(offline, test: true, default, [Path.Combine(folder.Path, "system")], cache)).Message;
         Assert.StartsWith($"mnist:test: t10k-images-idx3-ubyte.gz is not installed or cached (looked for {folder.Path}/system/t10k-images-idx3-ubyte.gz, {folder.Path}/system/t10k-images-idx3-ubyte, {cache}/t10k-images-idx3-ubyte.gz, {cache}/t10k-images-idx3-ubyte) and downloading it failed (file://", message);
         Assert.EndsWith($"Copy the file into {cache}, or connect to the internet and try again.", message);
         Assert.False(File.Exists(Path.Combine(cache, "t10k-images-idx3-ubyte.gz")));

@@ -10,7 +10,7 @@ public class ColumnSelectionTests
         Csv.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "data.csv", options);
 
     private static string ErrorOf(string text, DataOptions options) =>
-        Assert.Throws<DataException>(() => Read(text, options)).Message;
+        Assert.Throws<DataFileException>(() => Read(text, options)).Message;
 
     private const string Wide = "name,x1,x2,x3,px0,px1,note,y\nann,1,2,3,4,5,hi,6\n";
 

@@ -11,7 +11,7 @@ public class CsvDecimalTests
         Csv.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "data.csv", options);
 
     private static string ErrorOf(string text, DataOptions options = default) =>
-        Assert.Throws<DataException>(() => Read(text, options)).Message;
+        Assert.Throws<DataFileException>(() => Read(text, options)).Message;
 
     [Fact]
     public void A_semicolon_file_with_decimal_commas_is_sniffed()

@@ -33,7 +33,7 @@ public class CsvLimitsTests
         // The quote opened on line 3 never closes: the rest of the file is one field.
         var text = new StringBuilder("x,y\n1,2\n3,\"4\n");
         while (text.Length < Limit + Limit / 2) text.Append("5,6\n");
-        var e = Assert.Throws<DataException>(() => ReadFile(text.ToString(), new DataOptions { Targets = ["y"] }));
+        var e = Assert.Throws<DataFileException>(() => ReadFile(text.ToString(), new DataOptions { Targets = ["y"] }));
         Assert.Equal("data.csv line 3: the record there is longer than 1,048,576 bytes, the most the reader holds at once. " +
             "A quote that is never closed makes the rest of the file one field; check the quoting near that line.", e.Message);
     }
@@ -65,7 +65,7 @@ public class CsvLimitsTests
         using (var stream = new FileStream(fifo, FileMode.Open, FileAccess.Read))
         {
             Assert.False(stream.CanSeek);
-            var e = Assert.Throws<DataException>(() => Read(stream, new DataOptions { Targets = ["y"] }));
+            var e = Assert.Throws<DataFileException>(() => Read(stream, new DataOptions { Targets = ["y"] }));
             Assert.Equal("data.csv: more than 1,048,576 bytes arrived from a pipe or another stream that can be read only once; the reader keeps a copy " +
                 "of such input in memory, and one copy holds at most that much. Save the data to a file and give the file's path.", e.Message);
         }

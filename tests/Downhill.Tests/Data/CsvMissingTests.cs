@@ -11,7 +11,7 @@ public class CsvMissingTests
         Csv.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "data.csv", options, threads, minPartBytes);
 
     private static string ErrorOf(string text, DataOptions options = default, int threads = 1, int minPartBytes = 1 << 20) =>
-        Assert.Throws<DataException>(() => Read(text, options, threads, minPartBytes)).Message;
+        Assert.Throws<DataFileException>(() => Read(text, options, threads, minPartBytes)).Message;
 
     private const string Fix = " Fill them in, or choose what to do with them: DataOptions.Missing = MissingValues.Drop leaves those rows out; " +
         "DataOptions.Missing = MissingValues.Mean (or median) fills a missing feature from the training rows and leaves out rows whose target is missing.";
@@ -81,7 +81,7 @@ public class CsvMissingTests
         Assert.Equal(1, d.DroppedRows);            // the row whose y is empty
         Assert.Equal(2, d.MissingCells);           // a on line 3, b on line 5
         Assert.Equal([3.0, 6, 12], d.Targets<double>().ToArray());
-        Assert.Contains("2 feature cells are missing; fill them first", Assert.Throws<DataException>(() => d.Features<double>()).Message);
+        Assert.Contains("2 feature cells are missing; fill them first", Assert.Throws<DataFileException>(() => d.Features<double>()).Message);
 
         // Means over the rows that have the value: a from 1 and 10, b from 2 and 5.
         var fill = MissingFill.Fit(d, MissingValues.Mean);
@@ -103,7 +103,7 @@ public class CsvMissingTests
     {
         var d = Read("a,b\n1,\n2,NA\n", new DataOptions { Missing = MissingValues.Mean });
         Assert.Equal("data.csv: the feature \"b\" is missing in every one of the 2 training rows, so it has no mean to fill with; leave the column out (DataOptions.Exclude = [\"b\"]).",
-            Assert.Throws<DataException>(() => MissingFill.Fit(d, MissingValues.Mean)).Message);
+            Assert.Throws<DataFileException>(() => MissingFill.Fit(d, MissingValues.Mean)).Message);
     }
 
     [Fact]

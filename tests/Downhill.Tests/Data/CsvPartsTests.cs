@@ -17,7 +17,7 @@ public class CsvPartsTests
         Csv.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "data.csv", options, threads, minPartBytes);
 
     private static string ErrorOf(string text, DataOptions options, int threads) =>
-        Assert.Throws<DataException>(() => Read(text, options, threads)).Message;
+        Assert.Throws<DataFileException>(() => Read(text, options, threads)).Message;
 
     /// <summary>Rows of numbers written with "R" (so double.Parse of the text is the reference), a target last.</summary>
     private static (string Text, double[] Features, double[] Targets) Numbers(int rows, int seed, string newline = "\n")

@@ -10,7 +10,7 @@ public class CsvTests
         Csv.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "data.csv", options);
 
     private static string ErrorOf(string text, DataOptions options = default) =>
-        Assert.Throws<DataException>(() => ReadText(text, options)).Message;
+        Assert.Throws<DataFileException>(() => ReadText(text, options)).Message;
 
     [Fact]
     public void Reads_values_exactly_with_named_target()
@@ -186,7 +186,7 @@ public class CsvTests
     public void Missing_file_names_the_full_path()
     {
         var path = Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N") + ".csv");
-        var message = Assert.Throws<DataException>(() => Csv.Read(path)).Message;
+        var message = Assert.Throws<DataFileException>(() => Csv.Read(path)).Message;
         Assert.StartsWith($"{path} does not exist (check the path; the working directory is ", message);
     }
 

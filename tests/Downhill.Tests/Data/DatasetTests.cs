@@ -47,7 +47,7 @@ public class DatasetTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Numbers(10).Split(1.0, 1));
         Assert.Equal("(in memory): holding out 0.01 of 10 rows leaves no validation rows; use a fraction that keeps at least one row on each side.",
-            Assert.Throws<DataException>(() => Numbers(10).Split(0.01, 1)).Message);
+            Assert.Throws<DataFileException>(() => Numbers(10).Split(0.01, 1)).Message);
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public class DatasetTests
     {
         var d = Numbers(3);
         Assert.Throws<ArgumentOutOfRangeException>(() => d.Subset([3]));
-        Assert.Equal("(in memory): no column \"c\" (the columns are: a, b, y).", Assert.Throws<DataException>(() => d.Column("c")).Message);
+        Assert.Equal("(in memory): no column \"c\" (the columns are: a, b, y).", Assert.Throws<DataFileException>(() => d.Column("c")).Message);
         Assert.Equal("(in memory) has no class labels (its target is numeric); a text target, or TargetKind.Classification, makes classes.",
-            Assert.Throws<DataException>(() => d.LabelsOf()).Message);
+            Assert.Throws<DataFileException>(() => d.LabelsOf()).Message);
     }
 
     [Fact]

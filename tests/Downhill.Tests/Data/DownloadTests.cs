@@ -26,7 +26,7 @@ public class DownloadTests
         using var folder = new TempFolder();
         var destination = Path.Combine(folder.Path, "abc.bin");
         var wrong = new string('0', 64);
-        var message = Assert.Throws<DataException>(() => Download.VerifiedCopy(new MemoryStream(Payload), "http://example/abc", destination, wrong)).Message;
+        var message = Assert.Throws<DataFileException>(() => Download.VerifiedCopy(new MemoryStream(Payload), "http://example/abc", destination, wrong)).Message;
         Assert.Equal($"http://example/abc: SHA-256 is {AbcSha256} but {wrong} was expected; the download is corrupt or the file changed, so nothing was saved.", message);
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
@@ -36,7 +36,7 @@ public class DownloadTests
     {
         using var folder = new TempFolder();
         var destination = folder.Write("abc.bin", "old");
-        Assert.Throws<DataException>(() => Download.VerifiedCopy(new MemoryStream(Payload), "abc", destination, new string('1', 64)));
+        Assert.Throws<DataFileException>(() => Download.VerifiedCopy(new MemoryStream(Payload), "abc", destination, new string('1', 64)));
         Assert.Equal("old", File.ReadAllText(destination));
         Assert.Single(Directory.GetFiles(folder.Path));
     }

@@ -47,7 +47,7 @@ public class IdxTests
     }
 
     private static string ErrorOf(byte[] bytes) =>
-        Assert.Throws<DataException>(() => Idx.Read(new MemoryStream(bytes), "x.idx")).Message;
+        Assert.Throws<DataFileException>(() => Idx.Read(new MemoryStream(bytes), "x.idx")).Message;
 
     [Fact]
     public void Bad_files_get_clear_errors()
@@ -76,7 +76,7 @@ public class IdxTests
     {
         using var folder = new TempFolder();
         var path = folder.WriteBytes("bad.idx.gz", [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        var message = Assert.Throws<DataException>(() => Idx.Read(path)).Message;
+        var message = Assert.Throws<DataFileException>(() => Idx.Read(path)).Message;
         Assert.StartsWith($"{path} is not a valid gzip file (", message);
     }
 
@@ -106,6 +106,6 @@ public class IdxTests
         Idx.Write(images, new IdxArray([2, 1, 1], [0, 1]));
         Idx.Write(labels, new IdxArray([3], [0, 1, 1]));
         Assert.Equal($"{images}: {images} holds 2 images but {labels} holds 3 labels; use files from the same set.",
-            Assert.Throws<DataException>(() => DataSource.LoadIdx(images, labels)).Message);
+            Assert.Throws<DataFileException>(() => DataSource.LoadIdx(images, labels)).Message);
     }
 }

@@ -80,7 +80,7 @@ public class MissingFillTests
         var gaps = Read("a,b\n1,2\n3,NA\n", predictor.DataOptions(withTargets: false));
         Assert.Equal("data.csv: 1 feature cell is missing, the first in data row 2, column \"b\"; the model was fitted leaving such rows out (DataOptions.Missing = MissingValues.Drop), " +
             "so it has no values to fill them with. Fill the cells in, or fit with DataOptions.Missing = MissingValues.Mean or median to store fill values in the model.",
-            Assert.Throws<DataException>(() => predictor.Predict(gaps)).Message);
+            Assert.Throws<DataFileException>(() => predictor.Predict(gaps)).Message);
         var labelled = Read("a,b,y\n1,2,3\n3,NA,5\n4,1,?\n", predictor.DataOptions(withTargets: true));
         Assert.Equal(1, labelled.Count);
         Assert.Equal(2, labelled.DroppedRows);

@@ -80,7 +80,7 @@ public class ScalerTests
         var s = Scaler.Fit(Sample(), ScalerKind.Standard);
         var other = Dataset.Regression(["a"], [1, 2], ["y"], [1, 2]);
         Assert.Equal("(in memory): the scaler was fitted on 2 features but this data has 1; fit the scaler on data with the same columns.",
-            Assert.Throws<DataException>(() => other.WithScaler(s)).Message);
+            Assert.Throws<DataFileException>(() => other.WithScaler(s)).Message);
         Assert.Throws<ArgumentException>(() => new Scaler(ScalerKind.Standard, [0], [0]));
     }
 }

@@ -10,7 +10,7 @@ namespace Downhill.Tests.Fuzz;
 /// Model files of every kind and checkpoints, written by the library, then damaged at random:
 /// fields deleted, values of another type, numbers made huge, negative, zero or NaN, bytes cut
 /// off or changed, keys doubled, lists shortened or lengthened, sizes and counts off by one. Loading, predicting, evaluating
-/// (and for checkpoints resuming) must give a result or a <see cref="DataException"/>, never
+/// (and for checkpoints resuming) must give a result or a <see cref="DataFileException"/>, never
 /// another exception, and allocate a bounded amount while doing so.
 /// </summary>
 public partial class StoredFileFuzzTests
@@ -62,7 +62,7 @@ public partial class StoredFileFuzzTests
         var path = StoredFiles.Write(text);
         long before = GC.GetAllocatedBytesForCurrentThread();
         try { use(path); }
-        catch (DataException) { }
+        catch (DataFileException) { }
         finally { File.Delete(path); }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < MaxBytesPerCase, $"one case allocated {allocated:N0} bytes");

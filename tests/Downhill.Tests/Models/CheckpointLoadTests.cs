@@ -6,7 +6,7 @@ namespace Downhill.Tests.Models;
 
 /// <summary>
 /// Damaged checkpoints: a missing <c>model</c> or <c>trainer</c> was a NullReferenceException
-/// deep in the resumed fit; now loading fails with a <see cref="DataException"/> naming the field.
+/// deep in the resumed fit; now loading fails with a <see cref="DataFileException"/> naming the field.
 /// </summary>
 public class CheckpointLoadTests
 {
@@ -23,7 +23,7 @@ public class CheckpointLoadTests
         var json = StoredFiles.Json(name);
         edit(json);
         var path = StoredFiles.Write(json.ToJsonString());
-        var e = Assert.Throws<DataException>(() => LoadAndResume(path, name));
+        var e = Assert.Throws<DataFileException>(() => LoadAndResume(path, name));
         Assert.StartsWith(path, e.Message);
         Assert.EndsWith("use an earlier copy of the checkpoint, or start the fit again without FitSettings.Resume.", e.Message);
         return e.Message;
@@ -63,7 +63,7 @@ public class CheckpointLoadTests
     {
         var json = StoredFiles.Text("mlp-checkpoint").Replace("\"m.0\":", "\"v.0\": [1], \"m.0\":");
         var path = StoredFiles.Write(json);
-        Assert.Contains("field \"optimizer.buffers.v.0\" appears twice", Assert.Throws<DataException>(() => Checkpoint.Load(path)).Message);
+        Assert.Contains("field \"optimizer.buffers.v.0\" appears twice", Assert.Throws<DataFileException>(() => Checkpoint.Load(path)).Message);
     }
 
     [Fact]

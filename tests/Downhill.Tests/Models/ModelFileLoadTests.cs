@@ -7,7 +7,7 @@ namespace Downhill.Tests.Models;
 /// <summary>
 /// Damaged or hand-edited model files, each once a crash of <c>predict</c> or <c>evaluate</c>
 /// (an IndexOutOfRangeException, a KeyNotFoundException, a 24 GB allocation), now one
-/// <see cref="DataException"/> whose message names the file, the field, the value found and what
+/// <see cref="DataFileException"/> whose message names the file, the field, the value found and what
 /// belongs there. Each starts from a file the library wrote (<see cref="StoredFiles"/>).
 /// </summary>
 public class ModelFileLoadTests
@@ -23,7 +23,7 @@ public class ModelFileLoadTests
     private static string Fails(string text)
     {
         var path = StoredFiles.Write(text);
-        var e = Assert.Throws<DataException>(() => LoadPredictEvaluate(path));
+        var e = Assert.Throws<DataFileException>(() => LoadPredictEvaluate(path));
         Assert.StartsWith(path, e.Message);
         Assert.DoesNotContain('\n', e.Message);
         return e.Message;
@@ -301,7 +301,7 @@ public class ModelFileLoadTests
     {
         var file = ModelFile.Load(StoredFiles.Write(StoredFiles.Text("linear")));
         var broken = file with { Parameters = [file.Parameters[0], file.Parameters[1] with { Shape = [] }] };
-        var e = Assert.Throws<DataException>(() => new Predictor(broken));
+        var e = Assert.Throws<DataFileException>(() => new Predictor(broken));
         Assert.StartsWith("model file: parameter \"bias\"", e.Message);
     }
 }

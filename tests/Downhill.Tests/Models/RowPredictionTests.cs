@@ -109,7 +109,7 @@ public sealed class RowPredictionTests
         AssertSameBits(expected, predictor.Predict(new Dictionary<string, double> { ["a"] = 3, ["b"] = double.NaN }).Values["y"], "a = 3, b missing");
 
         var noFill = Fitted(SmallSets.Regression(), "linear");
-        var e = Assert.Throws<DataException>(() => noFill.Predict(new Dictionary<string, double> { ["a"] = 1, ["b"] = double.NaN, ["c"] = 3 }));
+        var e = Assert.Throws<DataFileException>(() => noFill.Predict(new Dictionary<string, double> { ["a"] = 1, ["b"] = double.NaN, ["c"] = 3 }));
         Assert.StartsWith("the row: 1 feature cell is missing, the first in data row 1, column \"b\"", e.Message);
     }
 

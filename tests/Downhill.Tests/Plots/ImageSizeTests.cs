@@ -41,11 +41,11 @@ public class ImageSizeTests
 public class ImageFileTests
 {
     [Theory]
-    [InlineData("a.png", ImageFormat.Png)]
-    [InlineData("dir/b.PNG", ImageFormat.Png)]
-    [InlineData("c.svg", ImageFormat.Svg)]
-    public void Format_follows_the_extension(string path, ImageFormat expected) =>
-        Assert.Equal(expected, ImageFile.FormatOf(path));
+    [InlineData("a.png", "Png")] // by name: ImageFormat is internal, and a public test cannot take it as a parameter
+    [InlineData("dir/b.PNG", "Png")]
+    [InlineData("c.svg", "Svg")]
+    public void Format_follows_the_extension(string path, string expected) =>
+        Assert.Equal(expected, ImageFile.FormatOf(path).ToString());
 
     [Theory]
     [InlineData("loss.jpg", ".jpg")]

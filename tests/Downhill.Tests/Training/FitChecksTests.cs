@@ -83,7 +83,7 @@ public class FitChecksTests
     public void AContinuousTargetIsNotMadeIntoHundredsOfClasses()
     {
         string text = "x,y\n" + string.Concat(Enumerable.Range(0, 200).Select(i => FormattableString.Invariant($"{i * 0.1},{i * 0.37 + 1}\n")));
-        var e = Assert.Throws<DataException>(() => Fitting.Plan(Csv(text, "y", TargetKind.Classification), Softmax(false)));
+        var e = Assert.Throws<DataFileException>(() => Fitting.Plan(Csv(text, "y", TargetKind.Classification), Softmax(false)));
         Assert.Equal("data.csv: the target \"y\" has 200 different values in 200 rows, too many to be class labels (a class needs several rows to be learned), " +
             "and every one is a number: for a numeric target use FitSettings.Model = ModelSpec.Parse(\"linear\") or an mlp with DataOptions.TargetKind = TargetKind.Regression.", e.Message);
     }
@@ -92,7 +92,7 @@ public class FitChecksTests
     public void OneTextCellInANumericTargetIsNamedInsteadOfMakingThousandsOfClasses() // 'n/a' itself is now a missing value (--missing)
     {
         string text = "x,y\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => i == 1234 ? "5,about 7\n" : FormattableString.Invariant($"{i},{i * 0.5}\n")));
-        var e = Assert.Throws<DataException>(() => Fitting.Plan(Csv(text, "y"), new FitSettings { Model = ModelSpec.Parse("mlp:4") }));
+        var e = Assert.Throws<DataFileException>(() => Fitting.Plan(Csv(text, "y"), new FitSettings { Model = ModelSpec.Parse("mlp:4") }));
         Assert.Contains("All but 1 are numbers (\"about 7\")", e.Message);
         Assert.Contains("DataOptions.TargetKind = TargetKind.Regression", e.Message);
     }
@@ -123,7 +123,7 @@ public class FitChecksTests
     public void AValueBeyondFloat32IsNamedNotCalledADivergence()
     {
         var data = Csv("x,y\n1,2\n2,1e39\n3,5\n", "y");
-        var e = Assert.Throws<DataException>(() => Fitting.Plan(data, new FitSettings { Model = ModelSpec.Parse("linear") }));
+        var e = Assert.Throws<DataFileException>(() => Fitting.Plan(data, new FitSettings { Model = ModelSpec.Parse("linear") }));
         Assert.Equal("data.csv: data row 2, column \"y\": 1E+39 is beyond float32's range (±3.4E+38); fit with FitSettings.Precision = Precision.Float64, or rescale the column.", e.Message);
         Fitting.Plan(data, new FitSettings { Model = ModelSpec.Parse("linear"), Precision = Precision.Float64 });
     }

@@ -45,7 +45,7 @@ internal sealed class HouseholderQr
 
     public ReadOnlySpan<double> RDiagonal => rDiagonal;
 
-    /// <summary>Column j of the matrix to factor; fill every column, then call <see cref="Factor"/>.</summary>
+    /// <summary>Column j of the matrix to factor; fill every column, then call <see cref="Factor(bool)"/>.</summary>
     public Span<double> Column(int j) => a.AsSpan(j * Rows, Rows);
 
     /// <summary>Element (i, j) of R for i &lt;= j.</summary>

@@ -9,6 +9,7 @@ namespace Downhill.Optim;
 /// </summary>
 public sealed class CosineAnnealing : LearningRateSchedule
 {
+    /// <summary>Anneals <paramref name="optimizer"/>'s current rate to <paramref name="minRate"/> over <paramref name="tMax"/> epochs (at least 1).</summary>
     public CosineAnnealing(Optimizer optimizer, int tMax, double minRate = 0) : base("CosineAnnealing", optimizer)
     {
         Check.AtLeast(Name, "tMax", tMax, 1);
@@ -16,7 +17,9 @@ public sealed class CosineAnnealing : LearningRateSchedule
         (TMax, MinRate) = (tMax, minRate);
     }
 
+    /// <summary>Epochs from the starting rate down to <see cref="MinRate"/>: half a cosine period.</summary>
     public int TMax { get; }
+    /// <summary>The rate at epoch <see cref="TMax"/>, the bottom of the cosine (default 0).</summary>
     public double MinRate { get; }
 
     private protected override double Rate(int epoch) =>

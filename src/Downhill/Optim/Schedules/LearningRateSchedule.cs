@@ -16,8 +16,10 @@ public abstract class LearningRateSchedule
         BaseRate = optimizer.LearningRate;
     }
 
+    /// <summary>The schedule's type, e.g. "CosineAnnealing", as messages and checkpoints name it.</summary>
     public string Name { get; }
 
+    /// <summary>The optimizer whose <see cref="Optim.Optimizer.LearningRate"/> this schedule sets.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>The optimizer's learning rate when the schedule was made: the rate the schedule scales.</summary>

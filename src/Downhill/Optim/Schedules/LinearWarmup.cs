@@ -8,6 +8,7 @@ namespace Downhill.Optim;
 /// </summary>
 public sealed class LinearWarmup : LearningRateSchedule
 {
+    /// <summary>Scales <paramref name="optimizer"/>'s rate from <paramref name="startFactor"/> (in (0, 1]) to <paramref name="endFactor"/> (in [0, 1]) over <paramref name="epochs"/> epochs.</summary>
     public LinearWarmup(Optimizer optimizer, int epochs = 5, double startFactor = 1.0 / 3, double endFactor = 1)
         : base("LinearWarmup", optimizer)
     {
@@ -17,8 +18,11 @@ public sealed class LinearWarmup : LearningRateSchedule
         (Epochs, StartFactor, EndFactor) = (epochs, startFactor, endFactor);
     }
 
+    /// <summary>Epochs the factor takes to move from <see cref="StartFactor"/> to <see cref="EndFactor"/> (default 5).</summary>
     public int Epochs { get; }
+    /// <summary>The factor at epoch 0 (default 1/3).</summary>
     public double StartFactor { get; }
+    /// <summary>The factor from epoch <see cref="Epochs"/> on (default 1: the full rate).</summary>
     public double EndFactor { get; }
 
     private protected override double Rate(int epoch) =>

@@ -3,6 +3,7 @@ namespace Downhill.Optim;
 /// <summary>Hyper-parameters of <see cref="ReduceOnPlateau"/>, with PyTorch's defaults (mode "min", threshold mode "rel").</summary>
 public readonly record struct PlateauOptions
 {
+    /// <summary>PyTorch's defaults: factor 0.1, patience 10, threshold 1e-4, no cooldown, no minimum rate, eps 1e-8.</summary>
     public PlateauOptions() { }
     /// <summary>The rate is multiplied by this when the metric stalls.</summary>
     public double Factor { get; init; } = 0.1;
@@ -31,8 +32,10 @@ public readonly record struct PlateauOptions
 /// </summary>
 public sealed class ReduceOnPlateau
 {
+    /// <summary>Watches a metric for <paramref name="optimizer"/> with PyTorch's defaults.</summary>
     public ReduceOnPlateau(Optimizer optimizer) : this(optimizer, new PlateauOptions()) { }
 
+    /// <summary>Watches a metric for <paramref name="optimizer"/>; the options are checked here and a bad one is named with its value.</summary>
     public ReduceOnPlateau(Optimizer optimizer, PlateauOptions options)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -47,7 +50,9 @@ public sealed class ReduceOnPlateau
         Options = options;
     }
 
+    /// <summary>The optimizer whose rate is lowered.</summary>
     public Optimizer Optimizer { get; }
+    /// <summary>The options given at construction.</summary>
     public PlateauOptions Options { get; }
 
     /// <summary>The lowest metric seen so far (+∞ before the first Step).</summary>

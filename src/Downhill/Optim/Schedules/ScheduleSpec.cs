@@ -10,6 +10,7 @@ namespace Downhill.Optim;
 /// </summary>
 public static class ScheduleSpec
 {
+    /// <summary>Reads a schedule written as text into a factory that builds it for an optimizer; a mistake names the part, its value and the forms allowed.</summary>
     public static Func<Optimizer, LearningRateSchedule> Parse(string text)
     {
         var parts = text.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

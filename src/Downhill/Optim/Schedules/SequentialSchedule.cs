@@ -14,6 +14,7 @@ public sealed class SequentialSchedule : LearningRateSchedule
     private readonly LearningRateSchedule[] schedules;
     private readonly int[] milestones;
 
+    /// <summary>Runs <paramref name="schedules"/> (all of <paramref name="optimizer"/>) in turn, switching at <paramref name="milestones"/>: one increasing epoch number fewer than there are schedules.</summary>
     public SequentialSchedule(Optimizer optimizer, IReadOnlyList<LearningRateSchedule> schedules, IReadOnlyList<int> milestones)
         : base("SequentialSchedule", optimizer)
     {
@@ -32,7 +33,9 @@ public sealed class SequentialSchedule : LearningRateSchedule
         this.milestones = [.. milestones];
     }
 
+    /// <summary>The schedules in the order they run.</summary>
     public IReadOnlyList<LearningRateSchedule> Schedules => schedules;
+    /// <summary>The epochs at which the next schedule takes over, increasing.</summary>
     public IReadOnlyList<int> Milestones => milestones;
 
     private protected override double Rate(int epoch)

@@ -11,7 +11,7 @@ namespace Downhill.Tests.Data.Fuzz;
 /// options of every kind: quotes left open, delimiters mixed, BOMs, CR, LF and CRLF mixed, NUL bytes,
 /// invalid UTF-8, huge numbers, NaN and infinity spelled many ways, blank lines, a header alone,
 /// names twice, very wide rows, decimal commas. Each read must give a dataset or a
-/// <see cref="DataException"/> that names the input, never another exception, and allocate a
+/// <see cref="DataFileException"/> that names the input, never another exception, and allocate a
 /// bounded amount. Two readings that the library promises agree are compared as well: in parts
 /// on two threads against one pass, and straight into tensors against <see cref="Dataset.Features{T}"/>.
 /// </summary>
@@ -156,7 +156,7 @@ public class CsvFuzzTests
 
     /// <summary>
     /// What a read gave, as text to compare: "error: " and the message, or the values. Any
-    /// exception but <see cref="DataException"/> fails the test, as does a message that does
+    /// exception but <see cref="DataFileException"/> fails the test, as does a message that does
     /// not name the input, or an allocation past <see cref="MaxBytesPerCase"/> (counted on this
     /// thread: what a read in parts allocates on the pool's threads is not).
     /// </summary>
@@ -174,7 +174,7 @@ public class CsvFuzzTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         string outcome;
         try { outcome = Describe(read()); }
-        catch (DataException e)
+        catch (DataFileException e)
         {
             Assert.Contains(name, e.Message, StringComparison.Ordinal);
             outcome = "error: " + e.Message;

@@ -4,7 +4,7 @@ namespace Downhill.Plots;
 
 /// <summary>A checked <see cref="LossGrid"/> drawn as a heat map with contour lines; shared by the
 /// loss-surface and optimizer-race pictures.</summary>
-internal sealed class Surface
+internal sealed class SurfaceHeatmap
 {
     public required LossGrid Grid { get; init; }
     public required bool Log { get; init; }
@@ -14,7 +14,7 @@ internal sealed class Surface
 
     public double MinimumLoss => Grid.Loss[Minimum.I, Minimum.J];
 
-    public static Surface Add(Plot plot, LossGrid grid, bool? logScale, bool light, bool contours)
+    public static SurfaceHeatmap Add(Plot plot, LossGrid grid, bool? logScale, bool light, bool contours)
     {
         ArgumentNullException.ThrowIfNull(grid);
         Check(grid);
@@ -73,7 +73,7 @@ internal sealed class Surface
 
         double halfX = (grid.FirstValues[1] - grid.FirstValues[0]) / 2, halfY = (grid.SecondValues[1] - grid.SecondValues[0]) / 2;
         plot.Axes.SetLimits(extent.Left - halfX, extent.Right + halfX, extent.Bottom - halfY, extent.Top + halfY);
-        return new Surface { Grid = grid, Log = log, Minimum = argmin, Extent = extent, Heatmap = heatmap };
+        return new SurfaceHeatmap { Grid = grid, Log = log, Minimum = argmin, Extent = extent, Heatmap = heatmap };
     }
 
     public void AddColorBar(Plot plot, string lossName)
