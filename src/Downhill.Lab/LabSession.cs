@@ -340,7 +340,7 @@ public sealed class LabSession
             using var stream = new MemoryStream(content, writable: false);
             var data = Csv.Read(stream, name);
             if (data.Count > LabLimits.MaxRows)
-                throw new DataException($"{name} has {data.Count:N0} rows; the lab takes up to {LabLimits.MaxRows:N0} (fit larger data with 'downhill fit').");
+                throw new DataFileException($"{name} has {data.Count:N0} rows; the lab takes up to {LabLimits.MaxRows:N0} (fit larger data with 'downhill fit').");
             (Data, DataName) = (data, name);
             try { Session = Restart(Setup); }
             catch { (Data, DataName) = previous; throw; }
@@ -440,7 +440,7 @@ public sealed class LabSession
             var fit = Fitting.Fit(plan.Data, new FitSettings { Model = plan.Model, Loss = plan.Loss, Init = plan.Settings.Init, Optimizer = Fitting.LevenbergMarquardtName });
             return fit.Result.Divergence is null ? fit.Model.Parameters.Where(p => p.Values.Length == 1).ToDictionary(p => p.Name, p => p.Values[0]) : null;
         }
-        catch (Exception e) when (e is ArgumentException or DataException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or DataFileException or InvalidOperationException)
         {
             // No least-squares answer (a formula LM cannot take): the map is drawn around the start alone.
             return null;
@@ -497,7 +497,7 @@ public sealed class LabSession
             ErrorColumn = e.Column;
             return false;
         }
-        catch (Exception e) when (e is ArgumentException or DataException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or DataFileException or InvalidOperationException or FormatException)
         {
             return Fail(e.Message);
         }

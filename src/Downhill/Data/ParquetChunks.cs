@@ -247,7 +247,7 @@ internal sealed class ParquetChunks : IChunkSource
     {
         var stream = File.OpenRead(path);
         try { return ParquetReader.CreateAsync(stream, null, false).GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is not DataException)
+        catch (Exception e) when (e is not DataFileException)
         {
             stream.Dispose();
             Errors.Data($"{Name} is not a Parquet file Parquet.Net can read ({e.Message}); check the file, or give a CSV file.");

@@ -48,7 +48,7 @@ public static partial class OnnxExport
 
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="path"/> as ONNX, atomically (a temporary
-    /// file renamed over the target). The file is checked first (<see cref="ModelFile.Validate"/>).
+    /// file renamed over the target). The file is checked first (<see cref="ModelFile.Validate(string)"/>).
     /// </summary>
     public static void Save(ModelFile model, string path)
     {
@@ -96,7 +96,7 @@ public static partial class OnnxExport
     /// <summary>
     /// Dense layers in sequence, as <see cref="Network{T}"/> computes them: x·W + b, then the
     /// activation on every layer but the last. Parameters come in pairs (weight [in, out], bias
-    /// [out]), in layer order; <see cref="ModelFile.Validate"/> has checked their shapes.
+    /// [out]), in layer order; <see cref="ModelFile.Validate(string)"/> has checked their shapes.
     /// </summary>
     private static OnnxGraph NetworkGraph(ModelFile model)
     {

@@ -92,8 +92,8 @@ public sealed class ChunkSourceTests : TempFolderTests
         lines[bad] = string.Join(",", cells);
         var path = Write("bad.csv", string.Join("\n", lines));
         var options = new DataOptions { Targets = ["y"] };
-        var whole = Assert.Throws<DataException>(() => Csv.Read(path, options)).Message;
-        var streamed = Assert.Throws<DataException>(() => StreamSummary.Of(Tiny(path, options), 13)).Message;
+        var whole = Assert.Throws<DataFileException>(() => Csv.Read(path, options)).Message;
+        var streamed = Assert.Throws<DataFileException>(() => StreamSummary.Of(Tiny(path, options), 13)).Message;
         Assert.Contains("line ", whole);
         Assert.Contains("column \"b\"", whole);
         Assert.Equal(whole, streamed);
@@ -111,8 +111,8 @@ public sealed class ChunkSourceTests : TempFolderTests
         }
         var path = Write("missing.csv", string.Join("\n", lines));
         var options = new DataOptions { Targets = ["y"] };
-        var whole = Assert.Throws<DataException>(() => Csv.Read(path, options)).Message;
-        Assert.Equal(whole, Assert.Throws<DataException>(() => StreamSummary.Of(Tiny(path, options), 11)).Message);
+        var whole = Assert.Throws<DataFileException>(() => Csv.Read(path, options)).Message;
+        Assert.Equal(whole, Assert.Throws<DataFileException>(() => StreamSummary.Of(Tiny(path, options), 11)).Message);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class ChunkSourceTests : TempFolderTests
             var parts = Enumerable.Range(0, shards).SelectMany(s => ChunkSources.Shard(source, s, shards)).ToArray();
             Assert.Equal(ChunkSources.AllParts(source), parts);
         }
-        var message = Assert.Throws<DataException>(() => ChunkSources.Shard(source, 0, source.Parts + 1)).Message;
+        var message = Assert.Throws<DataFileException>(() => ChunkSources.Shard(source, 0, source.Parts + 1)).Message;
         Assert.Contains($"{source.Parts} parts", message);
     }
 
@@ -238,8 +238,8 @@ public sealed class ChunkSourceTests : TempFolderTests
         await WriteParquet(expected, parquet, groups: 1);
         var source = ChunkSources.Open(parquet, new DataOptions { Targets = ["y"], Features = ["a..b"] });
         Assert.Equal(["a", "b"], source.FeatureNames);
-        var csvMessage = Assert.Throws<DataException>(() => Csv.Read(Path.Combine(Dir, "cols.csv"), new DataOptions { Targets = ["why"] })).Message;
-        var parquetMessage = Assert.Throws<DataException>(() => ChunkSources.Open(parquet, new DataOptions { Targets = ["why"] })).Message;
+        var csvMessage = Assert.Throws<DataFileException>(() => Csv.Read(Path.Combine(Dir, "cols.csv"), new DataOptions { Targets = ["why"] })).Message;
+        var parquetMessage = Assert.Throws<DataFileException>(() => ChunkSources.Open(parquet, new DataOptions { Targets = ["why"] })).Message;
         Assert.Equal(csvMessage.Replace("cols.csv", "cols.parquet"), parquetMessage);
     }
 }

@@ -245,7 +245,7 @@ public sealed class OnnxExportTests
         var file = Fit(SmallSets.Regression(), "linear");
         var damaged = file with { Parameters = [file.Parameters[0] with { Shape = [2, 2] }, file.Parameters[1]] };
         var stream = new MemoryStream();
-        var e = Assert.Throws<DataException>(() => OnnxExport.Save(damaged, stream));
+        var e = Assert.Throws<DataFileException>(() => OnnxExport.Save(damaged, stream));
         Assert.Contains("\"weight\"", e.Message);
         Assert.Equal(0, stream.Length);
     }
