@@ -51,7 +51,7 @@ internal static class FitCommand
         shared.AddTo(command);
         foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size, planOnly }) command.Add(o);
 
-        command.SetAction(r =>
+        command.SetAction(r => Ranks.Run(mpi =>
         {
             string outPath = r.GetValue(output)!;
             string dataPath = r.GetValue(data.Data)!;
@@ -84,7 +84,10 @@ internal static class FitCommand
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
                 // The report draws the route gradient descent took across the loss surface of a two-parameter formula.
                 TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && settings.Model.Kind == ModelKind.Formula && !lm),
+                Reducer = mpi,
             };
+            // Under mpirun: every rank has passed the checks above before rank 0 can write anything.
+            mpi?.Barrier();
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
             bool isJson = r.GetValue(json);
             bool isQuiet = r.GetValue(quiet) || isJson;
@@ -134,6 +137,8 @@ internal static class FitCommand
                     (File.Exists(ck) ? $"The last checkpoint written is intact: make room and continue with --resume {ck}." : "No checkpoint had been written yet."));
             }
             finally { Console.CancelKeyPress -= onCancel; }
+
+            if (mpi is { Rank: > 0 }) return outcome.Result.Divergence is null ? ExitCodes.Success : ExitCodes.Diverged; // rank 0 writes and reports
 
             // Each output after training is written on its own: one that fails is reported, the others still land.
             bool allWritten = true;
@@ -191,7 +196,7 @@ internal static class FitCommand
                 return ExitCodes.Diverged;
             }
             return allWritten ? ExitCodes.Success : ExitCodes.BadInput;
-        });
+        }));
         return command;
     }
 
