@@ -26,7 +26,8 @@ internal static class Cli
         // --help clears parse errors (help for 'fit --lr' still shows); everything else reports them.
         if (parsed.Action is not { ClearsParseErrors: true } && ParseErrors.Describe(parsed) is { Count: > 0 } errors)
         {
-            foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
+            // Under mpirun every rank finds the same mistake; rank 0 says it.
+            if (!Ranks.IsOtherRank) foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
             return ExitCodes.BadInput;
         }
         try

@@ -14,6 +14,9 @@ internal static class Ranks
     /// <summary>How long a rank other than 0 waits before reporting an error: long enough for rank 0, which usually fails the same way, to report it once and end the job.</summary>
     private static readonly TimeSpan OthersWait = TimeSpan.FromSeconds(3);
 
+    /// <summary>True in a process mpirun started as a rank other than 0 (read before MPI starts, from Open MPI's environment).</summary>
+    public static bool IsOtherRank => MpiReducer.Launched && Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") != "0";
+
     /// <summary>Runs <paramref name="command"/> with the job's reducer (null without mpirun).</summary>
     public static int Run(Func<MpiReducer?, int> command)
     {
