@@ -17,6 +17,9 @@ internal static class Ranks
     /// <summary>True in a process mpirun started as a rank other than 0 (read before MPI starts, from Open MPI's environment).</summary>
     public static bool IsOtherRank => MpiReducer.Launched && Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") != "0";
 
+    /// <summary>Set when mpirun asked this rank to end (SIGTERM, as it passes Ctrl-C on); the command stops after the current batch.</summary>
+    public static volatile bool Terminated;
+
     /// <summary>Runs <paramref name="command"/> with the job's reducer (null without mpirun).</summary>
     public static int Run(Func<MpiReducer?, int> command)
     {
@@ -41,7 +44,9 @@ internal static class Ranks
         }
         // Every rank ends together: none finalizes while rank 0 is still writing.
         mpi.Barrier();
-        mpi.Dispose();
+        // NOTE: once mpirun has sent SIGTERM it is tearing the job down, and MPI_Finalize waits on it
+        // until its SIGKILL; the ranks have nothing left to say to each other, so they just end.
+        if (!Terminated) mpi.Dispose();
         return code;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
@@ -115,14 +116,28 @@ internal static class FitCommand
                     (units == "standardized units" ? " (the summary below gives the final model's loss in the data's units)" : ""));
 
             using var cancel = new CancellationTokenSource();
+            void StopSoon()
+            {
+                cancel.Cancel();
+                Console.Error.WriteLine("stopping after the current batch; the model and checkpoint will be saved...");
+            }
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
                 e.Cancel = true;
-                cancel.Cancel();
-                Console.Error.WriteLine("stopping after the current batch; the model and checkpoint will be saved...");
+                StopSoon();
             };
             Console.CancelKeyPress += onCancel;
+            // Ctrl-C reaches mpirun, not the ranks (each has its own process group); mpirun passes it on
+            // as SIGTERM, which here means the same: every rank stops after the same batch, rank 0 saves.
+            // mpirun sends SIGTERM odls_base_sigkill_timeout seconds after Ctrl-C and SIGKILL as long again later
+            // (1 s by default: too short to save; the README says to raise it).
+            using var terminate = mpi is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Ranks.Terminated = true;
+                if (!cancel.IsCancellationRequested) StopSoon();
+            });
             FitOutcome outcome;
             try
             {

@@ -38,14 +38,20 @@ public class MpiCliTests
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "downhill.dll");
     private static readonly string[] Fit = ["fit", "data.csv", "--target", "y", "--model", "mlp:4", "--batch", "32", "--seed", "7", "--quiet"];
 
-    private static (int ExitCode, string Stdout, string Stderr) MpiRun(int ranks, string folder, params string[] args)
+    private static (int ExitCode, string Stdout, string Stderr) MpiRun(int ranks, string folder, params string[] args) =>
+        MpiRun(ranks, folder, [], null, args);
+
+    /// <summary>Runs mpirun with <paramref name="mpiOptions"/>; <paramref name="started"/> sees the mpirun process while it runs.</summary>
+    private static (int ExitCode, string Stdout, string Stderr) MpiRun(int ranks, string folder, string[] mpiOptions, Action<Process>? started, params string[] args)
     {
         var info = new ProcessStartInfo(Mpirun!) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         // Root in containers and CI; more ranks than cores on a small machine.
-        foreach (var a in new[] { "--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", Dll }.Concat(args))
+        foreach (var a in new[] { "--allow-run-as-root", "--oversubscribe" }.Concat(mpiOptions)
+                     .Concat(["-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", Dll]).Concat(args))
             info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "200";
         using var p = Process.Start(info)!;
+        started?.Invoke(p);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"mpirun -np {ranks} downhill {string.Join(' ', args)} did not finish in 120 s"); }
@@ -126,5 +132,26 @@ public class MpiCliTests
         Assert.StartsWith("error: rank 0 of 2: data.csv line 452, column \"x2\": \"abc\" is not a number", error);
         Assert.False(File.Exists(Path.Combine(folder, "never.json")));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the job took {clock.Elapsed.TotalSeconds:F0} s to stop: a rank waited for the one that failed");
+    }
+
+    [MpiFact]
+    public void CtrlCOnMpirunStopsEveryRankAfterTheSameBatchAndRankZeroSaves()
+    {
+        var folder = Folder();
+        string checkpoint = Path.Combine(folder, "run.ckpt");
+        // On Ctrl-C (SIGINT) mpirun waits odls_base_sigkill_timeout seconds, sends the ranks SIGTERM,
+        // waits as long again and sends SIGKILL: the ranks have those seconds to stop and save.
+        var run = MpiRun(2, folder, ["--mca", "odls_base_sigkill_timeout", "10"], mpirun =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(100);
+            Assert.True(File.Exists(checkpoint), "no epoch finished in 90 s");
+            using var kill = Process.Start("kill", ["-INT", mpirun.Id.ToString(CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }, [.. Fit, "--epochs", "100000", "--checkpoint", "run.ckpt", "--history", "history.csv", "--out", "stopped.json"]);
+        Assert.True(File.Exists(Path.Combine(folder, "stopped.json")), $"no model after Ctrl-C\n{run.Stdout}\n{run.Stderr}");
+        var epochs = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length - 1;
+        Assert.InRange(epochs, 1, 99_999);
+        Assert.Contains("stopping after the current batch", run.Stderr);
     }
 }
