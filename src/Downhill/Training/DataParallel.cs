@@ -127,13 +127,12 @@ internal sealed class DataParallel<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Ranks that loaded different data or built different models would sum unrelated numbers; all ranks find out together.</summary>
     private void AgreeOnShape(long parameterElements)
     {
-        Span<double> mine = [train.Count, parameterElements];
-        Span<double> all = [train.Count, parameterElements];
-        reducer.Sum(all);
-        if (all[0] != mine[0] * reducer.Size || all[1] != mine[1] * reducer.Size)
+        Span<double> totals = [train.Count, parameterElements];
+        reducer.Sum(totals);
+        if (totals[0] != (double)train.Count * reducer.Size || totals[1] != (double)parameterElements * reducer.Size)
             Errors.Argument($"rank {reducer.Rank} of {reducer.Size} holds {train.Count} training rows and {parameterElements} parameter values, " +
-                $"but the ranks' totals are {all[0]} and {all[1]}: every rank must load the same data with the same settings " +
-                "(the same file, --validation and model), and take its shard of the rows from it.");
+                $"but the ranks' totals are {totals[0]} and {totals[1]}: every rank must load the same data and build the same model " +
+                "with the same settings (the same file, validation share and model), and take its shard of the rows from it.");
     }
 
     private void Sum(Span<T> values)
