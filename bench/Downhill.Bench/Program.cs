@@ -11,6 +11,8 @@ if (args is ["csv-quick", ..])
     CsvBenchmarks.Quick(Console.Out);
     return 0;
 }
+if (args is ["data-parallel", ..])
+    return DataParallelBench.Run(args);
 if (args is ["workloads", ..])
     return Workloads.Run(args);
 if (args is ["to-parquet", ..])

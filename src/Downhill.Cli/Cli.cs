@@ -26,28 +26,33 @@ internal static class Cli
         // --help clears parse errors (help for 'fit --lr' still shows); everything else reports them.
         if (parsed.Action is not { ClearsParseErrors: true } && ParseErrors.Describe(parsed) is { Count: > 0 } errors)
         {
-            foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
+            // Under mpirun every rank finds the same mistake; rank 0 says it.
+            if (!Ranks.IsOtherRank) foreach (var line in errors) Console.Error.WriteLine($"error: {line}");
             return ExitCodes.BadInput;
         }
         try
         {
             return parsed.Invoke(config);
         }
-        catch (FormulaException e)
+        catch (Exception e) when (ErrorLines(e, "") is { } lines)
         {
-            // The message is the formula with a caret under the column: print it flush left so they line up.
-            Console.Error.WriteLine("error: the formula could not be read:");
-            Console.Error.WriteLine(e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is UsageException or ArgumentException or DataFileException or FormulaException
-                                       or InvalidOperationException or IOException or UnauthorizedAccessException
-                                       or FormatException or OverflowException)
-        {
-            Console.Error.WriteLine($"error: {SettingFlags.ToFlags(Plain(e))}");
+            foreach (var line in lines) Console.Error.WriteLine(line);
             return ExitCodes.BadInput;
         }
     }
+
+    /// <summary>
+    /// What stderr says for an error the user can fix (bad input, settings, files), each line after
+    /// "error: " and <paramref name="who"/> (an MPI rank names itself); null for a bug, which should crash loudly.
+    /// </summary>
+    internal static string[]? ErrorLines(Exception e, string who) => e switch
+    {
+        // The message is the formula with a caret under the column: print it flush left so they line up.
+        FormulaException => [$"error: {who}the formula could not be read:", e.Message],
+        UsageException or ArgumentException or DataFileException or InvalidOperationException or IOException
+            or UnauthorizedAccessException or FormatException or OverflowException => [$"error: {who}{SettingFlags.ToFlags(Plain(e))}"],
+        _ => null,
+    };
 
     /// <summary>The name '-' gives for standard input, in messages and reports.</summary>
     public const string StandardInputName = "standard input";

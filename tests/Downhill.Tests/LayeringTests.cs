@@ -18,7 +18,7 @@ public class LayeringTests
         ["Models"],
         ["Analysis", "Onnx"],
         ["Training"],
-        ["Experiments"],
+        ["Experiments", "Distributed"],
     ];
 
     /// <summary>src/Downhill, found from the test binaries.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class FitCommand
         shared.AddTo(command);
         foreach (var o in new Option[] { output, history, checkpoint, resume, test, quiet, json, plot, trace, report, size, planOnly, stream }) command.Add(o);
 
-        command.SetAction(r =>
+        command.SetAction(r => Ranks.Run(mpi =>
         {
             string outPath = r.GetValue(output)!;
             string dataPath = r.GetValue(data.Data)!;
@@ -93,7 +94,10 @@ internal static class FitCommand
                 Resume = r.GetValue(resume) is { } resumePath ? Checkpoint.Load(resumePath) : null,
                 // The report draws the route gradient descent took across the loss surface of a two-parameter formula.
                 TraceParameters = r.GetValue(trace) is not null || (reportPath is not null && settings.Model.Kind == ModelKind.Formula && !lm),
+                Reducer = mpi,
             };
+            // Under mpirun: every rank has passed the checks above before rank 0 can write anything.
+            mpi?.Barrier();
             var delimiter = Parse.Delimiter(r.GetValue(data.Delimiter));
             bool isJson = r.GetValue(json);
             bool isQuiet = r.GetValue(quiet) || isJson;
@@ -121,7 +125,20 @@ internal static class FitCommand
                     (units == "standardized units" ? " (the summary below gives the final model's loss in the data's units)" : ""));
 
             using var cancel = new CancellationTokenSource();
-            var ctrlC = Cli.CancelOnCtrlC(cancel, "stopping after the current batch; the model and checkpoint will be saved...");
+            const string stopNote = "stopping after the current batch; the model and checkpoint will be saved...";
+            var ctrlC = Cli.CancelOnCtrlC(cancel, stopNote);
+            // Ctrl-C reaches mpirun, not the ranks (each has its own process group); mpirun passes it on
+            // as SIGTERM, which here means the same: every rank stops after the same batch, rank 0 saves.
+            // mpirun sends SIGTERM odls_base_sigkill_timeout seconds after Ctrl-C and SIGKILL as long again later
+            // (1 s by default: too short to save; the README says to raise it).
+            using var terminate = mpi is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Ranks.Terminated = true;
+                if (cancel.IsCancellationRequested) return;
+                cancel.Cancel();
+                Console.Error.WriteLine(stopNote);
+            });
             FitOutcome outcome;
             try
             {
@@ -136,6 +153,8 @@ internal static class FitCommand
                     (File.Exists(ck) ? $"The last checkpoint written is intact: make room and continue with --resume {ck}." : "No checkpoint had been written yet."));
             }
             finally { ctrlC.Dispose(); }
+
+            if (mpi is { Rank: > 0 }) return outcome.Result.Divergence is null ? ExitCodes.Success : ExitCodes.Diverged; // rank 0 writes and reports
 
             // Each output after training is written on its own: one that fails is reported, the others still land.
             bool allWritten = true;
@@ -193,7 +212,7 @@ internal static class FitCommand
                 return ExitCodes.Diverged;
             }
             return allWritten ? ExitCodes.Success : ExitCodes.BadInput;
-        });
+        }));
         return command;
     }
 

@@ -116,9 +116,11 @@ internal sealed class FitSession<T> : FitSession where T : unmanaged, IFloatingP
         {
             Schedule = schedule,
             TargetScaler = prepared.Scaler?.TargetOffset is null ? null : prepared.Scaler,
+            Reducer = settings.Reducer,
         };
         if (settings.Resume is not null) trainer.ImportState(settings.Resume.Trainer);
-        if (settings.CheckpointPath is { } checkpointPath)
+        // Every rank holds the same state; one writer keeps ranks on a shared disk from racing.
+        if (settings.CheckpointPath is { } checkpointPath && settings.Reducer is null or { Rank: 0 })
         {
             var inner = callbacks ?? new TrainingCallbacks();
             callbacks = new TrainingCallbacks

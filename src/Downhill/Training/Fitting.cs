@@ -80,6 +80,12 @@ public sealed record FitSettings
     /// <summary>Record every parameter value after every update in <see cref="FitOutcome.Trace"/>
     /// (at most <see cref="ParameterTrace.DefaultMaxParameters"/> parameters; checked before training).</summary>
     public bool TraceParameters { get; init; }
+
+    /// <summary>
+    /// Data-parallel training with the other ranks of this reducer (see <see cref="Trainer{T}.Reducer"/>);
+    /// only rank 0 writes the checkpoint. Null: one process. Levenberg-Marquardt ignores it.
+    /// </summary>
+    public IGradientReducer? Reducer { get; init; }
 }
 
 /// <summary>What a fit produced: the model file (ready to save), the training record and final metrics.</summary>

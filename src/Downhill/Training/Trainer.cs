@@ -64,6 +64,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One record per finished epoch, in order.</summary>
     public IReadOnlyList<EpochRecord> History => history;
 
+    /// <summary>
+    /// Trains data-parallel with the other ranks of this reducer: each rank computes the gradient of
+    /// its shard's rows of every global batch, the reducer sums them, and every rank takes the same
+    /// update. Null or one rank: a single process, exactly as without it.
+    /// </summary>
+    public IGradientReducer? Reducer { get; init; }
+
     /// <summary>Whether a fused step may replace the tape where one applies; tests turn it off to compare with the tape.</summary>
     internal bool FusedSteps { get; init; } = true;
 
@@ -198,6 +205,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateTruncating(numericLoss);
     }
 
+    /// <summary>The loss of <paramref name="batch"/> and, when it is finite, its gradient in every parameter's Grad; no clipping, no update.</summary>
+    internal T LocalGradient(TrainingData<T> batch)
+    {
+        if (options.Gradient != GradientMode.Analytic) return NumericalGradient(batch);
+        var l = Losses.Compute(options.Loss, model.Forward(batch.Features), batch.Targets, batch.Labels);
+        if (T.IsFinite(l.Item())) l.Backward();
+        return l.Item();
+    }
+
     /// <summary>A fused forward and backward pass: loss of rows order[start..start+count) and the gradients in every parameter's Grad.</summary>
     internal delegate T FusedRun(TrainingData<T> data, int[]? order, int start, int count);
 
@@ -257,6 +273,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         public int Start { get; set; }
         public int Count { get; set; }
         public Func<T> Closure { get; }
+        public FusedRun Run => run;
 
         private T Evaluate()
         {
@@ -271,7 +288,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool FitsModel(TrainingData<T> train) =>
         train.Features.Shape[1] == model.Inputs && (train.Targets is null || train.Targets.Shape[1] == model.Outputs);
 
-    private void Clip()
+    internal void Clip()
     {
         if (options.ClipValue is double v) GradientClipping.ByValue(model.Parameters, v);
         if (options.ClipNorm is double n) GradientClipping.ByNorm(model.Parameters, n);

@@ -26,6 +26,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
     private readonly TrainingData<T>? validation;
     private readonly TrainingCallbacks callbacks;
     private readonly Trainer<T>.FusedBatch? fused;
+    private readonly DataParallel<T>? parallel;
     private readonly int batchSize;
     private readonly Stopwatch clock = new();
 
@@ -58,6 +59,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         batchSize = Math.Min(trainer.Options.BatchSize ?? train.Count, train.Count);
         BatchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
         (Path, WhyNotFaster, fused) = trainer.ChoosePath(train);
+        if (trainer.Reducer is { Size: > 1 } reducer) parallel = new DataParallel<T>(reducer, trainer, train, fused?.Run, batchSize);
         if (resettable)
         {
             startWeights = trainer.Model.Snapshot();
@@ -216,7 +218,8 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         if (!epochOpen) OpenEpoch();
         int epoch = trainer.NextEpoch;
         int start = batch * batchSize, count = Math.Min(batchSize, train.Count - start);
-        double loss = fused is not null
+        double loss = parallel is not null ? parallel.Step(order, start, count, cancel.IsCancellationRequested)
+            : fused is not null
             ? trainer.FusedStep(fused, order, start, count)
             : trainer.Step(order is null && count == train.Count ? train : train.Rows(Trainer<T>.Slice(order, start, count)));
         samples += count;
@@ -233,7 +236,8 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         callbacks.Step?.Invoke(progress);
         callbacks.Batch?.Invoke(new BatchProgress(epoch, batch + 1, BatchesPerEpoch, loss));
         batch++;
-        bool cancelled = cancel.IsCancellationRequested;
+        // Ranks stop after the same batch when any of them is cancelled.
+        bool cancelled = parallel?.AnyCancelled ?? cancel.IsCancellationRequested;
         if (cancelled || batch == BatchesPerEpoch) CloseEpoch(cancelled);
         return progress;
     }
