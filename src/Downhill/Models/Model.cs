@@ -17,6 +17,8 @@ public enum ModelKind
     Softmax,
     Mlp,
     Formula,
+    /// <summary>A list of layers (convolution, pooling, dropout, batch normalization, dense): <see cref="ConvNet{T}"/>.</summary>
+    Conv,
 }
 
 /// <summary>
@@ -30,6 +32,14 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Every parameter, each with its name ("weight", "dense1.bias", "a").</summary>
     public abstract IReadOnlyList<Tensor<T>> Parameters { get; }
+
+    /// <summary>Values the model keeps but does not train (batch normalization's running statistics), stored after the parameters.</summary>
+    public virtual IReadOnlyList<Tensor<T>> State => [];
+
+    private Tensor<T>[]? stored;
+
+    /// <summary>What a model file and a snapshot hold: the parameters, then the state (a model's tensors are fixed once built).</summary>
+    internal IReadOnlyList<Tensor<T>> Stored => stored ??= [.. Parameters, .. State];
 
     public abstract int Inputs { get; }
 
@@ -54,11 +64,12 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateTruncating(Nn.Losses.Compute(loss, Forward(data.Features), data.Targets, data.Labels).Item());
     }
 
-    /// <summary>Copies of all parameter values, for restoring (early stopping, divergence).</summary>
-    public T[][] Snapshot() => Parameters.Select(p => p.ToArray()).ToArray();
+    /// <summary>Copies of all parameter and state values, for restoring (early stopping, divergence).</summary>
+    public T[][] Snapshot() => Stored.Select(p => p.ToArray()).ToArray();
 
     public void Restore(T[][] snapshot)
     {
-        for (int i = 0; i < snapshot.Length; i++) snapshot[i].CopyTo(Parameters[i].Data);
+        int i = 0;
+        foreach (var p in Stored) snapshot[i++].CopyTo(p.Data);
     }
 }

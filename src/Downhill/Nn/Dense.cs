@@ -10,7 +10,7 @@ namespace Downhill.Nn;
 /// forward, and in backward dZ = g * act'(y), dW = x^T dZ, db = column sums of dZ,
 /// dx = dZ W^T, each a single GEMM or vector pass instead of four recorded ops.
 /// </summary>
-public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public Dense(int inputs, int outputs, Activation activation, Random rng, string weightName = "weight", string biasName = "bias")
     {
@@ -32,6 +32,12 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Activation Activation { get; }
     public Tensor<T> Weight { get; }
     public Tensor<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor<T>> Parameters => [Weight, Bias];
+
+    /// <inheritdoc/>
+    public override Tensor<T> Forward(Tensor<T> x, bool training) => Forward(x);
 
     public Tensor<T> Forward(Tensor<T> x)
     {
