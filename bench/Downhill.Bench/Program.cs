@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Downhill.Bench;
 
-// "gemm-quick" and "csv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
+// "gemm-quick", "csv-quick" and "conv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
 // measurement lines (bench/README.peers.md); everything else goes to BenchmarkDotNet, which
 // finds every benchmark class in this assembly.
 if (args is ["gemm-quick", ..])
@@ -11,6 +11,8 @@ if (args is ["csv-quick", ..])
     CsvBenchmarks.Quick(Console.Out);
     return 0;
 }
+if (args is ["conv-quick", ..])
+    return ConvQuick.Run(args);
 if (args is ["workloads", ..])
     return Workloads.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

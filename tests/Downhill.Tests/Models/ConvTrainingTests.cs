@@ -11,10 +11,18 @@ namespace Downhill.Tests.Models;
 /// </summary>
 public class ConvTrainingTests
 {
-    private const int Side = 8;
+    internal const int Side = 8;
     private static readonly string[] Shapes = ["horizontal", "vertical", "diagonal"];
 
     private static Dataset Bars(int count, int seed)
+    {
+        var (pixels, labels) = BarImages(count, seed);
+        var names = Enumerable.Range(0, Side * Side).Select(j => $"pixel{j}").ToArray();
+        return Dataset.Classification(names, pixels, "shape", labels, Shapes);
+    }
+
+    /// <summary>count images of Side x Side pixels, row by row, and their labels 0, 1, 2 (horizontal, vertical, diagonal) in turn.</summary>
+    internal static (double[] Pixels, int[] Labels) BarImages(int count, int seed)
     {
         var rng = new Random(seed);
         var pixels = new double[count * Side * Side];
@@ -30,8 +38,7 @@ public class ConvTrainingTests
                 image[r * Side + c] += 1;
             }
         }
-        var names = Enumerable.Range(0, Side * Side).Select(j => $"pixel{j}").ToArray();
-        return Dataset.Classification(names, pixels, "shape", labels, Shapes);
+        return (pixels, labels);
     }
 
     private static readonly FitSettings Settings = new()
