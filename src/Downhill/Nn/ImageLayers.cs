@@ -3,13 +3,21 @@ using System.Numerics;
 namespace Downhill.Nn;
 
 /// <summary>Max or average pooling over size×size windows moved by the window size (no overlap, no padding).</summary>
-public sealed class Pool2d<T>(int size, bool max) : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Pool2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Max pooling when <paramref name="max"/>, else average pooling, over size×size windows.</summary>
+    public Pool2d(int size, bool max)
+    {
+        if (size < 1) Errors.OutOfRange(nameof(size), size, "a pooling window of at least 1 pixel, e.g. 2");
+        Size = size;
+        Max = max;
+    }
+
     /// <summary>The window's side in pixels (also the stride).</summary>
-    public int Size { get; } = size >= 1 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "a pooling window of at least 1 pixel, e.g. 2");
+    public int Size { get; }
 
     /// <summary>True for max pooling, false for average pooling.</summary>
-    public bool Max { get; } = max;
+    public bool Max { get; }
 
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> x, bool training) => Max ? x.MaxPool2d(Size) : x.AvgPool2d(Size);
@@ -26,12 +34,20 @@ public sealed class Flatten<T> : Layer<T> where T : unmanaged, IFloatingPointIee
 /// Inverted dropout with a rate while training (<see cref="Tensor{T}.Dropout"/>), nothing at
 /// evaluation. The masks come from a generator seeded once, so a seeded run repeats bit for bit.
 /// </summary>
-public sealed class Dropout<T>(double rate, int seed) : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dropout<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Random rng = new(seed);
+    private readonly Random rng;
+
+    /// <summary>Zeroes each element with probability <paramref name="rate"/> while training, masks drawn from a generator seeded with <paramref name="seed"/>.</summary>
+    public Dropout(double rate, int seed)
+    {
+        if (!(rate >= 0 && rate < 1)) Errors.OutOfRange(nameof(rate), rate, "a dropout rate in [0, 1), e.g. 0.25");
+        Rate = rate;
+        rng = new Random(seed);
+    }
 
     /// <summary>The probability that an element is zeroed while training.</summary>
-    public double Rate { get; } = rate >= 0 && rate < 1 ? rate : throw new ArgumentOutOfRangeException(nameof(rate), rate, "a dropout rate in [0, 1), e.g. 0.25");
+    public double Rate { get; }
 
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> x, bool training) => training && Rate > 0 ? x.Dropout(Rate, rng) : x;
