@@ -39,13 +39,19 @@ internal static class Im2Col
                                 continue;
                             }
                             var line = image.Slice(iy * g.Width, g.Width);
-                            for (int ox = 0; ox < g.OutWidth; ox++)
-                            {
-                                int ix = ox * g.Stride - g.Padding + j;
-                                bool inside = (uint)ix < (uint)g.Width;
-                                if (gather) part[ox] = inside ? line[ix] : T.Zero;
-                                else if (inside) line[ix] += part[ox];
-                            }
+                            // The direction is tested per line, not per pixel, to keep the pixel loops branch-light.
+                            if (gather)
+                                for (int ox = 0; ox < g.OutWidth; ox++)
+                                {
+                                    int ix = ox * g.Stride - g.Padding + j;
+                                    part[ox] = (uint)ix < (uint)g.Width ? line[ix] : T.Zero;
+                                }
+                            else
+                                for (int ox = 0; ox < g.OutWidth; ox++)
+                                {
+                                    int ix = ox * g.Stride - g.Padding + j;
+                                    if ((uint)ix < (uint)g.Width) line[ix] += part[ox];
+                                }
                         }
                     }
                 }

@@ -88,4 +88,11 @@ public class ConvTrainingTests
         Assert.StartsWith("model file: field \"parameters[0]\"", e.Message.Replace("parameter \"conv1.weight\" stores", "field \"parameters[0]\""));
         Assert.Contains("needs [5,1,3,3]", e.Message);
     }
+
+    [Fact]
+    public void The_model_gradcheck_agrees_for_a_conv_net_with_batch_norm_and_dropout()
+    {
+        var report = Downhill.Experiments.ModelGradCheck.Run(Bars(12, 6), Settings, samples: 6);
+        Assert.True(report.Passes(1e-6), string.Join("; ", report.Parameters.Select(p => $"{p.Name}: rel {p.WorstRelativeError:E2}")));
+    }
 }
