@@ -20,6 +20,13 @@ public enum LayerKind
 }
 
 /// <summary>One layer of a <c>conv</c> model spec, as parsed; <see cref="ToString"/> writes it back the same way.</summary>
+/// <param name="Kind">What the layer does.</param>
+/// <param name="Size">Filters (conv), the window's side (pooling) or units (dense); 0 for the others.</param>
+/// <param name="KernelHeight">The convolution kernel's height in pixels.</param>
+/// <param name="KernelWidth">The convolution kernel's width in pixels.</param>
+/// <param name="Stride">The convolution's step in pixels.</param>
+/// <param name="Padding">Zero pixels added on every side before a convolution.</param>
+/// <param name="Rate">Dropout's probability of zeroing an element.</param>
 public sealed record LayerSpec(LayerKind Kind, int Size = 0, int KernelHeight = 0, int KernelWidth = 0, int Stride = 1, int Padding = 0, double Rate = 0)
 {
     /// <summary>The layer words a spec may start with; a model text beginning with one of them is a layer list.</summary>
@@ -128,6 +135,9 @@ public sealed record LayerSpec(LayerKind Kind, int Size = 0, int KernelHeight = 
 }
 
 /// <summary>The shape of one image: channels × height × width (row-major pixels, channel by channel).</summary>
+/// <param name="Channels">Colour planes: 1 for grey, 3 for RGB.</param>
+/// <param name="Height">Rows of pixels.</param>
+/// <param name="Width">Pixels per row.</param>
 public readonly record struct ImageShape(int Channels, int Height, int Width)
 {
     /// <summary>Pixels per image: the number of feature columns it takes.</summary>
