@@ -39,7 +39,7 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
         {
             Image = image ?? ImageShape.Infer(inputs);
             if (Image.Value.Size != inputs)
-                Errors.Argument($"ConvNet: the image {Image} has {Image.Value.Size} pixels but the data have {inputs} feature columns; give the image shape that fits, e.g. --image 28x28.");
+                Errors.Argument($"ConvNet: the image {Image} has {Image.Value.Size} pixels but the data have {inputs} feature columns; give the image shape that fits, e.g. ModelSpec.Image = ImageShape.Parse(\"28x28\").");
         }
         var plan = Plan(Specs, Image, inputs, outputs);
         // Counted from the plan, in double, before anything is allocated (Network's reason: a typo such as dense:40000 must not exhaust memory).
@@ -168,6 +168,26 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
     {
         if (features.Rank != 2 || features.Shape[1] != Inputs)
             Errors.Shape($"ConvNet: input {features.Shape} does not fit (expected [rows,{Inputs}]{(Image is { } im ? $", each row a {im} image" : "")}).");
+        int rows = features.Shape[0];
+        if (training || Autograd.IsEnabled || rows <= EvaluationChunk) return Pass(features, training);
+        // Evaluation rows are independent (batch normalization reads its running statistics), so a
+        // large set goes through in chunks: 60,000 Fashion-MNIST rows at once would need im2col and
+        // product buffers of about 7 GB for the first convolution alone.
+        var output = Tensor<T>.Zeros(rows, Outputs);
+        for (int start = 0; start < rows; start += EvaluationChunk)
+        {
+            int count = Math.Min(EvaluationChunk, rows - start);
+            var chunk = Tensor<T>.Wrap(features.Data.Slice(start * Inputs, count * Inputs).ToArray(), count, Inputs);
+            Pass(chunk, training: false).Data.CopyTo(output.Data.Slice(start * Outputs, count * Outputs));
+        }
+        return output;
+    }
+
+    /// <summary>Rows per pass when evaluating without the tape: the buffers of one pass stay in the tens of megabytes.</summary>
+    public const int EvaluationChunk = 256;
+
+    private Tensor<T> Pass(Tensor<T> features, bool training)
+    {
         var x = Image is { } image ? features.Reshape(features.Shape[0], image.Channels, image.Height, image.Width) : features;
         foreach (var layer in layers) x = layer.Forward(x, training);
         return x;

@@ -164,7 +164,7 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
     {
         int side = (int)Math.Round(Math.Sqrt(features));
         if (side * side != features)
-            throw new ArgumentException($"the data have {features} feature columns, which is not a square image; give the image shape, e.g. --image 32x32x3 (FitSettings.Model with Image set).");
+            throw new ArgumentException($"the data have {features} feature columns, which is not a square image; give the image shape, e.g. ModelSpec.Image = ImageShape.Parse(\"32x32x3\").");
         return new(1, side, side);
     }
 

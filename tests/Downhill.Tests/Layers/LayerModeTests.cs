@@ -43,4 +43,22 @@ public class LayerModeTests
         Assert.NotEqual(evaluation, net.Forward(x).ToArray());
         Assert.NotEqual(before, bn.RunningMean.ToArray());
     }
+
+    [Fact]
+    public void Evaluating_many_rows_in_chunks_gives_each_row_its_own_output()
+    {
+        var spec = ModelSpec.Parse("conv:2x3x3,pool:2,batchnorm,dense:4");
+        var net = new ConvNet<double>(spec.Layers, null, 36, 3, Activation.Relu, seed: 1);
+        int rows = ConvNet<double>.EvaluationChunk * 2 + 7;
+        var x = Tensor<double>.Uniform(new Random(3), 0, 1, rows, 36);
+        Tensor<double> all;
+        using (Autograd.NoGrad()) all = net.Forward(x);
+        Assert.Equal([rows, 3], all.Shape.ToArray());
+        // Each row alone, as an independent check of where every chunk's rows land.
+        foreach (int row in new[] { 0, ConvNet<double>.EvaluationChunk - 1, ConvNet<double>.EvaluationChunk, rows - 1 })
+        {
+            var one = net.Forward(Tensor<double>.FromArray(x.Data.Slice(row * 36, 36).ToArray(), 1, 36), training: false);
+            for (int k = 0; k < 3; k++) Assert.Equal(one.Data[k], all.Data[row * 3 + k], 12);
+        }
+    }
 }
