@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Downhill.Bench;
 
-// "gemm-quick [name part...]" and "csv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
+// "gemm-quick [name part...]", "csv-quick" and "conv-quick" are Stopwatch runs that take a minute or two; "workloads" prints bench/run's
 // measurement lines (bench/README.peers.md); everything else goes to BenchmarkDotNet, which
 // finds every benchmark class in this assembly.
 if (args is ["gemm-quick", ..])
@@ -13,6 +13,8 @@ if (args is ["csv-quick", ..])
 }
 if (args is ["data-parallel", ..])
     return DataParallelBench.Run(args);
+if (args is ["conv-quick", ..])
+    return ConvQuick.Run(args);
 if (args is ["workloads", ..])
     return Workloads.Run(args);
 if (args is ["to-parquet", ..])

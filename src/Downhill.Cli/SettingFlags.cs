@@ -16,6 +16,7 @@ internal static partial class SettingFlags
     {
         ["FitSettings.Model"] = "--model",
         ["FitSettings.Activation"] = "--activation",
+        ["ModelSpec.Image"] = "--image",
         ["FitSettings.Loss"] = "--loss",
         ["FitSettings.Scale"] = "--scale",
         ["FitSettings.Optimizer"] = "--optimizer",

@@ -8,7 +8,12 @@ internal static class PredictCommand
         var modelPath = new Argument<string>("MODEL") { Description = "A model file written by 'downhill fit' or 'downhill solve'." };
         var dataPath = new Argument<string>("DATA") { Description = "A CSV file with the model's feature columns, a built-in data set, or - for standard input." };
         var output = new Option<string?>("--out") { Description = "Write predictions here (CSV); default: standard output." };
-        var id = new Option<string?>("--id") { Description = "A column to copy into the output first, to tell rows apart." };
+        var id = new Option<string?>("--id")
+        {
+            Description = "A column to copy into the output first, to tell rows apart. Alone (no column named), a Kaggle submission: " +
+                "the rows numbered from 1 as ImageId and the prediction as Label (digit-recognizer's format), for a test file without an id column.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var probabilities = new Option<bool>("--probabilities") { Description = "Classifiers: add one probability column per class." };
         var delimiter = new Option<string?>("--delimiter") { Description = "Field separator of DATA: ',', ';' or tab (default: sniffed)." };
         var json = new Option<bool>("--json")
@@ -27,19 +32,29 @@ internal static class PredictCommand
             Cli.CheckOutputPath(r.GetValue(output), "--out", r.GetValue(modelPath), r.GetValue(dataPath));
             var predictor = new Predictor(ModelFile.Load(r.GetValue(modelPath)!));
             string? idColumn = r.GetValue(id);
+            bool numbered = idColumn is null && r.GetResult(id) is not null;
             var dataOptions = predictor.DataOptions(withTargets: false, idColumn, Parse.Delimiter(r.GetValue(delimiter))) with { DecimalSeparator = Parse.Decimal(r.GetValue(decimalSeparator)) };
             if (r.GetValue(probabilities) && !predictor.IsClassifier)
                 throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
-            if (Streaming.Reason(r, stream, r.GetValue(dataPath)!) is not null)
+            if (Streaming.Reason(r, stream, r.GetValue(dataPath)!) is { } streamReason)
+            {
+                if (numbered)
+                    throw new UsageException($"--id without a column (a Kaggle submission, ImageId from 1) is written from the whole file, but this input is streamed ({streamReason}); name an id column (--id NAME) or predict without --stream on a smaller file.");
                 return Streaming.Predict(predictor, Streaming.Open(r.GetValue(dataPath)!, dataOptions), r.GetValue(output), idColumn, r.GetValue(json), r.GetValue(probabilities));
+            }
             var data = Cli.LoadData(r.GetValue(dataPath)!, dataOptions);
             DataOptionSet.ReportMissing(data, predictor.File.Missing?.Fill is null ? null : $"the model's training {predictor.File.Missing.Policy.ToString().ToLowerInvariant()}");
-            if (r.GetValue(probabilities) && !predictor.IsClassifier)
-                throw new UsageException($"--probabilities: {r.GetValue(modelPath)} is a regression model; only classifiers give class probabilities.");
             var predictions = predictor.Predict(data);
+            var ids = data.Ids;
+            if (numbered)
+            {
+                if (predictions.Columns.Length != 1)
+                    throw new UsageException($"--id without a column writes a Kaggle submission (ImageId,Label), one prediction per row, but {r.GetValue(modelPath)} predicts {predictions.Columns.Length} targets ({string.Join(", ", predictions.Columns)}); name an id column instead, e.g. --id name.");
+                (idColumn, ids, predictions) = (KaggleId, NumberedFromOne(predictions.Rows), predictions with { Columns = [KaggleLabel] });
+            }
             string text = r.GetValue(json)
-                ? ToJsonLines(predictions, idColumn is null ? null : data.Ids, r.GetValue(probabilities))
-                : ToCsv(predictions, idColumn, data.Ids, r.GetValue(probabilities));
+                ? ToJsonLines(predictions, idColumn is null ? null : ids, r.GetValue(probabilities))
+                : ToCsv(predictions, idColumn, ids, r.GetValue(probabilities));
             if (r.GetValue(output) is { } path)
             {
                 AtomicFile.WriteAllText(path, text);
@@ -50,6 +65,13 @@ internal static class PredictCommand
         });
         return command;
     }
+
+    /// <summary>The header of a Kaggle digit-recognizer submission: ImageId,Label.</summary>
+    internal const string KaggleId = "ImageId", KaggleLabel = "Label";
+
+    /// <summary>"1", "2", ... "n": Kaggle's image ids count from 1.</summary>
+    internal static string[] NumberedFromOne(int rows) =>
+        [.. Enumerable.Range(1, rows).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
     /// <param name="header">False for the second and later chunks of a streamed file.</param>
     internal static string ToCsv(Predictions p, string? idName, string[]? ids, bool probabilities, bool header = true)

@@ -12,9 +12,9 @@ internal static class OptionValues
     public static readonly string[] FitOptimizers = [.. Optimizers.Names, Fitting.LevenbergMarquardtName];
     public static readonly string[] Activations = [.. Enum.GetValues<Activation>().Select(a => a.Name())];
     public static readonly string[] Losses = [.. Enum.GetValues<Loss>().Select(l => l.Name())];
-    // A formula or mlp:H1,H2 is free text; these are where one starts.
+    // A formula, mlp:H1,H2 or conv:32x3x3,pool:2 is free text; these are where one starts.
     public static readonly string[] Models =
-        [.. Enum.GetValues<ModelKind>().Where(k => k != ModelKind.Formula).Select(k => k == ModelKind.Mlp ? "mlp:" : Name(k))];
+        [.. Enum.GetValues<ModelKind>().Where(k => k != ModelKind.Formula).Select(k => k is ModelKind.Mlp or ModelKind.Conv ? Name(k) + ":" : Name(k))];
     // Auto is what leaving --task out means; it is not a value to type.
     public static readonly string[] Tasks = [.. Enum.GetValues<TargetKind>().Where(k => k != TargetKind.Auto).Select(Name)];
     public static readonly string[] Decimals = [".", ","];

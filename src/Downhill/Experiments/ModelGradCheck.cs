@@ -1,5 +1,6 @@
 using Downhill.Analysis;
 using Downhill.Data;
+using Downhill.Models;
 using Downhill.Training;
 
 namespace Downhill.Experiments;
@@ -21,7 +22,11 @@ public static class ModelGradCheck
         var prepared = Fitting.Prepare<double>(subset, settings with { ValidationFraction = 0, Precision = Precision.Float64 });
         var model = prepared.Model;
         var train = prepared.Train;
-        return GradCheck.Run(() => Nn.Losses.Compute(prepared.Loss, model.Forward(train.Features), train.Targets, train.Labels),
+        // A conv network is checked in its evaluation pass on both sides: GradCheck's numeric passes
+        // run under NoGrad, which a plain Forward takes for evaluation, and dropout would draw a new
+        // mask on every training pass.
+        Tensor<double> Output() => model is ConvNet<double> conv ? conv.Forward(train.Features, training: false) : model.Forward(train.Features);
+        return GradCheck.Run(() => Nn.Losses.Compute(prepared.Loss, Output(), train.Targets, train.Labels),
             model.Parameters.Where(p => p.RequiresGrad).ToList(), step);
     }
 }

@@ -24,6 +24,8 @@ public enum ModelKind
     Mlp,
     /// <summary>A formula typed by the user, <c>y = a*exp(b*x) + c</c>, its named constants the parameters (<see cref="FormulaModel"/>).</summary>
     Formula,
+    /// <summary>A list of layers (convolution, pooling, dropout, batch normalization, dense): <see cref="ConvNet{T}"/>.</summary>
+    Conv,
 }
 
 /// <summary>
@@ -38,6 +40,14 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Every parameter, each with its name ("weight", "dense1.bias", "a").</summary>
     public abstract IReadOnlyList<Tensor<T>> Parameters { get; }
+
+    /// <summary>Values the model keeps but does not train (batch normalization's running statistics), stored after the parameters.</summary>
+    public virtual IReadOnlyList<Tensor<T>> State => [];
+
+    private Tensor<T>[]? stored;
+
+    /// <summary>What a model file and a snapshot hold: the parameters, then the state (a model's tensors are fixed once built).</summary>
+    internal IReadOnlyList<Tensor<T>> Stored => stored ??= [.. Parameters, .. State];
 
     /// <summary>Features each input row must have.</summary>
     public abstract int Inputs { get; }
@@ -66,12 +76,13 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateTruncating(Nn.Losses.Compute(loss, Forward(data.Features), data.Targets, data.Labels).Item());
     }
 
-    /// <summary>Copies of all parameter values, for restoring (early stopping, divergence).</summary>
-    public T[][] Snapshot() => Parameters.Select(p => p.ToArray()).ToArray();
+    /// <summary>Copies of all parameter and state values, for restoring (early stopping, divergence).</summary>
+    public T[][] Snapshot() => Stored.Select(p => p.ToArray()).ToArray();
 
     /// <summary>Puts back the values <see cref="Snapshot"/> copied, in place (the tensors the optimizer holds stay the same).</summary>
     public void Restore(T[][] snapshot)
     {
-        for (int i = 0; i < snapshot.Length; i++) snapshot[i].CopyTo(Parameters[i].Data);
+        int i = 0;
+        foreach (var p in Stored) snapshot[i++].CopyTo(p.Data);
     }
 }

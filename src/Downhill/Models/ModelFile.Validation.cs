@@ -38,7 +38,8 @@ public sealed partial record ModelFile
             "softmax" => ModelKind.Softmax,
             "mlp" => ModelKind.Mlp,
             "formula" => ModelKind.Formula,
-            _ => Fail<ModelKind>(at, "kind", Quote(Kind), "one of \"linear\", \"logistic\", \"softmax\", \"mlp\", \"formula\""),
+            "conv" => ModelKind.Conv,
+            _ => Fail<ModelKind>(at, "kind", Quote(Kind), "one of \"linear\", \"logistic\", \"softmax\", \"mlp\", \"formula\", \"conv\""),
         };
         if (!TryParse(Losses.Parse, Loss, out var loss))
             Fail(at, "loss", Quote(Loss), "one of \"mse\", \"rmse\", \"mae\", \"huber\", \"cross-entropy\", \"binary-cross-entropy\"");
@@ -144,6 +145,53 @@ public sealed partial record ModelFile
     /// </summary>
     private void CheckNetwork(Where at, ModelKind kind, int outputs)
     {
+        var (expected, declared) = kind == ModelKind.Conv ? ConvParameters(at, outputs) : DenseParameters(at, kind, outputs);
+        if (Parameters.Length != expected.Count)
+            Errors.Data($"{at.Source}: {Parameters.Length} parameters are stored ({List(Parameters.Select(p => p.Name))}), but {declared} has {expected.Count} " +
+                $"({List(expected.Select(e => e.Name))}); {at.Fix}.");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var (name, shape) = expected[i];
+            var stored = Parameters[i];
+            if (stored.Name != name)
+                Fail(at, $"parameters[{i}].name", Quote(stored.Name), $"\"{name}\", as parameter {i + 1} of {declared}");
+            if (!stored.Shape.AsSpan().SequenceEqual(shape))
+                Errors.Data($"{at.Source}: parameter \"{name}\" stores {Count(stored.Values.Length, "value")} in \"shape\": {Shape.Format(stored.Shape)}, " +
+                    $"but {declared} needs {Shape.Format(shape)}; the stored values are the model, so {(kind == ModelKind.Conv ? "\"layers\", \"image\"" : "\"hidden\"")}, \"features\" and the classes or targets must fit them; {at.Fix}.");
+        }
+    }
+
+    /// <summary>
+    /// A conv model's parameters, then its kept state, from "layers" and "image" by the walk that
+    /// builds the network (<see cref="ConvNet{T}.Plan"/>). The image must cover the features
+    /// exactly, so its size is backed by the feature names stored.
+    /// </summary>
+    private (List<(string Name, int[] Shape)>, string) ConvParameters(Where at, int outputs)
+    {
+        if (Hidden is not null) Fail(at, "hidden", $"a list of {Hidden.Length}", "no hidden sizes in a conv model (its layers are in \"layers\")");
+        if (string.IsNullOrWhiteSpace(Layers)) Fail(at, "layers", Quote(Layers), "the layer list of a conv model, e.g. \"conv:32x3x3,pool:2,dense:128\"");
+        IReadOnlyList<LayerSpec> specs = [];
+        try { specs = ModelSpec.Parse(Layers).Layers; }
+        catch (ArgumentException e) { Errors.Data($"{at.Source}: field \"layers\" is {Quote(Layers)}: {e.Message} {at.Fix}."); }
+        if (specs.Count == 0) Fail(at, "layers", Quote(Layers), "a list of layers such as \"conv:32x3x3,pool:2,dense:128\"");
+        ImageShape? image = null;
+        if (specs.Any(l => l.IsSpatial) || Image is not null)
+        {
+            if (Image is not [> 0, > 0, > 0] || (long)Image[0] * Image[1] * Image[2] != Features.Length)
+                Fail(at, "image", Image is null ? "missing" : Shape.Format(Image), $"[channels, height, width] covering the {Features.Length} features");
+            image = StoredImage;
+        }
+        List<ConvNet<double>.Step> plan = [];
+        try { plan = ConvNet<double>.Plan(specs, image, Features.Length, outputs); }
+        catch (ArgumentException e) { Errors.Data($"{at.Source}: the layers {Quote(Layers)} do not fit the image {Shape.Format(Image ?? [])}: {e.Message} {at.Fix}."); }
+        var expected = plan.SelectMany(p => p.Parameters()).Concat(plan.SelectMany(p => p.State())).ToList();
+        return (expected, $"\"kind\": \"conv\", \"layers\": {Quote(Layers)} with {Features.Length} features and {Count(outputs, "output")}");
+    }
+
+    /// <summary>The weight and bias of each dense layer of a linear, logistic, softmax or mlp model.</summary>
+    private (List<(string Name, int[] Shape)>, string) DenseParameters(Where at, ModelKind kind, int outputs)
+    {
+        if (Layers is not null || Image is not null) Fail(at, Layers is not null ? "layers" : "image", "present", $"no layers or image in a {Kind} model (remove the field, or set \"kind\": \"conv\")");
         int[] hidden = Hidden ?? [];
         if (kind == ModelKind.Mlp && hidden.Length == 0) Fail(at, "hidden", Hidden is null ? "missing" : "an empty list", "the hidden layer sizes of an mlp, e.g. [16, 16]");
         if (kind != ModelKind.Mlp && hidden.Length > 0) Fail(at, "hidden", $"a list of {hidden.Length}", $"no hidden layers in a {Kind} model (remove the field, or set \"kind\": \"mlp\")");
@@ -159,19 +207,7 @@ public sealed partial record ModelFile
             expected.Add((prefix + "bias", [fanOut]));
         }
         string declared = $"\"kind\": \"{Kind}\"{(hidden.Length > 0 ? $", \"hidden\": {Shape.Format(hidden)}" : "")} with {Features.Length} features and {outputs} output{(outputs == 1 ? "" : "s")}";
-        if (Parameters.Length != expected.Count)
-            Errors.Data($"{at.Source}: {Parameters.Length} parameters are stored ({List(Parameters.Select(p => p.Name))}), but {declared} has {expected.Count} " +
-                $"({List(expected.Select(e => e.Name))}); {at.Fix}.");
-        for (int i = 0; i < expected.Count; i++)
-        {
-            var (name, shape) = expected[i];
-            var stored = Parameters[i];
-            if (stored.Name != name)
-                Fail(at, $"parameters[{i}].name", Quote(stored.Name), $"\"{name}\", as parameter {i + 1} of {declared}");
-            if (!stored.Shape.AsSpan().SequenceEqual(shape))
-                Errors.Data($"{at.Source}: parameter \"{name}\" stores {Count(stored.Values.Length, "value")} in \"shape\": {Shape.Format(stored.Shape)}, " +
-                    $"but {declared} needs {Shape.Format(shape)}; the stored values are the model, so \"hidden\", \"features\" and the classes or targets must fit them; {at.Fix}.");
-        }
+        return (expected, declared);
     }
 
     private static void Names(Where at, string field, string[]? names, int atLeast, string expected)

@@ -15,8 +15,9 @@ public sealed record FitStatisticsRecord(
 /// <summary>
 /// A model file: everything needed to predict. JSON with these fields:
 /// <c>format</c> ("downhill-model"), <c>version</c>, <c>task</c> (regression | classification),
-/// <c>kind</c> (linear | logistic | softmax | mlp | formula), <c>formula</c>, <c>hidden</c>
-/// and <c>activation</c> (MLPs), <c>loss</c>, <c>precision</c> (float32 | float64),
+/// <c>kind</c> (linear | logistic | softmax | mlp | formula | conv), <c>formula</c>, <c>hidden</c>
+/// and <c>activation</c> (MLPs), <c>layers</c> and <c>image</c> (conv: the layer list and
+/// [channels, height, width]; batch normalization's running statistics follow the parameters), <c>loss</c>, <c>precision</c> (float32 | float64),
 /// <c>features</c> (input column names in order), <c>targets</c>, <c>classes</c> (class names
 /// for classifiers), <c>scaler</c> (kind, featureOffset, featureScale, targetOffset,
 /// targetScale: x' = (x - offset) / scale), <c>parameters</c> (name, shape, values; dense
@@ -42,6 +43,15 @@ public sealed partial record ModelFile
     public string? Formula { get; init; }
     /// <summary>Hidden layer sizes of an mlp, input side first; null for other kinds.</summary>
     public int[]? Hidden { get; init; }
+
+    /// <summary>The layer list of a conv model, as the spec writes it: "conv:32x3x3,pool:2,dense:128".</summary>
+    public string? Layers { get; init; }
+
+    /// <summary>The image a conv model reads from each row: [channels, height, width].</summary>
+    public int[]? Image { get; init; }
+
+    /// <summary><see cref="Image"/> as a shape; null when absent.</summary>
+    internal ImageShape? StoredImage => Image is [int c, int h, int w] ? new ImageShape(c, h, w) : null;
     /// <summary>The hidden layers' activation of an mlp ("relu", "sigmoid", "tanh"); null for other kinds.</summary>
     public string? Activation { get; init; }
     /// <summary>The loss the model was trained with, e.g. "mse" or "cross-entropy"; it decides how outputs become predictions.</summary>

@@ -256,14 +256,20 @@ public sealed class Predictor
         }
         else
         {
-            var spec = ModelSpec.Parse(file.Kind == "mlp" ? "mlp:" + string.Join(",", file.Hidden ?? []) : file.Kind);
             var activation = file.Activation is null ? Activation.Relu : ActivationNames.Parse(file.Activation);
             // Validate checked the stored parameters against this architecture, name by name and shape by shape.
-            int outputs = file.Parameters[^1].Shape[^1];
-            model = new Network<T>(spec.Kind, file.Features.Length, outputs, spec.Hidden, activation, seed: 0);
+            int outputs = file.Parameters.Last(p => p.Name.EndsWith(".weight", StringComparison.Ordinal) || p.Name == "weight").Shape[^1];
+            if (file.Kind == "conv")
+                model = new ConvNet<T>(ModelSpec.Parse(file.Layers!).Layers, file.StoredImage, file.Features.Length, outputs, activation, seed: 0);
+            else
+            {
+                var spec = ModelSpec.Parse(file.Kind == "mlp" ? "mlp:" + string.Join(",", file.Hidden ?? []) : file.Kind);
+                model = new Network<T>(spec.Kind, file.Features.Length, outputs, spec.Hidden, activation, seed: 0);
+            }
+            var stored = model.Stored.ToArray();
             for (int i = 0; i < file.Parameters.Length; i++)
             {
-                var p = model.Parameters[i];
+                var p = stored[i];
                 for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(file.Parameters[i].Values[k]);
             }
         }

@@ -10,7 +10,7 @@ namespace Downhill.Nn;
 /// forward, and in backward dZ = g * act'(y), dW = x^T dZ, db = column sums of dZ,
 /// dx = dZ W^T, each a single GEMM or vector pass instead of four recorded ops.
 /// </summary>
-public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>A layer from <paramref name="inputs"/> to <paramref name="outputs"/> with weights drawn from <paramref name="rng"/> (He for relu, Xavier otherwise) and zero biases.</summary>
     public Dense(int inputs, int outputs, Activation activation, Random rng, string weightName = "weight", string biasName = "bias")
@@ -38,6 +38,12 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Tensor<T> Weight { get; }
     /// <summary>b, one per output, trained.</summary>
     public Tensor<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor<T>> Parameters => [Weight, Bias];
+
+    /// <inheritdoc/>
+    public override Tensor<T> Forward(Tensor<T> x, bool training) => Forward(x);
 
     /// <summary>act(x W + b) for <paramref name="x"/> of shape [rows, inputs], recorded on the tape as one node.</summary>
     public Tensor<T> Forward(Tensor<T> x)

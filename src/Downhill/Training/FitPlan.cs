@@ -103,7 +103,7 @@ public sealed record FitPlan
         {
             $"data: {Data.Source}, {Data.Count} rows: {TrainRows.Count} to train" + (ValidationRows is { } v ? $", {v.Count} held out for validation (seed {Settings.Training.Seed})" : ""),
             $"task: {Task.ToString().ToLowerInvariant()} ({TaskReason})",
-            $"model: {Model}" + (Model.Kind == ModelKind.Mlp ? $", activation {Settings.Activation.Name()}" : ""),
+            $"model: {Model}" + (Model.Kind is ModelKind.Mlp or ModelKind.Conv ? $", activation {Settings.Activation.Name()}" : ""),
             $"loss: {Loss.Name()}" + (Settings.Loss is null ? " (the default for this model and task)" : ""),
             $"precision: {(Precision == Precision.Float32 ? "float32" : "float64")}",
             $"scaling: {Scale.ToString().ToLowerInvariant()}" + (Scaler?.TargetOffset is not null ? " (features and target)" : Scaler is not null ? " (features)" : ""),
@@ -135,7 +135,9 @@ public sealed record FitPlan
         }
         bool classification = Task == TaskKind.Classification;
         int outputs = classification ? (Loss == Nn.Loss.BinaryCrossEntropy ? 1 : Data.ClassNames!.Length) : Data.TargetCount;
-        var network = new Network<T>(spec.Kind, Data.FeatureCount, outputs, spec.Hidden, Settings.Activation, Settings.Training.Seed);
+        Model<T> network = spec.Kind == ModelKind.Conv
+            ? new ConvNet<T>(spec.Layers, spec.Image, Data.FeatureCount, outputs, Settings.Activation, Settings.Training.Seed)
+            : new Network<T>(spec.Kind, Data.FeatureCount, outputs, spec.Hidden, Settings.Activation, Settings.Training.Seed);
         return new Fitting.Prepared<T>(network, TrainingData<T>.From(train), validation is null ? null : TrainingData<T>.From(validation),
             Scaler, Loss, Data.FeatureNames, Data.TargetNames, train.Count, validation?.Count ?? 0);
     }

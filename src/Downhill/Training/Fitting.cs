@@ -387,15 +387,16 @@ public static class Fitting
 
     internal static void LoadWeights<T>(Model<T> model, ModelFile file) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (file.Parameters.Length != model.Parameters.Count)
-            Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {model.Parameters.Count}; resume with the same FitSettings.Model.");
+        var stored = model.Stored.ToArray();
+        if (file.Parameters.Length != stored.Length)
+            Errors.Argument($"the checkpoint holds {file.Parameters.Length} parameters but this model has {stored.Length}; resume with the same FitSettings.Model.");
         for (int i = 0; i < file.Parameters.Length; i++)
         {
-            var p = model.Parameters[i];
-            var stored = file.Parameters[i];
-            if (stored.Name != p.Name || stored.Values.Length != p.Size)
-                Errors.Argument($"the checkpoint's parameter {stored.Name} {Shape.Format(stored.Shape)} does not match this model's {p.Name} {p.Shape}; resume with the same FitSettings.Model and data.");
-            for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(stored.Values[k]);
+            var p = stored[i];
+            var record = file.Parameters[i];
+            if (record.Name != p.Name || record.Values.Length != p.Size)
+                Errors.Argument($"the checkpoint's parameter {record.Name} {Shape.Format(record.Shape)} does not match this model's {p.Name} {p.Shape}; resume with the same FitSettings.Model and data.");
+            for (int k = 0; k < p.Size; k++) p.Data[k] = T.CreateTruncating(record.Values[k]);
         }
     }
 
@@ -434,14 +435,16 @@ public static class Fitting
         Kind = spec.Kind.ToString().ToLowerInvariant(),
         Formula = spec.Formula,
         Hidden = spec.Kind == ModelKind.Mlp ? spec.Hidden.ToArray() : null,
-        Activation = spec.Kind == ModelKind.Mlp ? activation.Name() : null,
+        Activation = spec.Kind is ModelKind.Mlp or ModelKind.Conv ? activation.Name() : null,
+        Layers = spec.Kind == ModelKind.Conv ? string.Join(",", spec.Layers) : null,
+        Image = (model as ConvNet<T>)?.Image?.ToArray(),
         Loss = loss.Name(),
         Precision = precision == Precision.Float32 ? "float32" : "float64",
         Features = features,
         Targets = targets,
         Classes = classes,
         Scaler = scaler,
-        Parameters = model.Parameters.Select(p => new ParameterRecord(p.Name!, p.Shape.ToArray(),
+        Parameters = model.Stored.Select(p => new ParameterRecord(p.Name!, p.Shape.ToArray(),
             p.ToArray().Select(double.CreateTruncating).ToArray())).ToArray(),
         Metrics = metrics,
     };

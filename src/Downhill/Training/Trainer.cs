@@ -238,7 +238,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             return step is null ? (TrainingPath.Tape, why, null)
                 : (TrainingPath.CompiledFormula, null, new FusedBatch(this, (FusedRun)(object)new Trainer<double>.FusedRun(step.Run), train)); // T is double: formula models compute in double
         }
-        return (TrainingPath.Tape, $"{model.GetType().Name} has no fused step", null);
+        return (TrainingPath.Tape, $"{model.GetType().Name.Split('`')[0]} has no fused step", null);
     }
 
     /// <summary>The same update as <see cref="Step"/> with a fused forward and backward pass in reused buffers.</summary>

@@ -268,7 +268,7 @@ public sealed class TrainingSession<T> where T : unmanaged, IFloatingPointIeee75
         var record = trainer.EndOfEpoch(epoch, lossSum / train.Count, validation, Stopwatch.GetElapsedTime(epochStart).TotalSeconds);
         trainer.HistoryList.Add(record);
         // Into the same arrays: with one step per epoch a fresh snapshot per epoch would allocate per step.
-        for (int i = 0; i < lastGood.Length; i++) trainer.Model.Parameters[i].Data.CopyTo(lastGood[i]);
+        for (int i = 0; i < lastGood.Length; i++) trainer.Model.Stored[i].Data.CopyTo(lastGood[i]);
         trainer.NextEpoch = epoch + 1;
         callbacks.Epoch?.Invoke(record);
         callbacks.EpochEnd?.Invoke(epoch);

@@ -27,7 +27,7 @@ public class CompletionTests
         { "downhill fit line --optimizer ad", ["adagrad", "adam", "adamw"] },
         { "downhill fit line --activation ", ["identity", "relu", "sigmoid", "tanh"] },
         { "downhill fit line --loss ", ["binary-cross-entropy", "cross-entropy", "huber", "mae", "mse", "rmse"] },
-        { "downhill fit line --model ", ["linear", "logistic", "mlp:", "softmax"] },
+        { "downhill fit line --model ", ["conv:", "linear", "logistic", "mlp:", "softmax"] },
         { "downhill sweep line --scale ", ["minmax", "none", "standard"] },
         { "downhill fit line --precision ", ["float32", "float64"] },
         { "downhill fit line --gradient ", ["analytic", "central", "forward"] },

@@ -51,7 +51,7 @@ public class SettingFlagsTests
     public void Every_name_in_the_table_is_a_real_type_or_member()
     {
         var types = new[] { typeof(FitSettings), typeof(TrainingOptions), typeof(OptimizerSettings), typeof(DataOptions), typeof(TrainingResult),
-            typeof(ScheduleSpec), typeof(Downhill.Analysis.GridAxis), typeof(Downhill.Experiments.LearningRateSweep), typeof(ModelFile) }.ToDictionary(t => t.Name);
+            typeof(ScheduleSpec), typeof(Downhill.Analysis.GridAxis), typeof(Downhill.Experiments.LearningRateSweep), typeof(ModelFile), typeof(ModelSpec) }.ToDictionary(t => t.Name);
         foreach (var name in SettingFlags.Flags.Keys)
         {
             var parts = name.Split('.');
