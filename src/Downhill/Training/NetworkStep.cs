@@ -168,7 +168,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    /// <summary>y = act(x W + b) for <paramref name="rows"/> rows, as <see cref="Dense{T}.Forward"/> computes it.</summary>
+    /// <summary>y = act(x W + b) for <paramref name="rows"/> rows, as <see cref="Dense{T}.Forward(Tensor{T})"/> computes it.</summary>
     private static void Forward(Dense<T> layer, ReadOnlySpan<T> x, Span<T> y, int rows, int threads)
     {
         int outs = layer.Outputs;

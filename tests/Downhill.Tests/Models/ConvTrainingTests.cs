@@ -84,7 +84,7 @@ public class ConvTrainingTests
     {
         var outcome = Fitting.Fit(Bars(60, 5), Settings with { Training = Settings.Training with { Epochs = 1 } });
         var wrong = outcome.Model with { Layers = "conv:5x3x3:p1,pool:2,batchnorm,dropout:0.1,dense:16" };
-        var e = Assert.Throws<DataException>(() => wrong.Validate());
+        var e = Assert.Throws<DataFileException>(() => wrong.Validate());
         Assert.StartsWith("model file: field \"parameters[0]\"", e.Message.Replace("parameter \"conv1.weight\" stores", "field \"parameters[0]\""));
         Assert.Contains("needs [5,1,3,3]", e.Message);
     }
