@@ -19,7 +19,7 @@ internal static class ConvQuick
         var spec = ModelSpec.Parse("conv:32x3x3,pool:2,conv:64x3x3,pool:2,dense:128");
         var net = new ConvNet<float>(spec.Layers, new ImageShape(1, 28, 28), 784, 10, Activation.Relu, seed: 0);
         var optimizer = new Adam<float>(net.Parameters);
-        var x = Tensor<float>.Uniform(new Random(1), 0, 1, batch, 784);
+        var x = NDArray<float>.Uniform(new Random(1), 0, 1, batch, 784);
         var rng = new Random(2);
         var labels = Enumerable.Range(0, batch).Select(_ => rng.Next(10)).ToArray();
         float Step() => optimizer.Step(() =>

@@ -58,8 +58,8 @@ internal static class DataParallelBench
     private static TrainingData<float> Teacher(int rows)
     {
         var rng = new Random(7);
-        var x = Tensor<float>.Normal(rng, 0, 1, rows, Features);
-        var w = Tensor<float>.Normal(rng, 0, 1, Features, Classes);
+        var x = NDArray<float>.Normal(rng, 0, 1, rows, Features);
+        var w = NDArray<float>.Normal(rng, 0, 1, Features, Classes);
         var labels = new int[rows];
         for (int i = 0; i < rows; i++)
         {

@@ -15,7 +15,7 @@ namespace Downhill.Bench;
 public class MlpStepBenchmarks
 {
     private Network<float> network = null!;
-    private Tensor<float> batch = null!;
+    private NDArray<float> batch = null!;
     private int[] labels = null!;
     private TrainingData<float> data = null!;
     private NetworkStep<float> fused = null!;
@@ -29,7 +29,7 @@ public class MlpStepBenchmarks
         Parallelism.Threads = 1;
         network = new Network<float>(ModelKind.Mlp, 784, 10, [128], Activation.Relu, seed: 1);
         var rng = new Random(2);
-        batch = Tensor<float>.Uniform(rng, 0, 1, BatchSize, 784);
+        batch = NDArray<float>.Uniform(rng, 0, 1, BatchSize, 784);
         labels = Enumerable.Range(0, BatchSize).Select(i => i % 10).ToArray();
         data = new TrainingData<float>(batch, null, labels);
         fused = NetworkStep<float>.For(network, Loss.CrossEntropy)!;

@@ -28,7 +28,7 @@ internal static class Workloads
     private static readonly List<double> cpuSeconds = [];
 
     private static string Version =>
-        "Downhill " + (typeof(Tensor<float>).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0");
+        "Downhill " + (typeof(NDArray<float>).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0");
 
     private static string DataDir => Environment.GetEnvironmentVariable("DOWNHILL_BENCH_DATA") is { Length: > 0 } d ? d : "/tmp/downhill-bench-data";
 
@@ -102,7 +102,7 @@ internal static class Workloads
     }
 
     private static void Throughput(string workload, TrainingData<float> train, int[] hidden, Activation activation, int batch,
-        Func<IReadOnlyList<Tensor<float>>, Optimizer<float>> makeOptimizer)
+        Func<IReadOnlyList<NDArray<float>>, Optimizer<float>> makeOptimizer)
     {
         var model = new Network<float>(ModelKind.Mlp, 784, 10, hidden, activation, seed: 0);
         var optimizer = makeOptimizer(model.Parameters);
@@ -158,7 +158,7 @@ internal static class Workloads
         }
     }
 
-    private static double Accuracy(Tensor<float> scores, int[] labels)
+    private static double Accuracy(NDArray<float> scores, int[] labels)
     {
         int classes = scores.Shape[1], right = 0;
         var s = scores.Data;
@@ -199,7 +199,7 @@ internal static class Workloads
 
         // One epoch of mini-batch SGD in file order from zero weights, at the batch sizes and
         // rates of bench/peers/workloads.py (W5_SGD_RUNS).
-        var data = new TrainingData<float>(Tensor<float>.Wrap(x, rows, features), Tensor<float>.Wrap(y, rows, 1), null);
+        var data = new TrainingData<float>(NDArray<float>.Wrap(x, rows, features), NDArray<float>.Wrap(y, rows, 1), null);
         var model = new Network<float>(ModelKind.Linear, features, 1, [], Activation.Identity, seed: 0);
         foreach (var (batch, rate) in new[] { (32, 0.01), (128, 0.02) })
         {
@@ -241,7 +241,7 @@ internal static class Workloads
         var x = new double[20];
         var y = new double[20];
         for (int i = 0; i < 20; i++) { x[i] = i; y[i] = 2 * i + 30; }
-        var data = new TrainingData<double>(Tensor<double>.Wrap(x, 20, 1), Tensor<double>.Wrap(y, 20, 1), null);
+        var data = new TrainingData<double>(NDArray<double>.Wrap(x, 20, 1), NDArray<double>.Wrap(y, 20, 1), null);
         var model = new FormulaModel(Formula.Parse("y = m*x + b"), ["x"], ["m", "b"]);
         void Fit(int steps)
         {

@@ -68,7 +68,7 @@ internal static class DemoCommand
         AnsiConsole.WriteLine("The gradient comes from back-propagation through y = m*x + b on Downhill's autodiff tape. RMSE over all points after each epoch:");
         var formula = Formula.Parse("y = m*x + b");
         var model = new FormulaModel(formula, ["x"], ["m", "b"], new Dictionary<string, double> { ["m"] = 1, ["b"] = 1 });
-        var train = new TrainingData<double>(Tensor<double>.FromArray(x, data.Count, 1), Tensor<double>.FromArray(y, data.Count, 1), null);
+        var train = new TrainingData<double>(NDArray<double>.FromArray(x, data.Count, 1), NDArray<double>.FromArray(y, data.Count, 1), null);
         var optimizer = Optimizers.Create("sgd", model.Parameters, new OptimizerSettings { LearningRate = learningRate });
         var trainer = new Trainer<double>(model, optimizer, new TrainingOptions { Epochs = epochs, BatchSize = 1, Shuffle = false, Loss = Loss.Mse });
         var curve = new Table().AddColumns("epoch", "m", "b", "RMSE");

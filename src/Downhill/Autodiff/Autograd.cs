@@ -5,7 +5,7 @@ public static class Autograd
 {
     [ThreadStatic] private static int noGradDepth;
 
-    /// <summary>True when operations on this thread record themselves for <see cref="Tensor{T}.Backward"/>; false inside a <see cref="NoGrad"/> scope.</summary>
+    /// <summary>True when operations on this thread record themselves for <see cref="NDArray{T}.Backward"/>; false inside a <see cref="NoGrad"/> scope.</summary>
     public static bool IsEnabled => noGradDepth == 0;
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed record GradCheckReport(IReadOnlyList<ParameterGradCheck> Parameter
 }
 
 /// <summary>
-/// Gradient checking: compares <see cref="Tensor{T}.Backward"/> with central finite differences
+/// Gradient checking: compares <see cref="NDArray{T}.Backward"/> with central finite differences
 /// (f(x+h) - f(x-h)) / 2h in double precision (<see cref="FiniteDifferences"/> with a fixed step h),
 /// for every element of every parameter.
 /// </summary>
@@ -30,7 +30,7 @@ public static class GradCheck
     /// round-off noise of about 1e-16 * |f| / h whatever the size of the gradient, so a purely
     /// relative measure would fail every gradient that is truly 0.
     /// </summary>
-    public static GradCheckReport Run(Func<Tensor<double>> loss, IReadOnlyList<Tensor<double>> parameters, double step = 1e-6)
+    public static GradCheckReport Run(Func<NDArray<double>> loss, IReadOnlyList<NDArray<double>> parameters, double step = 1e-6)
     {
         if (!(step > 0)) Errors.OutOfRange(nameof(step), step, "a positive finite-difference step such as 1e-6");
         foreach (var p in parameters)

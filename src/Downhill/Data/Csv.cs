@@ -45,7 +45,7 @@ public static class Csv
     /// and since every fresh page must be faulted in, not writing the doubles saves about as
     /// much CPU time as the parsing costs (figures in bench/README.md, "Measured gains").
     /// </remarks>
-    public static (Tensor<T> Features, Tensor<T>? Targets) ReadTensors<T>(string path, DataOptions options = default)
+    public static (NDArray<T> Features, NDArray<T>? Targets) ReadTensors<T>(string path, DataOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var stream = Open(path);
@@ -53,7 +53,7 @@ public static class Csv
     }
 
     /// <summary>Reads CSV from <paramref name="stream"/> into tensors, as <see cref="ReadTensors{T}(string, DataOptions)"/>.</summary>
-    public static (Tensor<T> Features, Tensor<T>? Targets) ReadTensors<T>(Stream stream, string name, DataOptions options = default)
+    public static (NDArray<T> Features, NDArray<T>? Targets) ReadTensors<T>(Stream stream, string name, DataOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ReadTensors<T>(stream, name, options, Parallelism.Threads, MinPartBytes);
 
@@ -73,22 +73,22 @@ public static class Csv
         return Dataset.FromParts(name, n, featureNames, rows.Values, targetNames, null, Exact(rows.Labels, n), rows.ClassNames, options.Id, ids, missing);
     }
 
-    internal static (Tensor<T> Features, Tensor<T>? Targets) ReadTensors<T>(Stream stream, string name, DataOptions options, int threads, int minPartBytes)
+    internal static (NDArray<T> Features, NDArray<T>? Targets) ReadTensors<T>(Stream stream, string name, DataOptions options, int threads, int minPartBytes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (options.Missing is MissingValues.Mean or MissingValues.Median)
             Errors.Argument($"Csv.ReadTensors: MissingValues.{options.Missing} fills from the training rows, and this read knows of no split; read with Csv.Read (Fitting fills after the split), or use MissingValues.Drop.");
         var (rows, featureNames, targetNames, _, _) = Parse<T>(CsvBytes.Of(stream, name), name, options, threads, minPartBytes, CsvParser.MaxArrayBytes);
         int n = rows.Count;
-        var features = Tensor<T>.Wrap(Exact(rows.Values, n * featureNames.Length), n, featureNames.Length);
+        var features = NDArray<T>.Wrap(Exact(rows.Values, n * featureNames.Length), n, featureNames.Length);
         if (rows.ClassNames is { } classes)
         {
             var oneHot = new T[n * classes.Length];
             for (int i = 0; i < n; i++) oneHot[i * classes.Length + rows.Labels[i]] = T.One;
-            return (features, Tensor<T>.Wrap(oneHot, n, classes.Length));
+            return (features, NDArray<T>.Wrap(oneHot, n, classes.Length));
         }
         if (targetNames.Length == 0) return (features, null);
-        return (features, Tensor<T>.Wrap(Exact(rows.Targets, n * targetNames.Length), n, targetNames.Length));
+        return (features, NDArray<T>.Wrap(Exact(rows.Targets, n * targetNames.Length), n, targetNames.Length));
     }
 
     private static FileStream Open(string path)

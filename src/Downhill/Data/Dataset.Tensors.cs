@@ -8,7 +8,7 @@ public sealed partial class Dataset
     /// Copies the features of <paramref name="rows"/> (all rows when null) into a new
     /// [rows, FeatureCount] tensor, scaled by <see cref="Scaler"/> when one is set.
     /// </summary>
-    public Tensor<T> Features<T>(int[]? rows = null) where T : unmanaged, IFloatingPointIeee754<T>
+    public NDArray<T> Features<T>(int[]? rows = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (rows is not null) CheckRows(rows);
         if (MissingCells > 0)
@@ -38,7 +38,7 @@ public sealed partial class Dataset
                 for (int j = 0; j < f; j++) dst[j] = T.CreateChecked(row[j]);
             }
         }
-        return Tensor<T>.Wrap(data, n, f);
+        return NDArray<T>.Wrap(data, n, f);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed partial class Dataset
     /// [rows, TargetCount] (scaled when the scaler scales targets), or for classification one-hot
     /// rows [rows, ClassNames.Length].
     /// </summary>
-    public Tensor<T> Targets<T>(int[]? rows = null) where T : unmanaged, IFloatingPointIeee754<T>
+    public NDArray<T> Targets<T>(int[]? rows = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (rows is not null) CheckRows(rows);
         int n = rows?.Length ?? Count;
@@ -55,7 +55,7 @@ public sealed partial class Dataset
             int c = ClassNames.Length;
             var oneHot = new T[n * c];
             for (int k = 0; k < n; k++) oneHot[k * c + Labels![rows?[k] ?? k]] = T.One;
-            return Tensor<T>.Wrap(oneHot, n, c);
+            return NDArray<T>.Wrap(oneHot, n, c);
         }
         int t = TargetCount;
         if (t == 0)
@@ -68,7 +68,7 @@ public sealed partial class Dataset
             Scaler?.TransformTargets(row);
             for (int j = 0; j < t; j++) data[k * t + j] = T.CreateChecked(row[j]);
         }
-        return Tensor<T>.Wrap(data, n, t);
+        return NDArray<T>.Wrap(data, n, t);
     }
 
     /// <summary>The class index of each of <paramref name="rows"/> (all when null); classification only.</summary>

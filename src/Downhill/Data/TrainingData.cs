@@ -10,7 +10,7 @@ namespace Downhill.Data;
 public sealed class TrainingData<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Features [rows, features] with either <paramref name="targets"/> [rows, outputs] for regression or <paramref name="labels"/> (one class index per row) for classification, not both.</summary>
-    public TrainingData(Tensor<T> features, Tensor<T>? targets, int[]? labels)
+    public TrainingData(NDArray<T> features, NDArray<T>? targets, int[]? labels)
     {
         if (features.Rank != 2) Errors.Shape($"TrainingData: features {features.Shape} must be [rows, features].");
         int n = features.Shape[0];
@@ -25,9 +25,9 @@ public sealed class TrainingData<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>[rows, features], the model's inputs.</summary>
-    public Tensor<T> Features { get; }
+    public NDArray<T> Features { get; }
     /// <summary>[rows, outputs] regression targets; null for classification.</summary>
-    public Tensor<T>? Targets { get; }
+    public NDArray<T>? Targets { get; }
     /// <summary>One class index per row; null for regression.</summary>
     public int[]? Labels { get; }
     /// <summary>Rows (examples).</summary>

@@ -25,7 +25,7 @@ public static class ModelGradCheck
         // A conv network is checked in its evaluation pass on both sides: GradCheck's numeric passes
         // run under NoGrad, which a plain Forward takes for evaluation, and dropout would draw a new
         // mask on every training pass.
-        Tensor<double> Output() => model is ConvNet<double> conv ? conv.Forward(train.Features, training: false) : model.Forward(train.Features);
+        NDArray<double> Output() => model is ConvNet<double> conv ? conv.Forward(train.Features, training: false) : model.Forward(train.Features);
         return GradCheck.Run(() => Nn.Losses.Compute(prepared.Loss, Output(), train.Targets, train.Labels),
             model.Parameters.Where(p => p.RequiresGrad).ToList(), step);
     }

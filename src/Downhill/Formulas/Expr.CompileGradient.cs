@@ -304,7 +304,7 @@ public abstract partial record Expr
             };
         }
 
-        /// <summary>x^y as the tape computes it: a constant exponent 2 is x*x (Tensor.Pow(T)), anything else Math.Pow.</summary>
+        /// <summary>x^y as the tape computes it: a constant exponent 2 is x*x (NDArray.Pow(T)), anything else Math.Pow.</summary>
         private static Linq PowerOf(Linq x, Linq exponent) => exponent is System.Linq.Expressions.ConstantExpression { Value: 2.0 }
             ? Linq.Multiply(x, x)
             : Linq.Call(MathMethod(nameof(Math.Pow), 2), x, exponent);
@@ -312,7 +312,7 @@ public abstract partial record Expr
         /// <summary>
         /// The backward rules: for node <paramref name="n"/> with adjoint <paramref name="g"/>, the
         /// term each operand that needs a gradient receives. Each line is the closure the tape
-        /// records for that op (Tensor.Elementwise.cs, Tensor.Unary.cs), with the same grouping of
+        /// records for that op (NDArray.Elementwise.cs, NDArray.Unary.cs), with the same grouping of
         /// products and the same conventions at kinks.
         /// </summary>
         private static IEnumerable<(Node Arg, Linq Term)> Terms(Node n, Linq g)
@@ -358,11 +358,11 @@ public abstract partial record Expr
             }
         }
 
-        /// <summary>The op's backward rule from the tape's table (Tensor.Unary.cs), called with (x, y, g).</summary>
+        /// <summary>The op's backward rule from the tape's table (NDArray.Unary.cs), called with (x, y, g).</summary>
         private static Linq Backward(Type op, Linq x, Linq y, Linq g) =>
             Linq.Call(op.GetMethod(nameof(IUnaryOp<double>.Backward), [typeof(double), typeof(double), typeof(double)])!, x, y, g);
 
-        /// <summary>The power's backward rules from the tape's table (PowRule in Tensor.Elementwise.cs).</summary>
+        /// <summary>The power's backward rules from the tape's table (PowRule in NDArray.Elementwise.cs).</summary>
         private static IEnumerable<(Node Arg, Linq Term)> PowerTerms(Node a, Node b, Linq r, Linq g)
         {
             if (b.Constant is double c)

@@ -11,7 +11,7 @@ namespace Downhill.Formulas;
 public sealed class FormulaResiduals
 {
     private readonly Formula formula;
-    private readonly Dictionary<string, Tensor<double>> columnTensors;
+    private readonly Dictionary<string, NDArray<double>> columnTensors;
     private readonly double[][] columnArrays;
     private readonly double[] target;
     private readonly RowsEvaluator model;
@@ -39,7 +39,7 @@ public sealed class FormulaResiduals
         if (Rows == 0) Errors.Argument($"{dataName} has no rows to fit.");
 
         columnArrays = [.. Columns.Select(name => data[name])];
-        columnTensors = Columns.ToDictionary(name => name, name => Tensor.FromArray(data[name]), StringComparer.Ordinal);
+        columnTensors = Columns.ToDictionary(name => name, name => NDArray.FromArray(data[name]), StringComparer.Ordinal);
         target = new double[Rows];
         formula.Target!.CompileRows([], Columns)([], columnArrays, target);
         for (int i = 0; i < Rows; i++)
@@ -113,11 +113,11 @@ public sealed class FormulaResiduals
     private void Jacobian(ReadOnlySpan<double> parameters, Span<double> jacobian)
     {
         int p = Parameters.Count;
-        var leaves = new Dictionary<string, Tensor<double>>(columnTensors, StringComparer.Ordinal);
-        var parameterLeaves = new Tensor<double>[p];
+        var leaves = new Dictionary<string, NDArray<double>>(columnTensors, StringComparer.Ordinal);
+        var parameterLeaves = new NDArray<double>[p];
         for (int j = 0; j < p; j++)
         {
-            parameterLeaves[j] = Tensor<double>.Full(parameters[j], Rows);
+            parameterLeaves[j] = NDArray<double>.Full(parameters[j], Rows);
             parameterLeaves[j].RequiresGrad = true;
             leaves[Parameters[j]] = parameterLeaves[j];
         }

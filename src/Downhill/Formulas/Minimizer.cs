@@ -49,7 +49,7 @@ public sealed record MinimizeResult(MinimizeOutcome Outcome, string Message, IRe
 /// gradients, recomputes the loss and its gradients at the current values and returns the loss,
 /// for optimizers that evaluate more than once per step (L-BFGS's line search); others ignore it.
 /// </summary>
-public delegate Action MakeStep(IReadOnlyList<Tensor<double>> parameters, Func<double> reevaluate);
+public delegate Action MakeStep(IReadOnlyList<NDArray<double>> parameters, Func<double> reevaluate);
 
 /// <summary>
 /// Walks downhill on a formula without '=' (<c>(1 - x)^2 + 100*(y - x^2)^2</c>) from a start
@@ -77,7 +77,7 @@ public static class Minimizer
         var names = startValues.Select(p => p.Key).ToList();
         var parameters = startValues.Select(p =>
         {
-            var t = Tensor<double>.Scalar(p.Value);
+            var t = NDArray<double>.Scalar(p.Value);
             t.RequiresGrad = true;
             t.Name = p.Key;
             return t;
@@ -134,7 +134,7 @@ public static class Minimizer
     public static MinimizeResult Minimize(
         Formula objective,
         IEnumerable<KeyValuePair<string, double>> start,
-        Func<IReadOnlyList<Tensor<double>>, Optimizer<double>> createOptimizer,
+        Func<IReadOnlyList<NDArray<double>>, Optimizer<double>> createOptimizer,
         MinimizeOptions? options = null,
         Action<MinimizeStep>? onStep = null)
     {
@@ -167,7 +167,7 @@ public static class Minimizer
         return given;
     }
 
-    private static double GradientNorm(List<Tensor<double>> parameters)
+    private static double GradientNorm(List<NDArray<double>> parameters)
     {
         double sum = 0;
         foreach (var p in parameters)

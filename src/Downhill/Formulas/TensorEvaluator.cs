@@ -10,26 +10,26 @@ namespace Downhill.Formulas;
 /// </summary>
 internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Func<string, Tensor<T>> variable;
+    private readonly Func<string, NDArray<T>> variable;
     private readonly string formula;
     // Each name binds once per evaluation, so a name used twice feeds one leaf and its gradients add up.
-    private readonly Dictionary<string, Tensor<T>> bound = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NDArray<T>> bound = new(StringComparer.Ordinal);
 
-    private TensorEvaluator(Func<string, Tensor<T>> variable, string formula)
+    private TensorEvaluator(Func<string, NDArray<T>> variable, string formula)
     {
         this.variable = variable;
         this.formula = formula;
     }
 
     /// <summary>A tensor on the tape, or a constant not yet turned into one.</summary>
-    private readonly record struct Value(Tensor<T>? Tensor, double Constant)
+    private readonly record struct Value(NDArray<T>? NDArray, double Constant)
     {
         public static Value Of(double constant) => new(null, constant);
-        public static Value Of(Tensor<T> tensor) => new(tensor, 0);
-        public Tensor<T> AsTensor() => Tensor ?? Tensor<T>.Scalar(T.CreateTruncating(Constant));
+        public static Value Of(NDArray<T> tensor) => new(tensor, 0);
+        public NDArray<T> AsTensor() => NDArray ?? NDArray<T>.Scalar(T.CreateTruncating(Constant));
     }
 
-    public static Tensor<T> Run(Expr e, Func<string, Tensor<T>> variable, string formula)
+    public static NDArray<T> Run(Expr e, Func<string, NDArray<T>> variable, string formula)
     {
         var evaluator = new TensorEvaluator<T>(variable, formula);
         // A fold over the tree, not recursion: a long sum is a deep tree (see Expr.Walk.cs).
@@ -50,7 +50,7 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
         _ => throw new System.Diagnostics.UnreachableException(e.GetType().Name),
     };
 
-    private Tensor<T> Bind(string name)
+    private NDArray<T> Bind(string name)
     {
         if (bound.TryGetValue(name, out var t)) return t;
         t = variable(name);
@@ -59,14 +59,14 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
         return t;
     }
 
-    private static Value Negate(Value a) => a.Tensor is { } t ? Value.Of(-t) : Value.Of(-a.Constant);
+    private static Value Negate(Value a) => a.NDArray is { } t ? Value.Of(-t) : Value.Of(-a.Constant);
 
     private static Value Binary(BinaryOperator op, Value a, Value b)
     {
-        if (a.Tensor is null && b.Tensor is null) return Value.Of(Expr.Apply(op, a.Constant, b.Constant));
-        if (b.Tensor is null)
+        if (a.NDArray is null && b.NDArray is null) return Value.Of(Expr.Apply(op, a.Constant, b.Constant));
+        if (b.NDArray is null)
         {
-            var x = a.Tensor!;
+            var x = a.NDArray!;
             T c = Cast(b.Constant);
             return Value.Of(op switch
             {
@@ -77,10 +77,10 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
                 _ => x.Pow(c),
             });
         }
-        if (a.Tensor is null)
+        if (a.NDArray is null)
         {
             T c = Cast(a.Constant);
-            var y = b.Tensor;
+            var y = b.NDArray;
             return Value.Of(op switch
             {
                 BinaryOperator.Add => c + y,
@@ -90,7 +90,7 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
                 _ => a.AsTensor().Pow(y),
             });
         }
-        var (l, r) = (a.Tensor, b.Tensor);
+        var (l, r) = (a.NDArray, b.NDArray);
         return Value.Of(op switch
         {
             BinaryOperator.Add => l + r,
@@ -103,19 +103,19 @@ internal sealed class TensorEvaluator<T> where T : unmanaged, IFloatingPointIeee
 
     private static Value Binary(FormulaFunction f, Value a, Value b)
     {
-        if (a.Tensor is null && b.Tensor is null) return Value.Of(FormulaFunctions.Apply(f, a.Constant, b.Constant));
+        if (a.NDArray is null && b.NDArray is null) return Value.Of(FormulaFunctions.Apply(f, a.Constant, b.Constant));
         return f switch
         {
             FormulaFunction.Pow => Binary(BinaryOperator.Power, a, b),
-            FormulaFunction.Min => Value.Of(Tensor<T>.Minimum(a.AsTensor(), b.AsTensor())),
-            FormulaFunction.Max => Value.Of(Tensor<T>.Maximum(a.AsTensor(), b.AsTensor())),
+            FormulaFunction.Min => Value.Of(NDArray<T>.Minimum(a.AsTensor(), b.AsTensor())),
+            FormulaFunction.Max => Value.Of(NDArray<T>.Maximum(a.AsTensor(), b.AsTensor())),
             _ => throw new System.Diagnostics.UnreachableException($"{f} is not a two-argument function"),
         };
     }
 
     private static Value Unary(FormulaFunction f, Value a)
     {
-        if (a.Tensor is not { } x) return Value.Of(FormulaFunctions.Apply(f, a.Constant));
+        if (a.NDArray is not { } x) return Value.Of(FormulaFunctions.Apply(f, a.Constant));
         return Value.Of(f switch
         {
             FormulaFunction.Exp => x.Exp(),

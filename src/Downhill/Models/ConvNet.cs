@@ -13,14 +13,14 @@ namespace Downhill.Models;
 /// <remarks>
 /// A forward pass that records the tape is a training pass (dropout draws its mask, batch
 /// normalization uses and updates the batch statistics); one under <see cref="Autograd.NoGrad"/>,
-/// as every evaluation and prediction runs, is an evaluation pass. <see cref="Forward(Tensor{T}, bool)"/>
+/// as every evaluation and prediction runs, is an evaluation pass. <see cref="Forward(NDArray{T}, bool)"/>
 /// says which explicitly.
 /// </remarks>
 public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Layer<T>[] layers;
-    private readonly Tensor<T>[] parameters;
-    private readonly Tensor<T>[] state;
+    private readonly NDArray<T>[] parameters;
+    private readonly NDArray<T>[] state;
 
     /// <summary>
     /// Builds the layers for rows of <paramref name="inputs"/> columns and <paramref name="outputs"/>
@@ -149,10 +149,10 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
     public override ModelKind Kind => ModelKind.Conv;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> Parameters => parameters;
+    public override IReadOnlyList<NDArray<T>> Parameters => parameters;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> State => state;
+    public override IReadOnlyList<NDArray<T>> State => state;
 
     /// <inheritdoc/>
     public override int Inputs { get; }
@@ -161,10 +161,10 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
     public override int Outputs => ((Dense<T>)layers[^1]).Outputs;
 
     /// <summary>A training pass when the tape records, an evaluation pass under <see cref="Autograd.NoGrad"/>.</summary>
-    public override Tensor<T> Forward(Tensor<T> features) => Forward(features, training: Autograd.IsEnabled);
+    public override NDArray<T> Forward(NDArray<T> features) => Forward(features, training: Autograd.IsEnabled);
 
     /// <summary>The outputs [rows, outputs] for features [rows, inputs], training or evaluating as told.</summary>
-    public Tensor<T> Forward(Tensor<T> features, bool training)
+    public NDArray<T> Forward(NDArray<T> features, bool training)
     {
         if (features.Rank != 2 || features.Shape[1] != Inputs)
             Errors.Shape($"ConvNet: input {features.Shape} does not fit (expected [rows,{Inputs}]{(Image is { } im ? $", each row a {im} image" : "")}).");
@@ -173,11 +173,11 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
         // Evaluation rows are independent (batch normalization reads its running statistics), so a
         // large set goes through in chunks: 60,000 Fashion-MNIST rows at once would need im2col and
         // product buffers of about 7 GB for the first convolution alone.
-        var output = Tensor<T>.Zeros(rows, Outputs);
+        var output = NDArray<T>.Zeros(rows, Outputs);
         for (int start = 0; start < rows; start += EvaluationChunk)
         {
             int count = Math.Min(EvaluationChunk, rows - start);
-            var chunk = Tensor<T>.Wrap(features.Data.Slice(start * Inputs, count * Inputs).ToArray(), count, Inputs);
+            var chunk = NDArray<T>.Wrap(features.Data.Slice(start * Inputs, count * Inputs).ToArray(), count, Inputs);
             Pass(chunk, training: false).Data.CopyTo(output.Data.Slice(start * Outputs, count * Outputs));
         }
         return output;
@@ -186,7 +186,7 @@ public sealed class ConvNet<T> : Model<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Rows per pass when evaluating without the tape: the buffers of one pass stay in the tens of megabytes.</summary>
     public const int EvaluationChunk = 256;
 
-    private Tensor<T> Pass(Tensor<T> features, bool training)
+    private NDArray<T> Pass(NDArray<T> features, bool training)
     {
         var x = Image is { } image ? features.Reshape(features.Shape[0], image.Channels, image.Height, image.Width) : features;
         foreach (var layer in layers) x = layer.Forward(x, training);

@@ -10,8 +10,8 @@ namespace Downhill.Models;
 /// </summary>
 public sealed class FormulaModel : Model<double>
 {
-    private readonly Tensor<double>[] parameters;
-    private readonly Dictionary<string, Tensor<double>> parameterByName;
+    private readonly NDArray<double>[] parameters;
+    private readonly Dictionary<string, NDArray<double>> parameterByName;
     private readonly Dictionary<string, int> columnIndex;
     private RowsGradient? compiledGradient;
 
@@ -36,7 +36,7 @@ public sealed class FormulaModel : Model<double>
                     $"nor a parameter ({List(parameterNames)}); add it to one of the two.");
         parameters = parameterNames.Select(name =>
         {
-            var p = Tensor<double>.Scalar(init is not null && init.TryGetValue(name, out var v) ? v : 1.0);
+            var p = NDArray<double>.Scalar(init is not null && init.TryGetValue(name, out var v) ? v : 1.0);
             p.Name = name;
             p.RequiresGrad = true;
             return p;
@@ -51,7 +51,7 @@ public sealed class FormulaModel : Model<double>
     /// <summary>Always <see cref="ModelKind.Formula"/>.</summary>
     public override ModelKind Kind => ModelKind.Formula;
     /// <summary>One scalar tensor per constant of the formula, named after it.</summary>
-    public override IReadOnlyList<Tensor<double>> Parameters => parameters;
+    public override IReadOnlyList<NDArray<double>> Parameters => parameters;
     /// <summary>The number of data columns, <see cref="InputNames"/>.</summary>
     public override int Inputs => InputNames.Length;
     /// <summary>1: a formula predicts one target.</summary>
@@ -76,21 +76,21 @@ public sealed class FormulaModel : Model<double>
     }
 
     /// <summary>The right side evaluated for each row of <paramref name="features"/> [rows, Inputs], as [rows, 1]; a formula without data columns gives its one value on every row.</summary>
-    public override Tensor<double> Forward(Tensor<double> features)
+    public override NDArray<double> Forward(NDArray<double> features)
     {
         if (features.Rank != 2 || features.Shape[1] != Inputs)
             Errors.Shape($"FormulaModel: features {features.Shape} do not fit the formula's {Inputs} input columns ({string.Join(", ", InputNames)}).");
         int n = features.Shape[0];
         var y = Formula.Evaluate<double>(name => Variable(name, features));
-        if (y.Size == 1 && n != 1) y = y * Tensor<double>.Ones(n); // a formula without data columns predicts one value for every row
+        if (y.Size == 1 && n != 1) y = y * NDArray<double>.Ones(n); // a formula without data columns predicts one value for every row
         return y.Reshape(n, 1);
     }
 
     /// <summary>The value of the formula's left side on the data (the target a formula like <c>log(y) = ...</c> is fitted to).</summary>
-    public Tensor<double> Target(Func<string, Tensor<double>> column) => Formula.EvaluateTarget(column);
+    public NDArray<double> Target(Func<string, NDArray<double>> column) => Formula.EvaluateTarget(column);
 
     /// <summary>The columns the formula reads, in <see cref="InputNames"/> order, as [rows, inputs].</summary>
-    public Tensor<double> InputsFrom(Data.Dataset data)
+    public NDArray<double> InputsFrom(Data.Dataset data)
     {
         int n = data.Count, m = Inputs;
         var x = new double[n * m];
@@ -99,23 +99,23 @@ public sealed class FormulaModel : Model<double>
             var column = data.Column(InputNames[j]);
             for (int i = 0; i < n; i++) x[i * m + j] = column[i];
         }
-        return Tensor<double>.Wrap(x, n, m);
+        return NDArray<double>.Wrap(x, n, m);
     }
 
     /// <summary>The left side evaluated on every row, as [rows, 1]; a NaN or infinity (log of a negative y) is an error naming it.</summary>
-    public Tensor<double> TargetFrom(Data.Dataset data)
+    public NDArray<double> TargetFrom(Data.Dataset data)
     {
         int n = data.Count;
-        Tensor<double> target;
+        NDArray<double> target;
         using (Autograd.NoGrad())
-            target = Target(name => Tensor<double>.Wrap(data.Column(name), n));
-        if (target.Size == 1 && n != 1) target = target * Tensor<double>.Ones(n);
+            target = Target(name => NDArray<double>.Wrap(data.Column(name), n));
+        if (target.Size == 1 && n != 1) target = target * NDArray<double>.Ones(n);
         var y = target.Detach().Reshape(n, 1);
         y.CheckFinite($"{data.Source}: the formula's left side '{Formula.Target}'");
         return y;
     }
 
-    private Tensor<double> Variable(string name, Tensor<double> features)
+    private NDArray<double> Variable(string name, NDArray<double> features)
     {
         if (parameterByName.TryGetValue(name, out var p)) return p;
         int j = columnIndex[name];
@@ -123,7 +123,7 @@ public sealed class FormulaModel : Model<double>
         var column = new double[n];
         var data = features.Data;
         for (int i = 0; i < n; i++) column[i] = data[i * m + j];
-        return Tensor<double>.Wrap(column, n);
+        return NDArray<double>.Wrap(column, n);
     }
 
     private static string List(IEnumerable<string> names)

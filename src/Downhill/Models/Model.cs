@@ -39,15 +39,15 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
     public abstract ModelKind Kind { get; }
 
     /// <summary>Every parameter, each with its name ("weight", "dense1.bias", "a").</summary>
-    public abstract IReadOnlyList<Tensor<T>> Parameters { get; }
+    public abstract IReadOnlyList<NDArray<T>> Parameters { get; }
 
     /// <summary>Values the model keeps but does not train (batch normalization's running statistics), stored after the parameters.</summary>
-    public virtual IReadOnlyList<Tensor<T>> State => [];
+    public virtual IReadOnlyList<NDArray<T>> State => [];
 
-    private Tensor<T>[]? stored;
+    private NDArray<T>[]? stored;
 
     /// <summary>What a model file and a snapshot hold: the parameters, then the state (a model's tensors are fixed once built).</summary>
-    internal IReadOnlyList<Tensor<T>> Stored => stored ??= [.. Parameters, .. State];
+    internal IReadOnlyList<NDArray<T>> Stored => stored ??= [.. Parameters, .. State];
 
     /// <summary>Features each input row must have.</summary>
     public abstract int Inputs { get; }
@@ -56,13 +56,13 @@ public abstract class Model<T> where T : unmanaged, IFloatingPointIeee754<T>
     public abstract int Outputs { get; }
 
     /// <summary>The outputs [rows, Outputs] for <paramref name="features"/> [rows, Inputs], recorded on the tape unless grad mode is off.</summary>
-    public abstract Tensor<T> Forward(Tensor<T> features);
+    public abstract NDArray<T> Forward(NDArray<T> features);
 
     /// <summary>The number of trainable numbers, summed over every parameter tensor.</summary>
     public int ParameterCount => Parameters.Sum(p => p.Size);
 
     /// <summary>The parameter called <paramref name="name"/>, or an error listing the names there are.</summary>
-    public Tensor<T> Parameter(string name)
+    public NDArray<T> Parameter(string name)
     {
         foreach (var p in Parameters)
             if (p.Name == name) return p;

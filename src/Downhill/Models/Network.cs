@@ -13,7 +13,7 @@ namespace Downhill.Models;
 public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dense<T>[] layers;
-    private readonly Tensor<T>[] parameters;
+    private readonly NDArray<T>[] parameters;
 
     /// <summary>A linear, logistic, softmax or mlp network from <paramref name="inputs"/> to <paramref name="outputs"/> with <paramref name="hidden"/> layer sizes (mlp only), starting weights drawn from <paramref name="seed"/>. Refused when training it would need more than <see cref="MaxTrainingBytes"/>.</summary>
     public Network(ModelKind kind, int inputs, int outputs, IReadOnlyList<int> hidden, Activation activation, int seed)
@@ -83,14 +83,14 @@ public sealed class Network<T> : Model<T> where T : unmanaged, IFloatingPointIee
     /// <summary>The dense layers, input side first; the last one is the output layer.</summary>
     public IReadOnlyList<Dense<T>> Layers => layers;
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> Parameters => parameters;
+    public override IReadOnlyList<NDArray<T>> Parameters => parameters;
     /// <inheritdoc/>
     public override int Inputs => layers[0].Inputs;
     /// <inheritdoc/>
     public override int Outputs => layers[^1].Outputs;
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> features)
+    public override NDArray<T> Forward(NDArray<T> features)
     {
         var x = features;
         foreach (var layer in layers) x = layer.Forward(x);

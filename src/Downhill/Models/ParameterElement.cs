@@ -7,7 +7,7 @@ namespace Downhill.Models;
 internal static class ParameterElement
 {
     /// <summary>The parameter, and the flat index of the element when one is named (null for the whole parameter).</summary>
-    public static (Tensor<T> Parameter, int? Element) Resolve<T>(Model<T> model, string text, string option)
+    public static (NDArray<T> Parameter, int? Element) Resolve<T>(Model<T> model, string text, string option)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var spec = text.Trim();
@@ -33,7 +33,7 @@ internal static class ParameterElement
     }
 
     /// <summary>A scalar parameter, or one named element: the single number a grid axis moves.</summary>
-    public static (Tensor<T> Parameter, int Element) ResolveScalar<T>(Model<T> model, string text, string option)
+    public static (NDArray<T> Parameter, int Element) ResolveScalar<T>(Model<T> model, string text, string option)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (p, element) = Resolve(model, text, option);

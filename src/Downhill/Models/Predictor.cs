@@ -196,7 +196,7 @@ public sealed class Predictor
     {
         var raw = forward(data);
         int n = data.Count;
-        var output = Tensor<double>.Wrap(raw, n, raw.Length / Math.Max(n, 1));
+        var output = NDArray<double>.Wrap(raw, n, raw.Length / Math.Max(n, 1));
         TrainingData<double> truth;
         if (File.Kind == "formula")
         {
@@ -208,7 +208,7 @@ public sealed class Predictor
             truth = new TrainingData<double>(output, null, MapClasses(data));
         }
         else
-            truth = new TrainingData<double>(output, Tensor<double>.FromArray(RawTargets(data), n, File.Targets.Length), null);
+            truth = new TrainingData<double>(output, NDArray<double>.FromArray(RawTargets(data), n, File.Targets.Length), null);
         var metrics = Metrics.Compute(Loss, output, truth);
         metrics["loss"] = Losses.Compute(Loss, output, truth.Targets, truth.Labels).Item();
         return metrics;
@@ -277,12 +277,12 @@ public sealed class Predictor
         var featureScaler = file.Scaler is null ? null : new Scaler(file.Scaler.Kind, file.Scaler.FeatureOffset, file.Scaler.FeatureScale);
         return data =>
         {
-            Tensor<T> output;
+            NDArray<T> output;
             using (Autograd.NoGrad())
             {
-                Tensor<T> x;
+                NDArray<T> x;
                 x = model is FormulaModel fm
-                    ? (Tensor<T>)(object)fm.InputsFrom(data)
+                    ? (NDArray<T>)(object)fm.InputsFrom(data)
                     : data.WithScaler(featureScaler).Features<T>();
                 output = model.Forward(x);
             }

@@ -28,8 +28,8 @@ public sealed class Conv2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         int fanIn = channels * kernelHeight * kernelWidth;
         // Drawn as [fanIn, filters] like a dense layer's weight, then laid out filter-major.
         var drawn = Initializers.For<T>(activation, fanIn, filters, rng);
-        Weight = Named(Tensor<T>.Wrap(Gemm.Transposed<T>(drawn.Data, fanIn, filters), filters, channels, kernelHeight, kernelWidth), name + ".weight");
-        Bias = Named(Tensor<T>.Zeros(filters), name + ".bias");
+        Weight = Named(NDArray<T>.Wrap(Gemm.Transposed<T>(drawn.Data, fanIn, filters), filters, channels, kernelHeight, kernelWidth), name + ".weight");
+        Bias = Named(NDArray<T>.Zeros(filters), name + ".bias");
     }
 
     /// <summary>The step between windows, in pixels.</summary>
@@ -42,19 +42,19 @@ public sealed class Conv2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
     public Activation Activation { get; }
 
     /// <summary>The filters, [filters, channels, kernel height, kernel width].</summary>
-    public Tensor<T> Weight { get; }
+    public NDArray<T> Weight { get; }
 
     /// <summary>One bias per filter.</summary>
-    public Tensor<T> Bias { get; }
+    public NDArray<T> Bias { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> Parameters => [Weight, Bias];
+    public override IReadOnlyList<NDArray<T>> Parameters => [Weight, Bias];
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => Forward(x);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => Forward(x);
 
     /// <summary>act(conv(x) + b) for x [N, channels, H, W]: [N, filters, Ho, Wo].</summary>
-    public Tensor<T> Forward(Tensor<T> x)
+    public NDArray<T> Forward(NDArray<T> x)
     {
         var g = ConvGeometry.Of(x.Shape, Weight.Shape, Stride, Padding, $"Conv2d {Weight.Name}");
         var weight = Weight; var bias = Bias; var act = Activation;
@@ -65,14 +65,14 @@ public sealed class Conv2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         Im2Col.Forward<T>(x.Data, columns, g);
         var product = new T[g.Out * cols];
         Gemm.Multiply<T>(weight.Data, columns, product, g.Out, rows, cols, false, false, false);
-        var y = Tensor<T>.Zeros(g.Batch, g.Out, g.OutHeight, g.OutWidth);
+        var y = NDArray<T>.Zeros(g.Batch, g.Out, g.OutHeight, g.OutWidth);
         var yb = y.Data;
         // [O, N·P] to [N, O, P] with the bias added in the same pass.
         for (int n = 0; n < g.Batch; n++)
             for (int o = 0; o < g.Out; o++)
                 TP.Add(product.AsSpan(o * cols + n * g.Pixels, g.Pixels), bias.Data[o], yb.Slice((n * g.Out + o) * g.Pixels, g.Pixels));
         Dense<T>.ApplyActivation(act, yb);
-        return Tensor<T>.Record(y, "Conv2d", grad =>
+        return NDArray<T>.Record(y, "Conv2d", grad =>
         {
             var dz = new T[y.Size];
             Dense<T>.ActivationGradient(act, grad.Data, y.Data, dz);
@@ -83,13 +83,13 @@ public sealed class Conv2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
                     dz.AsSpan((n * g.Out + o) * g.Pixels, g.Pixels).CopyTo(dzRows.AsSpan(o * cols + n * g.Pixels, g.Pixels));
             if (weight.NeedsGrad)
             {
-                var gw = Tensor<T>.Zeros(weight.Shape.ToArray());
+                var gw = NDArray<T>.Zeros(weight.Shape.ToArray());
                 Gemm.Multiply<T>(dzRows, columns, gw.Data, g.Out, cols, rows, false, true, false);
                 weight.AccumulateOwnedGrad(gw);
             }
             if (bias.NeedsGrad)
             {
-                var gb = Tensor<T>.Zeros(g.Out);
+                var gb = NDArray<T>.Zeros(g.Out);
                 for (int o = 0; o < g.Out; o++) gb.Data[o] = TP.Sum<T>(dzRows.AsSpan(o * cols, cols));
                 bias.AccumulateOwnedGrad(gb);
             }
@@ -97,7 +97,7 @@ public sealed class Conv2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
             {
                 var gcols = new T[rows * cols];
                 Gemm.Multiply<T>(weight.Data, dzRows, gcols, rows, g.Out, cols, true, false, false);
-                var gx = Tensor<T>.Zeros(x.Shape.ToArray());
+                var gx = NDArray<T>.Zeros(x.Shape.ToArray());
                 Im2Col.Backward<T>(gcols, gx.Data, g);
                 x.AccumulateOwnedGrad(gx);
             }

@@ -23,7 +23,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         Weight = Initializers.For<T>(activation, inputs, outputs, rng);
         Weight.Name = weightName;
         Weight.RequiresGrad = true;
-        Bias = Tensor<T>.Zeros(outputs);
+        Bias = NDArray<T>.Zeros(outputs);
         Bias.Name = biasName;
         Bias.RequiresGrad = true;
     }
@@ -35,54 +35,54 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>The non-linearity applied after x W + b.</summary>
     public Activation Activation { get; }
     /// <summary>W, [inputs, outputs], trained.</summary>
-    public Tensor<T> Weight { get; }
+    public NDArray<T> Weight { get; }
     /// <summary>b, one per output, trained.</summary>
-    public Tensor<T> Bias { get; }
+    public NDArray<T> Bias { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> Parameters => [Weight, Bias];
+    public override IReadOnlyList<NDArray<T>> Parameters => [Weight, Bias];
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => Forward(x);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => Forward(x);
 
     /// <summary>act(x W + b) for <paramref name="x"/> of shape [rows, inputs], recorded on the tape as one node.</summary>
-    public Tensor<T> Forward(Tensor<T> x)
+    public NDArray<T> Forward(NDArray<T> x)
     {
         if (x.Rank != 2 || x.Shape[1] != Inputs)
             Errors.Shape($"Dense: input {x.Shape} does not fit layer {Weight.Name} [{Inputs},{Outputs}] (expected [rows,{Inputs}]).");
         int n = x.Shape[0];
         var w = Weight; var b = Bias; var act = Activation;
-        var y = Tensor<T>.Zeros(n, Outputs);
+        var y = NDArray<T>.Zeros(n, Outputs);
         var yb = y.Data;
         for (int i = 0; i < n; i++) b.Data.CopyTo(yb.Slice(i * Outputs, Outputs));
         Gemm.Multiply<T>(x.Data, w.Data, yb, n, Inputs, Outputs, false, false, accumulate: true);
         ApplyActivation(act, yb);
-        return Tensor<T>.Record(y, "Dense", g =>
+        return NDArray<T>.Record(y, "Dense", g =>
         {
             var dz = new T[g.Size];
             ActivationGradient(act, g.Data, y.Data, dz);
             if (w.NeedsGrad)
             {
-                var gw = Tensor<T>.Zeros(Inputs, Outputs);
+                var gw = NDArray<T>.Zeros(Inputs, Outputs);
                 Gemm.Multiply<T>(x.Data, dz, gw.Data, Inputs, n, Outputs, true, false, false);
                 w.AccumulateGrad(gw);
             }
             if (b.NeedsGrad)
             {
-                var gb = Tensor<T>.Zeros(Outputs);
+                var gb = NDArray<T>.Zeros(Outputs);
                 for (int i = 0; i < n; i++) TP.Add<T>(gb.Data, dz.AsSpan(i * Outputs, Outputs), gb.Data);
                 b.AccumulateGrad(gb);
             }
             if (x.NeedsGrad)
             {
-                var gx = Tensor<T>.Zeros(n, Inputs);
+                var gx = NDArray<T>.Zeros(n, Inputs);
                 Gemm.Multiply<T>(dz, w.Data, gx.Data, n, Outputs, Inputs, false, true, false);
                 x.AccumulateGrad(gx);
             }
         }, x, w, b);
     }
 
-    /// <summary>y = act(y) in place: the activation's forward from the tape's op table (Tensor.Unary.cs).</summary>
+    /// <summary>y = act(y) in place: the activation's forward from the tape's op table (NDArray.Unary.cs).</summary>
     internal static void ApplyActivation(Activation act, Span<T> y)
     {
         switch (act)
@@ -94,7 +94,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>
-    /// dz = act'(z)·g through the output y, by the tape's rules (Tensor.Unary.cs) in one vector
+    /// dz = act'(z)·g through the output y, by the tape's rules (NDArray.Unary.cs) in one vector
     /// pass. For relu the pass is a select: a branch per element on the sign of each output,
     /// which ReLU layers make unpredictable, costs many times the vector select (figures in
     /// bench/README.md, "Measured gains").

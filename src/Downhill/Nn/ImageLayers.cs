@@ -20,18 +20,18 @@ public sealed class Pool2d<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
     public bool Max { get; }
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => Max ? x.MaxPool2d(Size) : x.AvgPool2d(Size);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => Max ? x.MaxPool2d(Size) : x.AvgPool2d(Size);
 }
 
 /// <summary>[N, C, H, W] to [N, C·H·W], the rows a dense layer takes (a view: no copy).</summary>
 public sealed class Flatten<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => x.Rank == 2 ? x : x.Reshape(x.Shape[0], -1);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => x.Rank == 2 ? x : x.Reshape(x.Shape[0], -1);
 }
 
 /// <summary>
-/// Inverted dropout with a rate while training (<see cref="Tensor{T}.Dropout"/>), nothing at
+/// Inverted dropout with a rate while training (<see cref="NDArray{T}.Dropout"/>), nothing at
 /// evaluation. The masks come from a generator seeded once, so a seeded run repeats bit for bit.
 /// </summary>
 public sealed class Dropout<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -50,11 +50,11 @@ public sealed class Dropout<T> : Layer<T> where T : unmanaged, IFloatingPointIee
     public double Rate { get; }
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => training && Rate > 0 ? x.Dropout(Rate, rng) : x;
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => training && Rate > 0 ? x.Dropout(Rate, rng) : x;
 }
 
 /// <summary>
-/// Batch normalization per channel (<see cref="Tensor{T}.BatchNorm"/>): a scale γ (ones) and a
+/// Batch normalization per channel (<see cref="NDArray{T}.BatchNorm"/>): a scale γ (ones) and a
 /// shift β (zeros) trained, the running mean (zeros) and variance (ones) kept as state,
 /// momentum 0.1 and ε = 1e-5 as PyTorch's <c>BatchNorm2d</c> defaults.
 /// </summary>
@@ -64,30 +64,30 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     public BatchNorm(int channels, string name = "bn")
     {
         if (channels < 1) Errors.OutOfRange(nameof(channels), channels, "at least 1 channel");
-        Gamma = Named(Tensor<T>.Ones(channels), name + ".gamma", train: true);
-        Beta = Named(Tensor<T>.Zeros(channels), name + ".beta", train: true);
-        RunningMean = Named(Tensor<T>.Zeros(channels), name + ".running_mean", train: false);
-        RunningVariance = Named(Tensor<T>.Ones(channels), name + ".running_var", train: false);
+        Gamma = Named(NDArray<T>.Ones(channels), name + ".gamma", train: true);
+        Beta = Named(NDArray<T>.Zeros(channels), name + ".beta", train: true);
+        RunningMean = Named(NDArray<T>.Zeros(channels), name + ".running_mean", train: false);
+        RunningVariance = Named(NDArray<T>.Ones(channels), name + ".running_var", train: false);
     }
 
     /// <summary>The trained scale γ, one per channel.</summary>
-    public Tensor<T> Gamma { get; }
+    public NDArray<T> Gamma { get; }
 
     /// <summary>The trained shift β, one per channel.</summary>
-    public Tensor<T> Beta { get; }
+    public NDArray<T> Beta { get; }
 
     /// <summary>The running mean the evaluation pass normalizes with.</summary>
-    public Tensor<T> RunningMean { get; }
+    public NDArray<T> RunningMean { get; }
 
     /// <summary>The running (unbiased) variance the evaluation pass normalizes with.</summary>
-    public Tensor<T> RunningVariance { get; }
+    public NDArray<T> RunningVariance { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> Parameters => [Gamma, Beta];
+    public override IReadOnlyList<NDArray<T>> Parameters => [Gamma, Beta];
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor<T>> State => [RunningMean, RunningVariance];
+    public override IReadOnlyList<NDArray<T>> State => [RunningMean, RunningVariance];
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> x, bool training) => x.BatchNorm(Gamma, Beta, RunningMean, RunningVariance, training);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => x.BatchNorm(Gamma, Beta, RunningMean, RunningVariance, training);
 }

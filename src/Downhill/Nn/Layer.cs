@@ -11,16 +11,16 @@ namespace Downhill.Nn;
 public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The layer's output for <paramref name="x"/>, recorded on the tape when grad mode is on.</summary>
-    public abstract Tensor<T> Forward(Tensor<T> x, bool training);
+    public abstract NDArray<T> Forward(NDArray<T> x, bool training);
 
     /// <summary>The trained parameters, named for messages and model files ("conv1.weight").</summary>
-    public virtual IReadOnlyList<Tensor<T>> Parameters => [];
+    public virtual IReadOnlyList<NDArray<T>> Parameters => [];
 
     /// <summary>Values the layer keeps between batches without training them, saved beside the parameters.</summary>
-    public virtual IReadOnlyList<Tensor<T>> State => [];
+    public virtual IReadOnlyList<NDArray<T>> State => [];
 
     /// <summary><paramref name="t"/> named and marked trainable (or kept, with <paramref name="train"/> false): how a layer makes its tensors.</summary>
-    protected static Tensor<T> Named(Tensor<T> t, string name, bool train = true)
+    protected static NDArray<T> Named(NDArray<T> t, string name, bool train = true)
     {
         t.Name = name;
         t.RequiresGrad = train;

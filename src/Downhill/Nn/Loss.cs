@@ -50,7 +50,7 @@ public static class Losses
     /// <paramref name="targets"/> [n, k]; cross-entropy takes raw scores (logits) and class
     /// <paramref name="labels"/>; binary cross-entropy takes one logit per row and labels 0/1.
     /// </summary>
-    public static Tensor<T> Compute<T>(Loss loss, Tensor<T> output, Tensor<T>? targets, int[]? labels)
+    public static NDArray<T> Compute<T>(Loss loss, NDArray<T> output, NDArray<T>? targets, int[]? labels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (loss)
@@ -64,7 +64,7 @@ public static class Losses
         if (targets.Shape != output.Shape)
             Errors.Shape($"{loss.Name()}: outputs {output.Shape} and targets {targets.Shape} differ in shape.");
         var d = output - targets;
-        // Each loss's term and derivative are written once, in Tensors/Tensor.Loss.cs.
+        // Each loss's term and derivative are written once, in Tensors/NDArray.Loss.cs.
         return loss switch
         {
             Loss.Mse => d.MeanLoss<MseLoss<T>>("Mse"),

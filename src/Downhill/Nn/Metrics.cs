@@ -11,7 +11,7 @@ public static class Metrics
     /// Keys: <c>loss</c> is added by callers; here regression gives <c>rmse</c>, <c>mae</c> and
     /// <c>r2</c> (averaged over outputs), classification gives <c>accuracy</c>.
     /// </summary>
-    public static Dictionary<string, double> Compute<T>(Loss loss, Tensor<T> output, TrainingData<T> data)
+    public static Dictionary<string, double> Compute<T>(Loss loss, NDArray<T> output, TrainingData<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (data.Labels is not null)
@@ -20,7 +20,7 @@ public static class Metrics
     }
 
     /// <summary>"rmse", "mae" and "r2" of <paramref name="output"/> against <paramref name="targets"/> (both [rows, outputs]), averaged over the outputs; R² is 1 for a constant target matched exactly, else 0.</summary>
-    public static Dictionary<string, double> Regression<T>(Tensor<T> output, Tensor<T> targets)
+    public static Dictionary<string, double> Regression<T>(NDArray<T> output, NDArray<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = targets.Shape[0], k = targets.Shape[1];
@@ -52,7 +52,7 @@ public static class Metrics
     }
 
     /// <summary>Class per row: the highest score, or for one logit (binary) whether it is above 0.</summary>
-    public static int[] PredictedClasses<T>(Loss loss, Tensor<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+    public static int[] PredictedClasses<T>(Loss loss, NDArray<T> output) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = output.Shape[0], c = output.Shape[1];
         var classes = new int[n];

@@ -30,7 +30,7 @@ public static partial class OnnxExport
             int column = Array.IndexOf(model.Features, name);
             value = column >= 0
                 ? g.Node("Gather", [columns, g.Int64s([column], [])], null, ("axis", 1))
-                : g.Tensor(name, [parameters[name]], []);
+                : g.NDArray(name, [parameters[name]], []);
             bound.Add(name, value);
             return value;
         }

@@ -109,8 +109,8 @@ public static partial class OnnxExport
         for (int i = 0; i < layers; i++)
         {
             var (w, b) = (model.Parameters[2 * i], model.Parameters[2 * i + 1]);
-            x = g.Add("MatMul", x, g.Tensor(w.Name, w.Values, [.. w.Shape.Select(d => (long)d)]));
-            x = g.Add("Add", x, g.Tensor(b.Name, b.Values, [.. b.Shape.Select(d => (long)d)]));
+            x = g.Add("MatMul", x, g.NDArray(w.Name, w.Values, [.. w.Shape.Select(d => (long)d)]));
+            x = g.Add("Add", x, g.NDArray(b.Name, b.Values, [.. b.Shape.Select(d => (long)d)]));
             if (i < layers - 1 && activation != Activation.Identity)
                 x = g.Add(activation switch
                 {
@@ -143,12 +143,12 @@ public static partial class OnnxExport
         {
             // A feature without a stored value stays NaN, where Downhill refuses the row.
             var values = model.Features.Select(f => fill.TryGetValue(f, out var v) ? v : double.NaN).ToArray();
-            x = g.Add("Where", g.Add("IsNaN", x), g.Tensor(null, values, row, OnnxType.Double), x);
+            x = g.Add("Where", g.Add("IsNaN", x), g.NDArray(null, values, row, OnnxType.Double), x);
         }
         if (scaler is not null)
         {
-            x = g.Add("Sub", x, g.Tensor(null, scaler.FeatureOffset, row, OnnxType.Double));
-            x = g.Add("Div", x, g.Tensor(null, scaler.FeatureScale, row, OnnxType.Double));
+            x = g.Add("Sub", x, g.NDArray(null, scaler.FeatureOffset, row, OnnxType.Double));
+            x = g.Add("Div", x, g.NDArray(null, scaler.FeatureScale, row, OnnxType.Double));
         }
         return g.Cast(x, OnnxType.Double, type);
     }
@@ -167,7 +167,7 @@ public static partial class OnnxExport
         if (model.Parameters[^1].Shape[^1] == 1)
         {
             var second = g.Add("Sigmoid", wide);
-            var first = g.Add("Sub", g.Tensor(null, [1.0], [], OnnxType.Double), second);
+            var first = g.Add("Sub", g.NDArray(null, [1.0], [], OnnxType.Double), second);
             probabilities = g.Node("Concat", [first, second], null, ("axis", 1));
         }
         else probabilities = g.Node("Softmax", [wide], null, ("axis", 1));
@@ -186,8 +186,8 @@ public static partial class OnnxExport
         if (model.Scaler is { TargetOffset: { } offset, TargetScale: { } scale })
         {
             var wide = g.Cast(y, type, OnnxType.Double);
-            wide = g.Add("Mul", wide, g.Tensor(null, scale, [scale.Length], OnnxType.Double));
-            wide = g.Add("Add", wide, g.Tensor(null, offset, [offset.Length], OnnxType.Double));
+            wide = g.Add("Mul", wide, g.NDArray(null, scale, [scale.Length], OnnxType.Double));
+            wide = g.Add("Add", wide, g.NDArray(null, offset, [offset.Length], OnnxType.Double));
             y = g.Cast(wide, OnnxType.Double, type);
         }
         g.Node("Identity", [y], PredictionName);

@@ -58,13 +58,13 @@ internal sealed class OnnxGraph
         from == to ? value : Node("Cast", [value], null, ("to", (long)to));
 
     /// <summary>A scalar constant in <see cref="Real"/>.</summary>
-    public string Constant(double value) => Tensor(null, [value], []);
+    public string Constant(double value) => NDArray(null, [value], []);
 
     /// <summary>A constant or parameter tensor in <see cref="Real"/>, named <paramref name="name"/> when given.</summary>
-    public string Tensor(string? name, double[] values, long[] dims) => Tensor(name, values, dims, Real);
+    public string NDArray(string? name, double[] values, long[] dims) => NDArray(name, values, dims, Real);
 
     /// <summary>A real tensor in the given type; float32 values are the doubles rounded to nearest.</summary>
-    public string Tensor(string? name, double[] values, long[] dims, OnnxType type)
+    public string NDArray(string? name, double[] values, long[] dims, OnnxType type)
     {
         name = name is null ? Fresh("const") : Claim(name);
         byte[] raw = type == OnnxType.Float

@@ -34,10 +34,10 @@ public readonly record struct AdagradOptions
 public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public Adagrad(IEnumerable<Tensor<T>> parameters) : this(parameters, new AdagradOptions()) { }
+    public Adagrad(IEnumerable<NDArray<T>> parameters) : this(parameters, new AdagradOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public Adagrad(IEnumerable<Tensor<T>> parameters, AdagradOptions options) : base("Adagrad", parameters, options.LearningRate)
+    public Adagrad(IEnumerable<NDArray<T>> parameters, AdagradOptions options) : base("Adagrad", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "lrDecay", options.LrDecay, 0);
         Check.AtLeast(Name, "weightDecay", options.WeightDecay, 0);

@@ -41,10 +41,10 @@ public readonly record struct AdamOptions
 public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public Adam(IEnumerable<Tensor<T>> parameters) : this(parameters, new AdamOptions()) { }
+    public Adam(IEnumerable<NDArray<T>> parameters) : this(parameters, new AdamOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public Adam(IEnumerable<Tensor<T>> parameters, AdamOptions options) : base("Adam", parameters, options.LearningRate)
+    public Adam(IEnumerable<NDArray<T>> parameters, AdamOptions options) : base("Adam", parameters, options.LearningRate)
     {
         AdamStep<T>.CheckOptions(Name, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);
         Options = options;

@@ -34,10 +34,10 @@ public readonly record struct AdamWOptions
 public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public AdamW(IEnumerable<Tensor<T>> parameters) : this(parameters, new AdamWOptions()) { }
+    public AdamW(IEnumerable<NDArray<T>> parameters) : this(parameters, new AdamWOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public AdamW(IEnumerable<Tensor<T>> parameters, AdamWOptions options) : base("AdamW", parameters, options.LearningRate)
+    public AdamW(IEnumerable<NDArray<T>> parameters, AdamWOptions options) : base("AdamW", parameters, options.LearningRate)
     {
         AdamStep<T>.CheckOptions(Name, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);
         Options = options;

@@ -16,14 +16,14 @@ public static class GradientClipping
     /// </code>
     /// Returns the total norm before clipping (to log it). Parameters without a gradient are skipped.
     /// </summary>
-    public static double ByNorm<T>(IEnumerable<Tensor<T>> parameters, double maxNorm, double normType = 2)
+    public static double ByNorm<T>(IEnumerable<NDArray<T>> parameters, double maxNorm, double normType = 2)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Check.AtLeast("GradientClipping.ByNorm", "maxNorm", maxNorm, 0);
         if (!(normType > 0))
             Check.Invalid("GradientClipping.ByNorm", "normType", normType, "a number > 0 (2 for the Euclidean norm, infinity for the largest magnitude)");
-        var grads = parameters.Select(p => p.Grad).OfType<Tensor<T>>().ToList();
+        var grads = parameters.Select(p => p.Grad).OfType<NDArray<T>>().ToList();
         if (grads.Count == 0) return 0;
 
         double total = 0;
@@ -42,7 +42,7 @@ public static class GradientClipping
     }
 
     /// <summary>Clamps every gradient element to [−<paramref name="clipValue"/>, <paramref name="clipValue"/>].</summary>
-    public static void ByValue<T>(IEnumerable<Tensor<T>> parameters, double clipValue)
+    public static void ByValue<T>(IEnumerable<NDArray<T>> parameters, double clipValue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);

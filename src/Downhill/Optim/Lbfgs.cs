@@ -68,10 +68,10 @@ public sealed class Lbfgs<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     private long iterations, evaluations;
 
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public Lbfgs(IEnumerable<Tensor<T>> parameters) : this(parameters, new LbfgsOptions()) { }
+    public Lbfgs(IEnumerable<NDArray<T>> parameters) : this(parameters, new LbfgsOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public Lbfgs(IEnumerable<Tensor<T>> parameters, LbfgsOptions options) : base("Lbfgs", parameters, options.LearningRate)
+    public Lbfgs(IEnumerable<NDArray<T>> parameters, LbfgsOptions options) : base("Lbfgs", parameters, options.LearningRate)
     {
         Check.Positive(Name, "lr", options.LearningRate);
         Check.AtLeast(Name, "maxIter", options.MaxIter, 1);

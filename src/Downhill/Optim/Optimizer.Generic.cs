@@ -12,13 +12,13 @@ namespace Downhill.Optim;
 /// </summary>
 public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Tensor<T>[] parameters;
+    private readonly NDArray<T>[] parameters;
     private readonly bool[]?[] frozenMasks;
     private readonly int[]?[] frozenIndices; // the true positions of each mask: what Step saves and restores
     private readonly long[] parameterSteps;
     private GradientTransform<T>[] chain = [];
 
-    private protected Optimizer(string name, IEnumerable<Tensor<T>> parameters, double learningRate)
+    private protected Optimizer(string name, IEnumerable<NDArray<T>> parameters, double learningRate)
         : base(name, learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -39,7 +39,7 @@ public abstract class Optimizer<T> : Optimizer where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>The tensors this optimizer updates, in the order given at construction (the order of checkpoint state).</summary>
-    public IReadOnlyList<Tensor<T>> Parameters => parameters;
+    public IReadOnlyList<NDArray<T>> Parameters => parameters;
 
     /// <summary>
     /// Freezes single elements of parameter <paramref name="parameterIndex"/>: where

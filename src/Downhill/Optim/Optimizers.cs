@@ -89,11 +89,11 @@ public static class Optimizers
     }
 
     /// <summary>The optimizer named <paramref name="name"/> (see <see cref="Names"/>) for <paramref name="parameters"/>, with <paramref name="settings"/> over PyTorch's defaults.</summary>
-    public static Optimizer<T> Create<T>(string name, IEnumerable<Tensor<T>> parameters, OptimizerSettings? settings = null)
+    public static Optimizer<T> Create<T>(string name, IEnumerable<NDArray<T>> parameters, OptimizerSettings? settings = null)
         where T : unmanaged, IFloatingPointIeee754<T> => Create(Parse(name), parameters, settings);
 
     /// <summary>The optimizer of <paramref name="kind"/> for <paramref name="parameters"/>, with <paramref name="settings"/> over PyTorch's defaults; a setting the optimizer does not take is an error naming it.</summary>
-    public static Optimizer<T> Create<T>(OptimizerKind kind, IEnumerable<Tensor<T>> parameters, OptimizerSettings? settings = null)
+    public static Optimizer<T> Create<T>(OptimizerKind kind, IEnumerable<NDArray<T>> parameters, OptimizerSettings? settings = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = settings ?? new OptimizerSettings();

@@ -39,10 +39,10 @@ public readonly record struct RmsPropOptions
 public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public RmsProp(IEnumerable<Tensor<T>> parameters) : this(parameters, new RmsPropOptions()) { }
+    public RmsProp(IEnumerable<NDArray<T>> parameters) : this(parameters, new RmsPropOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public RmsProp(IEnumerable<Tensor<T>> parameters, RmsPropOptions options) : base("RmsProp", parameters, options.LearningRate)
+    public RmsProp(IEnumerable<NDArray<T>> parameters, RmsPropOptions options) : base("RmsProp", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "alpha", options.Alpha, 0);
         Check.AtLeast(Name, "eps", options.Eps, 0);

@@ -36,10 +36,10 @@ public readonly record struct SgdOptions
 public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The optimizer for <paramref name="parameters"/> with PyTorch's default hyper-parameters.</summary>
-    public Sgd(IEnumerable<Tensor<T>> parameters) : this(parameters, new SgdOptions()) { }
+    public Sgd(IEnumerable<NDArray<T>> parameters) : this(parameters, new SgdOptions()) { }
 
     /// <summary>The optimizer for <paramref name="parameters"/>; the options are checked here, and a bad one names its value and the allowed range.</summary>
-    public Sgd(IEnumerable<Tensor<T>> parameters, SgdOptions options) : base("Sgd", parameters, options.LearningRate)
+    public Sgd(IEnumerable<NDArray<T>> parameters, SgdOptions options) : base("Sgd", parameters, options.LearningRate)
     {
         Check.AtLeast(Name, "momentum", options.Momentum, 0);
         Check.AtLeast(Name, "dampening", options.Dampening, 0);

@@ -114,7 +114,7 @@ internal sealed class DataParallel<T> where T : unmanaged, IFloatingPointIeee754
             var p = parameters[i];
             if (buffer[flags + i] > T.Zero)
             {
-                p.Grad ??= Downhill.Tensor<T>.Zeros(p.Shape.ToArray());
+                p.Grad ??= Downhill.NDArray<T>.Zeros(p.Shape.ToArray());
                 buffer.AsSpan(at, p.Size).CopyTo(p.Grad.Data);
             }
             else p.Grad = null;

@@ -330,7 +330,7 @@ public static class Fitting
     internal static Dictionary<string, double> Evaluate<T>(Model<T> model, Loss loss, TrainingData<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Tensor<T> output;
+        NDArray<T> output;
         using (Autograd.NoGrad())
             output = model.Forward(data.Features);
         var metrics = Metrics.Compute(loss, output, data);

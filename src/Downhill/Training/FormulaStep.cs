@@ -20,14 +20,14 @@ namespace Downhill.Training;
 /// </remarks>
 internal sealed class FormulaStep
 {
-    private readonly Tensor<double>[] parameters;
+    private readonly NDArray<double>[] parameters;
     private readonly int[] columnOfInput; // for each compiled column, its index among the model's inputs
     private readonly int inputs;
     private readonly Loss loss;
     private readonly RowsGradient compiled;
     private readonly double[] parameterValues;
     private readonly double[] gradient;
-    private readonly Tensor<double>[] grads;
+    private readonly NDArray<double>[] grads;
     private int capacity = -1;
     private double[][] columns;
     private double[] targets = [], outputs = [], work = [], upstream = [];
@@ -41,7 +41,7 @@ internal sealed class FormulaStep
         this.compiled = compiled;
         parameterValues = new double[parameters.Length];
         gradient = new double[parameters.Length];
-        grads = [.. parameters.Select(_ => Tensor<double>.Scalar(0))];
+        grads = [.. parameters.Select(_ => NDArray<double>.Scalar(0))];
         columns = new double[columnOfInput.Length][];
     }
 
@@ -87,7 +87,7 @@ internal sealed class FormulaStep
     /// <summary>
     /// The batch's loss, and in <see cref="upstream"/> its derivative by each row's output,
     /// through the loss rules that <see cref="Losses.Compute"/> records on the tape
-    /// (Tensors/Tensor.Loss.cs): element by element the same bits, and the mean's sum is TP.Sum,
+    /// (Tensors/NDArray.Loss.cs): element by element the same bits, and the mean's sum is TP.Sum,
     /// as the tape's. Loops rather than a TensorPrimitives call per op: on 20 rows each call's
     /// dispatch costs more than its work.
     /// </summary>

@@ -26,7 +26,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     private readonly IReadOnlyList<Dense<T>> layers;
     private readonly Loss loss;
     private readonly int threads;
-    private readonly Tensor<T>[] weightGrads, biasGrads;
+    private readonly NDArray<T>[] weightGrads, biasGrads;
     private int capacity;
     private T[] input = [];
     private T[] targets = [];
@@ -44,8 +44,8 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         layers = network.Layers;
         this.loss = loss;
         this.threads = threads;
-        weightGrads = layers.Select(l => Tensor<T>.Zeros(l.Inputs, l.Outputs)).ToArray();
-        biasGrads = layers.Select(l => Tensor<T>.Zeros(l.Outputs)).ToArray();
+        weightGrads = layers.Select(l => NDArray<T>.Zeros(l.Inputs, l.Outputs)).ToArray();
+        biasGrads = layers.Select(l => NDArray<T>.Zeros(l.Outputs)).ToArray();
         rowsPart = RowsPart;
         gradientsPart = GradientsPart;
         macsPerRow = MacsPerRow(layers);
@@ -168,7 +168,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    /// <summary>y = act(x W + b) for <paramref name="rows"/> rows, as <see cref="Dense{T}.Forward(Tensor{T})"/> computes it.</summary>
+    /// <summary>y = act(x W + b) for <paramref name="rows"/> rows, as <see cref="Dense{T}.Forward(NDArray{T})"/> computes it.</summary>
     private static void Forward(Dense<T> layer, ReadOnlySpan<T> x, Span<T> y, int rows, int threads)
     {
         int outs = layer.Outputs;
@@ -220,7 +220,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>
     /// Each row's softmax cross-entropy and the gradient of the batch mean, (softmax - onehot) /
-    /// batchRows, as <see cref="Tensor{T}.SoftmaxCrossEntropy"/>.
+    /// batchRows, as <see cref="NDArray{T}.SoftmaxCrossEntropy"/>.
     /// </summary>
     private static void CrossEntropy(ReadOnlySpan<T> logits, int[] labels, int[]? order, int start, int batchRows, Span<T> grad, Span<T> rowLosses)
     {
@@ -239,7 +239,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>
     /// Each row's binary cross-entropy of its one logit and the gradient of the batch mean,
-    /// (sigmoid - label) / batchRows, as <see cref="Tensor{T}.SigmoidBinaryCrossEntropy"/>.
+    /// (sigmoid - label) / batchRows, as <see cref="NDArray{T}.SigmoidBinaryCrossEntropy"/>.
     /// </summary>
     private static void BinaryCrossEntropy(ReadOnlySpan<T> logits, int[] labels, int[]? order, int start, int batchRows, Span<T> grad, Span<T> rowLosses)
     {
@@ -288,7 +288,7 @@ internal sealed partial class NetworkStep<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Adds into the parameter's gradient as AccumulateGrad does; after ZeroGrad it just hands over the buffer.</summary>
-    private static void Deliver(Tensor<T> parameter, Tensor<T> gradient)
+    private static void Deliver(NDArray<T> parameter, NDArray<T> gradient)
     {
         // NOTE: a frozen parameter keeps Grad null, as Backward leaves it: clipping by norm must not count it.
         if (!parameter.RequiresGrad) return;

@@ -102,7 +102,7 @@ public sealed class ParameterTrace
     /// <summary>Writes <see cref="ToCsv"/> atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
-    private static IEnumerable<string> ElementNames<T>(Tensor<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    private static IEnumerable<string> ElementNames<T>(NDArray<T> p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p.Size == 1 && p.Rank <= 1) return [p.Name!];
         var shape = p.Shape.ToArray();

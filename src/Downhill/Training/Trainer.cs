@@ -156,28 +156,28 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return metrics;
     }
 
-    private Tensor<double> Unscale(Tensor<T> t)
+    private NDArray<double> Unscale(NDArray<T> t)
     {
         var values = t.ToArray().Select(double.CreateTruncating).ToArray();
         int k = t.Shape[1];
         for (int i = 0; i < values.Length; i += k) TargetScaler!.InverseTargets(values.AsSpan(i, k));
-        return Tensor<double>.Wrap(values, t.Shape[0], k);
+        return NDArray<double>.Wrap(values, t.Shape[0], k);
     }
 
-    private Dictionary<string, double> DataUnitMetrics(Tensor<T> output, TrainingData<T> data)
+    private Dictionary<string, double> DataUnitMetrics(NDArray<T> output, TrainingData<T> data)
     {
         if (TargetScaler is null || data.Targets is null) return Metrics.Compute(options.Loss, output, data);
         return Metrics.Regression(Unscale(output), Unscale(data.Targets));
     }
 
     /// <summary>The model's raw outputs without recording a tape.</summary>
-    public Tensor<T> Predict(Tensor<T> features)
+    public NDArray<T> Predict(NDArray<T> features)
     {
         using var _ = Autograd.NoGrad();
         return model.Forward(features);
     }
 
-    private double LossValue(Tensor<T> output, TrainingData<T> data) =>
+    private double LossValue(NDArray<T> output, TrainingData<T> data) =>
         double.CreateTruncating(Losses.Compute(options.Loss, output, data.Targets, data.Labels).Item());
 
     /// <summary>One update on one batch; returns the batch's loss before the update.</summary>
@@ -309,7 +309,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (var p in model.Parameters)
         {
             if (!p.RequiresGrad) continue;
-            var g = Tensor<T>.Zeros(p.Shape.ToArray());
+            var g = NDArray<T>.Zeros(p.Shape.ToArray());
             FiniteDifferences.Gradient(p.Data, F, f0, scheme, nudge, g.Data);
             p.Grad = g;
         }

@@ -4,7 +4,7 @@ using Downhill.Nn;
 namespace Downhill.Tests.Autodiff;
 
 /// <summary>
-/// The loss rules (Tensors/Tensor.Loss.cs) on the tape: each loss and its gradient by the outputs
+/// The loss rules (Tensors/NDArray.Loss.cs) on the tape: each loss and its gradient by the outputs
 /// against the textbook closed form, at differences on both sides of Huber's bend and at its ties.
 /// </summary>
 public class LossRuleTests
@@ -15,8 +15,8 @@ public class LossRuleTests
     private static (double Loss, double[] Grad) Tape(Loss loss, double[] outputs, double[]? targets, int[]? labels)
     {
         int k = loss.IsClassification() ? 1 : 2;
-        var y = Tensor.Parameter(outputs, outputs.Length / k, k);
-        var t = targets is null ? null : Tensor<double>.FromArray(targets, targets.Length / k, k);
+        var y = NDArray.Parameter(outputs, outputs.Length / k, k);
+        var t = targets is null ? null : NDArray<double>.FromArray(targets, targets.Length / k, k);
         var l = Losses.Compute(loss, y, t, labels);
         l.Backward();
         return (l.Item(), y.Grad!.ToArray());
@@ -64,7 +64,7 @@ public class LossRuleTests
     [Fact]
     public void BinaryCrossEntropyNamesABadLabelAndAShortLabelList()
     {
-        var z = Tensor<double>.FromArray([0.5, -1.0, 2.0], 3, 1);
+        var z = NDArray<double>.FromArray([0.5, -1.0, 2.0], 3, 1);
         var bad = Assert.ThrowsAny<Exception>(() => Losses.Compute(Loss.BinaryCrossEntropy, z, null, [0, 3, 1]));
         Assert.Contains("label 3 at row 1 is not 0 or 1", bad.Message);
         var shortList = Assert.ThrowsAny<Exception>(() => Losses.Compute(Loss.BinaryCrossEntropy, z, null, [0, 1]));

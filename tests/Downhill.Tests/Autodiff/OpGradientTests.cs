@@ -17,18 +17,18 @@ public class OpGradientTests
         Gen.Int[0, full.Length].SelectMany(drop => Gen.Bool.Array[full.Length - drop].Select(ones =>
             full.Skip(drop).Select((d, i) => ones[i] ? 1 : d).ToArray()));
 
-    private static Tensor<double> Random(Random rng, int[] shape, double low, double high)
+    private static NDArray<double> Random(Random rng, int[] shape, double low, double high)
     {
-        var t = Tensor<double>.Uniform(rng, low, high, shape);
+        var t = NDArray<double>.Uniform(rng, low, high, shape);
         t.RequiresGrad = true;
         return t;
     }
 
     /// <summary>Checks d/dx sum(w * f(x...)) for random weights w, so every output element matters differently.</summary>
-    private static void Check(Func<Tensor<double>[], Tensor<double>> f, Tensor<double>[] inputs, Random rng)
+    private static void Check(Func<NDArray<double>[], NDArray<double>> f, NDArray<double>[] inputs, Random rng)
     {
-        Tensor<double> weights;
-        using (Autograd.NoGrad()) weights = Tensor<double>.Uniform(rng, -1, 1, f(inputs).Shape.ToArray());
+        NDArray<double> weights;
+        using (Autograd.NoGrad()) weights = NDArray<double>.Uniform(rng, -1, 1, f(inputs).Shape.ToArray());
         var report = GradCheck.Run(() => (f(inputs) * weights).Sum(), inputs);
         Assert.True(report.Passes(Tolerance),
             string.Join("; ", report.Parameters.Select(p => $"{p.Name}: rel {p.WorstRelativeError:E2} at [{string.Join(",", p.WorstPosition)}] analytic {p.Analytic} numeric {p.Numeric}")));
@@ -53,7 +53,7 @@ public class OpGradientTests
             "Tan" => (-1.2, 1.2),
             _ => (-2.0, 2.0),
         };
-        Func<Tensor<double>, Tensor<double>> f = op switch
+        Func<NDArray<double>, NDArray<double>> f = op switch
         {
             "Neg" => x => -x, "Exp" => x => x.Exp(), "Log" => x => x.Log(), "Log10" => x => x.Log10(),
             "Sqrt" => x => x.Sqrt(), "Abs" => x => x.Abs(), "Sin" => x => x.Sin(), "Cos" => x => x.Cos(),
@@ -84,10 +84,10 @@ public class OpGradientTests
     [MemberData(nameof(BinaryOps))]
     public void BinaryOpMatchesFiniteDifferencesWithBroadcasting(string op)
     {
-        Func<Tensor<double>, Tensor<double>, Tensor<double>> f = op switch
+        Func<NDArray<double>, NDArray<double>, NDArray<double>> f = op switch
         {
             "Add" => (a, b) => a + b, "Sub" => (a, b) => a - b, "Mul" => (a, b) => a * b, "Div" => (a, b) => a / b,
-            "Pow" => (a, b) => a.Pow(b), "Minimum" => Tensor<double>.Minimum, "Maximum" => Tensor<double>.Maximum,
+            "Pow" => (a, b) => a.Pow(b), "Minimum" => NDArray<double>.Minimum, "Maximum" => NDArray<double>.Maximum,
             _ => throw new ArgumentException(op),
         };
         ShapeGen.SelectMany(full => BroadcastableTo(full).Select(small => (full, small))).Select(Gen.Bool, Gen.Int).Sample(t =>
@@ -126,9 +126,9 @@ public class OpGradientTests
         Check(xs => xs[0].SliceRows(1, 3), [x], rng);
         Check(xs => xs[0].IndexRows([4, 0, 0, 2]), [x], rng);
         Check(xs => xs[0].PickPerRow([0, 2, 1, 1, 0]), [x], rng);
-        Check(xs => Tensor<double>.Concat([xs[0], xs[1]], 0), [x, y], rng);
+        Check(xs => NDArray<double>.Concat([xs[0], xs[1]], 0), [x, y], rng);
         var z = Random(rng, [5, 2], -1, 1);
-        Check(xs => Tensor<double>.Concat([xs[0], xs[1]], 1), [x, z], rng);
+        Check(xs => NDArray<double>.Concat([xs[0], xs[1]], 1), [x, z], rng);
         var r4 = Random(rng, [2, 3, 2, 2], -1, 1);
         Check(xs => xs[0].Transpose(1, 3), [r4], rng);
         Check(xs => xs[0].Sum(2, keepDim: true), [r4], rng);

@@ -4,7 +4,7 @@ using Downhill.Nn;
 namespace Downhill.Tests.Autodiff;
 
 /// <summary>
-/// Every derivative rule is written once (Tensor.Unary.cs, Selection in Tensor.Elementwise.cs);
+/// Every derivative rule is written once (NDArray.Unary.cs, Selection in NDArray.Elementwise.cs);
 /// the tape, the compiled formula gradient and the fused dense layer must therefore give the
 /// same bits from the same input. Any NaN counts as equal to any NaN (its sign bit is not part of
 /// the rule); zeros must agree in sign.
@@ -107,7 +107,7 @@ public class RuleAgreementTests
     {
         var tree = Formula.Parse(text).Right;
         const double a = 0, x = 1;
-        var tape = TensorEvaluator<double>.Run(tree, n => n == "a" ? Tensor<double>.Scalar(a) : Tensor<double>.FromArray([x]), text);
+        var tape = TensorEvaluator<double>.Run(tree, n => n == "a" ? NDArray<double>.Scalar(a) : NDArray<double>.FromArray([x]), text);
         Assert.Equal(expected, tape.Data[0]);
         var values = new double[1];
         tree.CompileGradient(["a"], ["x"]).Values([a], [[x]], 1, values);
@@ -126,9 +126,9 @@ public class RuleAgreementTests
 
     private static void TieOf(double a, double b)
     {
-        var pa = Tensor<double>.FromArray([a]); pa.RequiresGrad = true;
-        var pb = Tensor<double>.FromArray([b]); pb.RequiresGrad = true;
-        (Tensor<double>.Minimum(pa, pb) * 3.0).Sum().Backward();
+        var pa = NDArray<double>.FromArray([a]); pa.RequiresGrad = true;
+        var pb = NDArray<double>.FromArray([b]); pb.RequiresGrad = true;
+        (NDArray<double>.Minimum(pa, pb) * 3.0).Sum().Backward();
         var compiled = Formula.Parse("y = min(a, b)").Right.CompileGradient(["a", "b"], []);
         var gradient = new double[2];
         compiled.Gradient([a, b], [], 1, [3.0], gradient);
@@ -159,7 +159,7 @@ public class RuleAgreementTests
     /// <summary>The activation on the tape for one value x, and dL/dx for dL/dy = g.</summary>
     private static (double Value, double Gradient) Tape(Activation activation, double x, double g)
     {
-        var p = Tensor<double>.FromArray([x]);
+        var p = NDArray<double>.FromArray([x]);
         p.RequiresGrad = true;
         var y = activation switch
         {
@@ -168,7 +168,7 @@ public class RuleAgreementTests
             Activation.Tanh => p.Tanh(),
             _ => throw new ArgumentOutOfRangeException(nameof(activation)),
         };
-        var loss = (y * Tensor<double>.FromArray([g])).Sum();
+        var loss = (y * NDArray<double>.FromArray([g])).Sum();
         // Backward refuses a NaN or infinite loss; no backward closure reads the loss's own value.
         loss.Data[0] = 0;
         loss.Backward();
@@ -193,15 +193,15 @@ public class RuleAgreementTests
                 {
                     if (!double.IsFinite(Math.Pow(a, b))) continue;
                     string where = $"a = {a:R}, b = {b:R}, g = {g:R}";
-                    var pa = Tensor<double>.FromArray([a]); pa.RequiresGrad = true;
-                    var pb = Tensor<double>.FromArray([b]); pb.RequiresGrad = true;
+                    var pa = NDArray<double>.FromArray([a]); pa.RequiresGrad = true;
+                    var pb = NDArray<double>.FromArray([b]); pb.RequiresGrad = true;
                     (pa.Pow(pb) * g).Sum().Backward();
                     var gradient = new double[2];
                     both.Gradient([a, b], [], 1, [g], gradient);
                     AssertSameBits(pa.Grad!.Data[0], gradient[0], $"d(a^b)/da at {where}");
                     AssertSameBits(pb.Grad!.Data[0], gradient[1], $"d(a^b)/db at {where}");
 
-                    var pc = Tensor<double>.FromArray([a]); pc.RequiresGrad = true;
+                    var pc = NDArray<double>.FromArray([a]); pc.RequiresGrad = true;
                     (pc.Pow(b) * g).Sum().Backward();
                     var constant = Formula.Parse($"y = a^{b.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}").Right.CompileGradient(["a"], []);
                     var dc = new double[1];

@@ -5,7 +5,7 @@ namespace Downhill.Tests.Autodiff;
 /// <summary>The tape's behaviour: diamonds, broadcasting, accumulation, no-grad, freezing, errors.</summary>
 public class TapeTests
 {
-    private static Tensor<double> P(params double[] v) => Tensor.Parameter(v);
+    private static NDArray<double> P(params double[] v) => NDArray.Parameter(v);
 
     [Fact]
     public void DiamondGraphSumsBothPaths()
@@ -32,8 +32,8 @@ public class TapeTests
     [Fact]
     public void BroadcastGradientIsSummedBackToTheInputShape()
     {
-        var bias = Tensor.Parameter(new double[] { 1, 2, 3 }, 3);
-        var x = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var bias = NDArray.Parameter(new double[] { 1, 2, 3 }, 3);
+        var x = NDArray.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
         (x + bias).Sum().Backward();
         Assert.Equal([2, 2, 2], bias.Grad!.ToArray());
         Assert.Equal(new Shape(3), bias.Grad.Shape);
@@ -45,8 +45,8 @@ public class TapeTests
         // MSE of y = m*x + b on (1,3),(2,5) at m = b = 1: residuals e = (m x + b - y) = (-1, -2).
         // dMSE/dm = mean(2 e x) = (2*-1*1 + 2*-2*2)/2 = -5; dMSE/db = mean(2 e) = -3.
         var m = P(1); var b = P(1);
-        var x = Tensor.FromArray(new double[] { 1, 2 });
-        var y = Tensor.FromArray(new double[] { 3, 5 });
+        var x = NDArray.FromArray(new double[] { 1, 2 });
+        var y = NDArray.FromArray(new double[] { 3, 5 });
         ((m * x + b - y).Pow(2.0)).Mean().Backward();
         Assert.Equal(-5, m.Grad!.Item(), 12);
         Assert.Equal(-3, b.Grad!.Item(), 12);
@@ -56,7 +56,7 @@ public class TapeTests
     public void NoGradScopeRecordsNothing()
     {
         var x = P(2);
-        Tensor<double> y;
+        NDArray<double> y;
         using (Autograd.NoGrad()) y = x * x;
         Assert.False(y.RequiresGrad);
         Assert.True(y.IsLeaf);
@@ -81,7 +81,7 @@ public class TapeTests
     [Fact]
     public void BackwardOnANonScalarNamesTheShape()
     {
-        var x = Tensor.Parameter(new double[] { 1, 2, 3, 4, 5, 6 }, 3, 2);
+        var x = NDArray.Parameter(new double[] { 1, 2, 3, 4, 5, 6 }, 3, 2);
         var e = Assert.Throws<ShapeException>(() => (x * 2.0).Backward());
         Assert.Equal("Backward: tensor [3,2] has 6 elements; Backward() starts from a scalar loss (reduce first, e.g. loss.Mean().Backward()).", e.Message);
     }
@@ -92,7 +92,7 @@ public class TapeTests
         var x = P(-1);
         var e = Assert.Throws<InvalidOperationException>(() => x.Log().Sum().Backward());
         Assert.Equal("Backward: the loss is NaN; a NaN or infinite loss has no useful gradient. Check the inputs for NaN/inf values, or lower the learning rate if training diverged.", e.Message);
-        var data = Tensor.FromArray(new double[] { 1, double.NaN });
+        var data = NDArray.FromArray(new double[] { 1, double.NaN });
         var c = Assert.Throws<ArgumentException>(() => data.CheckFinite("data.csv"));
         Assert.Equal("data.csv: element 1 of tensor [2] is NaN; every value must be a finite number.", c.Message);
     }
@@ -100,23 +100,23 @@ public class TapeTests
     [Fact]
     public void ShapeErrorsNameTheOpAndBothShapes()
     {
-        var a = Tensor<float>.Zeros(32, 784);
-        var b = Tensor<float>.Zeros(128, 10);
+        var a = NDArray<float>.Zeros(32, 784);
+        var b = NDArray<float>.Zeros(128, 10);
         var e = Assert.Throws<ShapeException>(() => a.MatMul(b));
         Assert.Equal("MatMul: shapes [32,784] and [128,10] do not fit (inner sizes 784 and 128 differ)", e.Message);
-        var add = Assert.Throws<ShapeException>(() => Tensor<float>.Zeros(2, 3) + Tensor<float>.Zeros(4));
+        var add = Assert.Throws<ShapeException>(() => NDArray<float>.Zeros(2, 3) + NDArray<float>.Zeros(4));
         Assert.Equal("Add: shapes [2,3] and [4] do not broadcast (sizes 3 and 4 differ at axis 1 of the result, and neither is 1).", add.Message);
-        var reshape = Assert.Throws<ShapeException>(() => Tensor<float>.Zeros(2, 3).Reshape(4, -1));
+        var reshape = Assert.Throws<ShapeException>(() => NDArray<float>.Zeros(2, 3).Reshape(4, -1));
         Assert.Equal("Reshape: cannot reshape tensor [2,3] (6 elements) to [4,-1]: 6 is not a multiple of 4.", reshape.Message);
-        var labels = Assert.Throws<ArgumentException>(() => Tensor<float>.Zeros(2, 10).SoftmaxCrossEntropy([1, 12]));
+        var labels = Assert.Throws<ArgumentException>(() => NDArray<float>.Zeros(2, 10).SoftmaxCrossEntropy([1, 12]));
         Assert.Equal("SoftmaxCrossEntropy: label 12 at row 1 is out of range for 10 classes (0..9).", labels.Message);
     }
 
     [Fact]
     public void FloatAndDoubleShareTheEngine()
     {
-        var w = Tensor.Parameter(new float[] { 0.5f, -1f }, 2);
-        var x = Tensor.FromArray(new float[] { 2f, 3f }, 2);
+        var w = NDArray.Parameter(new float[] { 0.5f, -1f }, 2);
+        var x = NDArray.FromArray(new float[] { 2f, 3f }, 2);
         (w * x).Sigmoid().Sum().Backward();
         // d sigmoid(w x)/dw = s(1-s) x
         float s0 = 1 / (1 + MathF.Exp(-1f)), s1 = 1 / (1 + MathF.Exp(3f));
@@ -139,12 +139,12 @@ public class TapeTests
     {
         // PyTorch: x = torch.tensor([1.0], requires_grad=True); x.backward() gives x.grad = [1.];
         // it used to fail with a NullReferenceException looking for the leaf's op.
-        var x = Tensor.Parameter(new[] { 1.0 });
+        var x = NDArray.Parameter(new[] { 1.0 });
         x.Backward();
         Assert.Equal([1.0], x.Grad!.Data.ToArray());
         x.Backward();
         Assert.Equal([2.0], x.Grad!.Data.ToArray()); // gradients accumulate, as after any Backward
-        var s = Tensor<double>.Scalar(-3);
+        var s = NDArray<double>.Scalar(-3);
         s.RequiresGrad = true;
         s.Backward();
         Assert.Equal(1, s.Grad!.Item());

@@ -182,15 +182,15 @@ public class CompileGradientTests
     private static (double[] Values, double?[]? Gradient) Tape(Expr tree, double[] parameterValues, double[][] columns, double[] upstream)
     {
         int rows = upstream.Length;
-        var parameters = parameterValues.Select(v => { var p = Tensor<double>.Scalar(v); p.RequiresGrad = true; return p; }).ToArray();
+        var parameters = parameterValues.Select(v => { var p = NDArray<double>.Scalar(v); p.RequiresGrad = true; return p; }).ToArray();
         var y = TensorEvaluator<double>.Run(tree, name =>
         {
             int i = Array.IndexOf(ParameterNames, name);
-            return i >= 0 ? parameters[i] : Tensor<double>.FromArray(columns[Array.IndexOf(ColumnNames, name)][..rows]);
+            return i >= 0 ? parameters[i] : NDArray<double>.FromArray(columns[Array.IndexOf(ColumnNames, name)][..rows]);
         }, tree.ToString());
         var values = Enumerable.Range(0, rows).Select(row => y.Data[y.Size == 1 ? 0 : row]).ToArray();
         if (!y.RequiresGrad) return (values, null);
-        var weighted = (y * Tensor<double>.FromArray(upstream)).Sum();
+        var weighted = (y * NDArray<double>.FromArray(upstream)).Sum();
         // Backward refuses a NaN or infinite loss; the test wants the tape's gradient anyway,
         // and no backward closure reads the loss's own value.
         weighted.Data[0] = 0;

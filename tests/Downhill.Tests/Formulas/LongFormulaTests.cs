@@ -66,7 +66,7 @@ public class LongFormulaTests
         f.Right.CompileRows([], ["x"])([], [[0.1, 1]], rows);
         Assert.Equal([expected, Terms], rows);
 
-        var x = Tensor.Parameter(new[] { 0.1 });
+        var x = NDArray.Parameter(new[] { 0.1 });
         var loss = f.Evaluate<double>(_ => x);
         Assert.Equal(expected, loss.Item());
         loss.Backward();
@@ -89,7 +89,7 @@ public class LongFormulaTests
         for (int i = 1; i < Terms; i++) expected *= 1.00001;
         Assert.Equal(expected, f.Evaluate(new Dictionary<string, double> { ["x"] = 1.00001 }));
         Assert.Equal(expected, f.Right.Compile(["x"])([1.00001]));
-        var x = Tensor.Parameter(new[] { 1.00001 });
+        var x = NDArray.Parameter(new[] { 1.00001 });
         Assert.Equal(expected, f.Evaluate<double>(_ => x).Item());
     });
 
@@ -165,7 +165,7 @@ public class LongFormulaTests
         var gradient = new double[1];
         e.CompileGradient(["x"], []).Gradient([0.25], [], 1, [1.0], gradient);
         Assert.Equal(1, gradient[0]);
-        var x = Tensor.Parameter(new[] { 0.25 });
+        var x = NDArray.Parameter(new[] { 0.25 });
         var y = TensorEvaluator<double>.Run(e, _ => x, "deep");
         Assert.Equal(0.25, y.Item());
         y.Backward();

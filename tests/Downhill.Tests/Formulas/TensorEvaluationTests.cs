@@ -5,9 +5,9 @@ namespace Downhill.Tests.Formulas;
 /// <summary>Formulas evaluated on the autodiff tape, checked against hand derivatives and finite differences.</summary>
 public class TensorEvaluationTests
 {
-    private static Tensor<double> Param(double value) => Tensor.Parameter([value], []);
+    private static NDArray<double> Param(double value) => NDArray.Parameter([value], []);
 
-    private static Tensor<double> Column(params double[] values) => Tensor.FromArray(values);
+    private static NDArray<double> Column(params double[] values) => NDArray.FromArray(values);
 
     [Fact]
     public void Line_over_a_column_broadcasts_scalar_parameters()
@@ -30,7 +30,7 @@ public class TensorEvaluationTests
         double a0 = 0.8, b0 = 0.9, c0 = 0.3;
         var f = Formula.Parse("y = a*exp(b*x) + c");
         var (a, b, c) = (Param(a0), Param(b0), Param(c0));
-        var data = new Dictionary<string, Tensor<double>> { ["a"] = a, ["b"] = b, ["c"] = c, ["x"] = Column(xs), ["y"] = Column(ys) };
+        var data = new Dictionary<string, NDArray<double>> { ["a"] = a, ["b"] = b, ["c"] = c, ["x"] = Column(xs), ["y"] = Column(ys) };
         var residual = f.Evaluate(data) - f.EvaluateTarget(data);
         (residual * residual).Mean().Backward();
 
@@ -122,8 +122,8 @@ public class TensorEvaluationTests
     public void Float_evaluation_agrees_with_double()
     {
         var f = Formula.Parse("a*exp(-b*x) + sin(x)/2");
-        var x = Tensor.FromArray(new float[] { 0, 0.5f, 1, 2 });
-        var result = f.Evaluate(name => name switch { "a" => Tensor.Scalar(1.5f), "b" => Tensor.Scalar(0.7f), _ => x });
+        var x = NDArray.FromArray(new float[] { 0, 0.5f, 1, 2 });
+        var result = f.Evaluate(name => name switch { "a" => NDArray.Scalar(1.5f), "b" => NDArray.Scalar(0.7f), _ => x });
         float[] xs = [0, 0.5f, 1, 2];
         for (int i = 0; i < xs.Length; i++)
             Assert.Equal(1.5 * Math.Exp(-0.7 * xs[i]) + Math.Sin(xs[i]) / 2, result.Data[i], 1e-6);
@@ -140,7 +140,7 @@ public class TensorEvaluationTests
     public void Missing_tensor_names_the_variable()
     {
         var f = Formula.Parse("y = m*x + b");
-        var e = Assert.Throws<ArgumentException>(() => f.Evaluate(new Dictionary<string, Tensor<double>> { ["m"] = Param(1), ["x"] = Column(1, 2) }));
+        var e = Assert.Throws<ArgumentException>(() => f.Evaluate(new Dictionary<string, NDArray<double>> { ["m"] = Param(1), ["x"] = Column(1, 2) }));
         Assert.Equal("Evaluate: formula 'y = m*x + b' uses 'b' but no tensor was given for it; given: m, x.", e.Message);
     }
 }

@@ -12,18 +12,18 @@ public class ImageLayerGradCheckTests
     // Central differences with h = 1e-6 are accurate to ~1e-9 here; a wrong rule is off by O(1).
     private const double Tolerance = 1e-6;
 
-    private static Tensor<double> Random(int seed, params int[] shape)
+    private static NDArray<double> Random(int seed, params int[] shape)
     {
-        var t = Tensor<double>.Uniform(new Random(seed), -1, 1, shape);
+        var t = NDArray<double>.Uniform(new Random(seed), -1, 1, shape);
         t.RequiresGrad = true;
         return t;
     }
 
     /// <summary>d/dθ sum(r * f()) for a fixed random r, so every output element counts differently.</summary>
-    private static void Check(Func<Tensor<double>> f, params Tensor<double>[] inputs)
+    private static void Check(Func<NDArray<double>> f, params NDArray<double>[] inputs)
     {
-        Tensor<double> r;
-        using (Autograd.NoGrad()) r = Tensor<double>.Uniform(new Random(99), -1, 1, f().Shape.ToArray());
+        NDArray<double> r;
+        using (Autograd.NoGrad()) r = NDArray<double>.Uniform(new Random(99), -1, 1, f().Shape.ToArray());
         var report = GradCheck.Run(() => (f() * r).Sum(), inputs);
         Assert.True(report.Passes(Tolerance),
             string.Join("; ", report.Parameters.Select(p => $"{p.Name}: rel {p.WorstRelativeError:E2} at [{string.Join(",", p.WorstPosition)}] analytic {p.Analytic} numeric {p.Numeric}")));
@@ -77,8 +77,8 @@ public class ImageLayerGradCheckTests
         var x = rank == 4 ? Random(6, 2, 3, 3, 2) : Random(6, 5, 3);
         var gamma = Random(7, 3);
         var beta = Random(8, 3);
-        var mean = Tensor<double>.Uniform(new Random(9), -0.5, 0.5, 3);
-        var variance = Tensor<double>.Uniform(new Random(10), 0.5, 1.5, 3);
+        var mean = NDArray<double>.Uniform(new Random(9), -0.5, 0.5, 3);
+        var variance = NDArray<double>.Uniform(new Random(10), 0.5, 1.5, 3);
         // Training moves the running statistics on every call; the output does not read them.
         Check(() => x.BatchNorm(gamma, beta, training ? mean.Clone() : mean, training ? variance.Clone() : variance, training), x, gamma, beta);
     }
@@ -88,7 +88,7 @@ public class ImageLayerGradCheckTests
     {
         var spec = ModelSpec.Parse("conv:3x3x3:p1,batchnorm,pool:2,conv:4x2x2,avgpool:2,dense:5,batchnorm");
         var net = new ConvNet<double>(spec.Layers, new ImageShape(2, 8, 8), 128, 3, Activation.Tanh, seed: 3);
-        var x = Tensor<double>.Uniform(new Random(11), -1, 1, 4, 128);
+        var x = NDArray<double>.Uniform(new Random(11), -1, 1, 4, 128);
         // GradCheck's numeric passes run under NoGrad, which a plain Forward would take for evaluation.
         Check(() => net.Forward(x, training: true), [.. net.Parameters]);
     }

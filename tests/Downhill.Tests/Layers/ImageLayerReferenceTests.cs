@@ -19,16 +19,16 @@ public class ImageLayerReferenceTests
     private static readonly Lazy<JsonElement> Cases = new(() => JsonDocument.Parse(File.ReadAllText(
         Path.Combine(AppContext.BaseDirectory, "Layers", "reference", "image_layers.json"))).RootElement);
 
-    private static Tensor<double> Read(JsonElement c, string name, bool grad = false)
+    private static NDArray<double> Read(JsonElement c, string name, bool grad = false)
     {
         var e = c.GetProperty(name);
-        var t = Tensor<double>.FromArray(e.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+        var t = NDArray<double>.FromArray(e.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
             e.GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()).ToArray());
         t.RequiresGrad = grad;
         return t;
     }
 
-    private static void Near(JsonElement c, string name, Tensor<double>? actual)
+    private static void Near(JsonElement c, string name, NDArray<double>? actual)
     {
         var expected = Read(c, name);
         Assert.NotNull(actual);
@@ -40,7 +40,7 @@ public class ImageLayerReferenceTests
         }
     }
 
-    private static void Backward(Tensor<double> y, JsonElement c) => (y * Read(c, "r")).Sum().Backward();
+    private static void Backward(NDArray<double> y, JsonElement c) => (y * Read(c, "r")).Sum().Backward();
 
     [Theory]
     [InlineData("conv_plain")]

@@ -18,7 +18,7 @@ public class AdamTests
         for (int n = 0; n <= 40; n++)
         {
             var rng = new Random(n);
-            var p = Tensor<float>.Normal(rng, 0, 1, Math.Max(n, 1));
+            var p = NDArray<float>.Normal(rng, 0, 1, Math.Max(n, 1));
             if (n == 0) continue;
             p.RequiresGrad = true;
             var adam = new Adam<float>([p], new AdamOptions { LearningRate = 0.01 });
@@ -27,7 +27,7 @@ public class AdamTests
             var v = new double[n];
             for (int t = 1; t <= 5; t++)
             {
-                var g = Tensor<float>.Normal(rng, 0, 1, n);
+                var g = NDArray<float>.Normal(rng, 0, 1, n);
                 p.Grad = g;
                 adam.Step();
                 for (int i = 0; i < n; i++)
@@ -48,7 +48,7 @@ public class AdamTests
     {
         // With |g| growing every step v only increases, so vMax = v and AMSGrad's separate
         // pass must give the plain one-pass update bit for bit.
-        var a = Tensor<float>.Normal(new Random(3), 0, 1, 37);
+        var a = NDArray<float>.Normal(new Random(3), 0, 1, 37);
         var b = a.Clone();
         a.RequiresGrad = b.RequiresGrad = true;
         var plain = new Adam<float>([a], new AdamOptions { LearningRate = 0.01 });
@@ -56,7 +56,7 @@ public class AdamTests
         var rng = new Random(4);
         for (int t = 1; t <= 4; t++)
         {
-            var g = Tensor<float>.Uniform(rng, 1, 2, 37);
+            var g = NDArray<float>.Uniform(rng, 1, 2, 37);
             for (int i = 0; i < g.Size; i++) g.Data[i] *= MathF.Pow(10, t);
             a.Grad = g;
             b.Grad = g.Clone();

@@ -11,12 +11,12 @@ public class BackwardTests
     private static readonly double[] Xs = [7, 9, 28, 30, 50, 22, 3, 23, 40];
     private static readonly double[] Ys = [44, 48, 86, 90, 130, 74, 36, 76, 110];
 
-    private static (Tensor<double> M, Tensor<double> B, Func<double> Closure) LineFit()
+    private static (NDArray<double> M, NDArray<double> B, Func<double> Closure) LineFit()
     {
-        var m = Tensor.Parameter([1.0], 1);
-        var b = Tensor.Parameter([1.0], 1);
-        var x = Tensor.FromArray(Xs);
-        var y = Tensor.FromArray(Ys);
+        var m = NDArray.Parameter([1.0], 1);
+        var b = NDArray.Parameter([1.0], 1);
+        var x = NDArray.FromArray(Xs);
+        var y = NDArray.FromArray(Ys);
         double Closure()
         {
             m.ZeroGrad();

@@ -32,7 +32,7 @@ public class CheckpointTests
         var savedTheta = p.ToArray();
         for (int i = 0; i < 5; i++) optimizer.Step(closure);
 
-        var q = Tensor.Parameter(savedTheta, 2);
+        var q = NDArray.Parameter(savedTheta, 2);
         var resumed = Optimizers.Create(name, [q], settings);
         resumed.ImportState(saved);
         var resumedClosure = objective.Closure(q);
@@ -46,12 +46,12 @@ public class CheckpointTests
     [Fact]
     public void Float_state_survives_the_round_trip_through_doubles()
     {
-        var p = Tensor.Parameter([-1.5f, 2f], 2);
+        var p = NDArray.Parameter([-1.5f, 2f], 2);
         var adam = new Adam<float>([p], new AdamOptions { LearningRate = 0.1f });
-        void Step(Adam<float> opt, Tensor<float> t)
+        void Step(Adam<float> opt, NDArray<float> t)
         {
             float x = t.Data[0], y = t.Data[1];
-            t.Grad = Tensor.FromArray([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)], 2);
+            t.Grad = NDArray.FromArray([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)], 2);
             opt.Step();
         }
         for (int i = 0; i < 5; i++) Step(adam, p);
@@ -59,7 +59,7 @@ public class CheckpointTests
         var theta = p.ToArray();
         for (int i = 0; i < 5; i++) Step(adam, p);
 
-        var q = Tensor.Parameter(theta, 2);
+        var q = NDArray.Parameter(theta, 2);
         var resumed = new Adam<float>([q], new AdamOptions { LearningRate = 0.1f });
         resumed.ImportState(saved);
         for (int i = 0; i < 5; i++) Step(resumed, q);
@@ -69,9 +69,9 @@ public class CheckpointTests
     [Fact]
     public void Exported_buffers_are_named_after_the_paper()
     {
-        var p = Tensor.Parameter([1.0, 2.0], 2);
+        var p = NDArray.Parameter([1.0, 2.0], 2);
         var adam = new Adam<double>([p], new AdamOptions { AmsGrad = true });
-        p.Grad = Tensor.FromArray([0.5, -1.0], 2);
+        p.Grad = NDArray.FromArray([0.5, -1.0], 2);
         adam.Step();
         var state = adam.ExportState();
         Assert.Equal("Adam", state.Optimizer);
@@ -87,10 +87,10 @@ public class CheckpointTests
     [Fact]
     public void A_saved_Sgd_momentum_buffer_is_resumed()
     {
-        var p = Tensor.Parameter([1.0], 1);
+        var p = NDArray.Parameter([1.0], 1);
         var sgd = new Sgd<double>([p], new SgdOptions { LearningRate = 0.1, Momentum = 0.9 });
         sgd.ImportState(Saved("Sgd", ("b.0", 0.5)));
-        p.Grad = Tensor.FromArray([1.0], 1);
+        p.Grad = NDArray.FromArray([1.0], 1);
         sgd.Step();
         Assert.Equal(1 - 0.1 * (0.9 * 0.5 + 1), p.Data[0], 1e-15); // afresh: b = g = 1, θ = 0.9
     }
@@ -99,10 +99,10 @@ public class CheckpointTests
     public void Saved_Adam_moments_are_resumed()
     {
         // As after one step with g = 1: m = 0.1, v = 0.001; vMax larger than v, as if an earlier gradient had been larger.
-        var p = Tensor.Parameter([0.0], 1);
+        var p = NDArray.Parameter([0.0], 1);
         var adam = new Adam<double>([p], new AdamOptions { LearningRate = 0.1, AmsGrad = true });
         adam.ImportState(Saved("Adam", ("m.0", 0.1), ("v.0", 0.001), ("vMax.0", 0.004)));
-        p.Grad = Tensor.FromArray([1.0], 1);
+        p.Grad = NDArray.FromArray([1.0], 1);
         adam.Step();
         double m = 0.9 * 0.1 + (1 - 0.9) * 1, v = Math.Max(0.004, 0.999 * 0.001 + (1 - 0.999) * 1);
         double expected = -0.1 * (m / (1 - 0.9 * 0.9)) / (Math.Sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
@@ -113,10 +113,10 @@ public class CheckpointTests
     [Fact]
     public void A_saved_Adagrad_sum_is_resumed()
     {
-        var p = Tensor.Parameter([0.0], 1);
+        var p = NDArray.Parameter([0.0], 1);
         var adagrad = new Adagrad<double>([p], new AdagradOptions { LearningRate = 0.1 });
         adagrad.ImportState(Saved("Adagrad", ("sum.0", 4.0)));
-        p.Grad = Tensor.FromArray([1.0], 1);
+        p.Grad = NDArray.FromArray([1.0], 1);
         adagrad.Step();
         Assert.Equal(-0.1 / (Math.Sqrt(5) + 1e-10), p.Data[0], 1e-15); // afresh: sum = 1, θ = −0.1
     }
@@ -124,10 +124,10 @@ public class CheckpointTests
     [Fact]
     public void Saved_centered_RmsProp_averages_and_momentum_are_resumed()
     {
-        var p = Tensor.Parameter([0.0], 1);
+        var p = NDArray.Parameter([0.0], 1);
         var rms = new RmsProp<double>([p], new RmsPropOptions { LearningRate = 0.1, Centered = true, Momentum = 0.9 });
         rms.ImportState(Saved("RmsProp", ("v.0", 0.5), ("gAvg.0", 0.3), ("b.0", 0.2)));
-        p.Grad = Tensor.FromArray([1.0], 1);
+        p.Grad = NDArray.FromArray([1.0], 1);
         rms.Step();
         double v = 0.99 * 0.5 + 0.01, gAvg = 0.99 * 0.3 + 0.01, b = 0.9 * 0.2 + 1 / (Math.Sqrt(v - gAvg * gAvg) + 1e-8);
         Assert.Equal(-0.1 * b, p.Data[0], 1e-14); // afresh: v = 0.01, gAvg = 0.01, b = 1/√0.0099, θ ≈ −1.005

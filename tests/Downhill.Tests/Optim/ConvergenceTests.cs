@@ -53,7 +53,7 @@ public class ConvergenceTests
     }
 
     /// <summary>Runs <paramref name="steps"/> steps from the objective's start and asserts the end is within <paramref name="tolerance"/> of its minimum.</summary>
-    internal static void AssertWalkEndsAtTheMinimum<T>(Tensor<T> p, Objective objective, string optimizerConfig, string schedule, int steps, double tolerance)
+    internal static void AssertWalkEndsAtTheMinimum<T>(NDArray<T> p, Objective objective, string optimizerConfig, string schedule, int steps, double tolerance)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var (name, settings) = PyTorchReferenceTests.ParseConfig(optimizerConfig);
@@ -106,7 +106,7 @@ public class FloatConvergenceTests
     public void Reaches_the_known_minimum_in_float(string optimizerConfig, string function, string schedule, int steps, double tolerance)
     {
         var objective = Objective.ByName(function);
-        var p = Tensor.Parameter([(float)objective.Start.X, (float)objective.Start.Y], 2);
+        var p = NDArray.Parameter([(float)objective.Start.X, (float)objective.Start.Y], 2);
         ConvergenceTests.AssertWalkEndsAtTheMinimum(p, objective, optimizerConfig, schedule, steps, tolerance);
     }
 }

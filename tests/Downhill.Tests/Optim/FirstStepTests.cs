@@ -15,15 +15,15 @@ public class FirstStepTests
 
     private static readonly double[] G1 = [0.5, -1];
 
-    private static Tensor<double> Theta() => Tensor.Parameter([1.0, -2.0], 2);
+    private static NDArray<double> Theta() => NDArray.Parameter([1.0, -2.0], 2);
 
-    private static void StepWith(Optimizer<double> optimizer, Tensor<double> p, double[] g)
+    private static void StepWith(Optimizer<double> optimizer, NDArray<double> p, double[] g)
     {
-        p.Grad = Tensor.FromArray((double[])g.Clone(), 2);
+        p.Grad = NDArray.FromArray((double[])g.Clone(), 2);
         optimizer.Step();
     }
 
-    private static void AssertTheta(Tensor<double> p, double x, double y)
+    private static void AssertTheta(NDArray<double> p, double x, double y)
     {
         Assert.Equal(x, p.Data[0], Tolerance);
         Assert.Equal(y, p.Data[1], Tolerance);
@@ -189,7 +189,7 @@ public class FirstStepTests
     [Fact]
     public void Lbfgs_returns_at_once_when_the_gradient_is_already_below_tolerance()
     {
-        var p = Tensor.Parameter([3.0, -1.0], 2); // the parabola's minimum: g = 0
+        var p = NDArray.Parameter([3.0, -1.0], 2); // the parabola's minimum: g = 0
         var lbfgs = new Lbfgs<double>([p]);
         Assert.Equal(0.0, lbfgs.Step(Objective.Parabola.Closure(p)));
         AssertTheta(p, 3, -1);

@@ -9,16 +9,16 @@ public class FrozenMaskTests
     public void Masked_elements_stay_put_and_the_others_move_as_if_alone()
     {
         // Adam's update is element-wise, so the free element must follow a one-element run exactly.
-        var p = Tensor.Parameter([1.0, 2.0], 2);
+        var p = NDArray.Parameter([1.0, 2.0], 2);
         var adam = new Adam<double>([p], new AdamOptions { LearningRate = 0.1, WeightDecay = 0.1 });
         adam.SetFrozenMask(0, [false, true]);
-        var alone = Tensor.Parameter([1.0], 1);
+        var alone = NDArray.Parameter([1.0], 1);
         var reference = new Adam<double>([alone], new AdamOptions { LearningRate = 0.1, WeightDecay = 0.1 });
         for (int i = 0; i < 3; i++)
         {
-            p.Grad = Tensor.FromArray([0.5, 0.5], 2);
+            p.Grad = NDArray.FromArray([0.5, 0.5], 2);
             adam.Step();
-            alone.Grad = Tensor.FromArray([0.5], 1);
+            alone.Grad = NDArray.FromArray([0.5], 1);
             reference.Step();
         }
         Assert.Equal(2.0, p.Data[1]);
@@ -31,10 +31,10 @@ public class FrozenMaskTests
     [Fact]
     public void Adagrad_frozen_elements_keep_the_initial_accumulator()
     {
-        var p = Tensor.Parameter([1.0, 2.0], 2);
+        var p = NDArray.Parameter([1.0, 2.0], 2);
         var adagrad = new Adagrad<double>([p], new AdagradOptions { InitialAccumulatorValue = 0.5 });
         adagrad.SetFrozenMask(0, [true, false]);
-        p.Grad = Tensor.FromArray([1.0, 1.0], 2);
+        p.Grad = NDArray.FromArray([1.0, 1.0], 2);
         adagrad.Step();
         Assert.Equal(1.0, p.Data[0]);
         Assert.Equal([0.5, 1.5], adagrad.ExportState().Buffers["sum.0"]);
@@ -58,8 +58,8 @@ public class FrozenMaskTests
     [Fact]
     public void A_parameter_with_RequiresGrad_false_is_skipped()
     {
-        var frozen = Tensor.Parameter([1.0], 1);
-        frozen.Grad = Tensor.FromArray([1.0], 1);
+        var frozen = NDArray.Parameter([1.0], 1);
+        frozen.Grad = NDArray.FromArray([1.0], 1);
         frozen.RequiresGrad = false;
         var sgd = new Sgd<double>([frozen], new SgdOptions { LearningRate = 0.1, WeightDecay = 0.5 });
         sgd.Step();

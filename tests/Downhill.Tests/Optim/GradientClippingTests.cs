@@ -4,10 +4,10 @@ namespace Downhill.Tests.Optim;
 
 public class GradientClippingTests
 {
-    private static Tensor<double> WithGrad(params double[] g)
+    private static NDArray<double> WithGrad(params double[] g)
     {
-        var p = Tensor.Parameter(new double[g.Length], g.Length);
-        p.Grad = Tensor.FromArray(g, g.Length);
+        var p = NDArray.Parameter(new double[g.Length], g.Length);
+        p.Grad = NDArray.FromArray(g, g.Length);
         return p;
     }
 
@@ -51,7 +51,7 @@ public class GradientClippingTests
     public void ByNorm_skips_parameters_without_a_gradient()
     {
         var a = WithGrad(6, 8);
-        var frozen = Tensor.Parameter([1.0], 1);
+        var frozen = NDArray.Parameter([1.0], 1);
         Assert.Equal(10, GradientClipping.ByNorm([a, frozen], maxNorm: 1), 1e-15);
         Assert.Null(frozen.Grad);
         Assert.Equal(0.6 / (10 + 1e-6) * 10, a.Grad!.Data[0], 1e-15);

@@ -53,18 +53,18 @@ public sealed record Objective(string Name, Func<double, double, double> F, Func
     private static double Sq(double v) => v * v;
 
     /// <summary>The parameter (x, y) as one trainable tensor at <see cref="Start"/>.</summary>
-    public Tensor<double> StartParameter() => Tensor.Parameter([Start.X, Start.Y], 2);
+    public NDArray<double> StartParameter() => NDArray.Parameter([Start.X, Start.Y], 2);
 
     /// <summary>
     /// PyTorch's closure: zero the gradient, evaluate, fill the gradient, return the loss. Value
     /// and gradient are computed in double and rounded to <typeparamref name="T"/> (exact for double).
     /// </summary>
-    public Func<T> Closure<T>(Tensor<T> p) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => () =>
+    public Func<T> Closure<T>(NDArray<T> p) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => () =>
     {
         p.ZeroGrad();
         double x = double.CreateTruncating(p.Data[0]), y = double.CreateTruncating(p.Data[1]);
         var (dx, dy) = Gradient(x, y);
-        p.Grad = Tensor.FromArray([T.CreateTruncating(dx), T.CreateTruncating(dy)], 2);
+        p.Grad = NDArray.FromArray([T.CreateTruncating(dx), T.CreateTruncating(dy)], 2);
         return T.CreateTruncating(F(x, y));
     };
 

@@ -4,7 +4,7 @@ namespace Downhill.Tests.Optim;
 
 public class OptimizersTests
 {
-    private static Tensor<double>[] Params() => [Tensor.Parameter([1.0, 2.0], 2)];
+    private static NDArray<double>[] Params() => [NDArray.Parameter([1.0, 2.0], 2)];
 
     [Theory]
     [InlineData("sgd", typeof(Sgd<double>))]

@@ -64,14 +64,14 @@ public class PyTorchReferenceTests
         foreach (var config in rows.Select(r => r.Config).Distinct())
         {
             var (name, settings) = ParseConfig(config);
-            var p = Tensor.Parameter([-1.5f, 2f], 2);
+            var p = NDArray.Parameter([-1.5f, 2f], 2);
             var optimizer = Optimizers.Create(name, [p], settings);
             float Closure()
             {
                 // Rosenbrock in float, rounded in autograd's order (see Objective.Rosenbrock).
                 p.ZeroGrad();
                 float x = p.Data[0], y = p.Data[1], c = y - x * x, gc = 100f * (2f * c);
-                p.Grad = Tensor.FromArray([-(2f * (gc * x)) - 2f * (1f - x), gc], 2);
+                p.Grad = NDArray.FromArray([-(2f * (gc * x)) - 2f * (1f - x), gc], 2);
                 return (1f - x) * (1f - x) + 100f * (c * c);
             }
             bool lineSearch = config.Contains("StrongWolfe", StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public class PyTorchReferenceTests
         double worst = 0;
         foreach (var group in rows.GroupBy(r => r[0]))
         {
-            var optimizer = new Sgd<double>([Tensor.Parameter([0.0], 1)], new SgdOptions { LearningRate = 0.5 });
+            var optimizer = new Sgd<double>([NDArray.Parameter([0.0], 1)], new SgdOptions { LearningRate = 0.5 });
             var (schedule, plateau) = MakeSchedule(group.Key, optimizer);
             foreach (var r in group)
             {

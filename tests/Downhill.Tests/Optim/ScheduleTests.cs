@@ -5,7 +5,7 @@ namespace Downhill.Tests.Optim;
 /// <summary>Each schedule against rates worked out by hand from its formula (PyTorch's closed forms).</summary>
 public class ScheduleTests
 {
-    private static Sgd<double> Optimizer(double lr) => new([Tensor.Parameter([0.0], 1)], new SgdOptions { LearningRate = lr });
+    private static Sgd<double> Optimizer(double lr) => new([NDArray.Parameter([0.0], 1)], new SgdOptions { LearningRate = lr });
 
     private static double[] Rates(LearningRateSchedule schedule, int epochs) =>
         [.. Enumerable.Range(0, epochs).Select(schedule.Step)];

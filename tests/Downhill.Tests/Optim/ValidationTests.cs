@@ -5,7 +5,7 @@ namespace Downhill.Tests.Optim;
 /// <summary>Invalid hyper-parameters are rejected where the optimizer is built, with the value, the range and the owner in the message.</summary>
 public class ValidationTests
 {
-    private static Tensor<double>[] Params() => [Tensor.Parameter([1.0, 2.0], 2)];
+    private static NDArray<double>[] Params() => [NDArray.Parameter([1.0, 2.0], 2)];
 
     public static TheoryData<Func<object>, string> Invalid => new()
     {
@@ -25,7 +25,7 @@ public class ValidationTests
         { () => new Lbfgs<double>(Params(), new LbfgsOptions { HistorySize = 0 }), "Lbfgs: historySize = 0 is invalid: expected an integer >= 1." },
         { () => new Lbfgs<double>(Params(), new LbfgsOptions { MaxIter = 0 }), "Lbfgs: maxIter = 0 is invalid: expected an integer >= 1." },
         { () => new Adam<double>([]), "Adam: the parameter list is empty; pass the tensors to optimize (e.g. model.Parameters)." },
-        { () => { var p = Tensor.Parameter([1.0], 1); p.Name = "w"; return new Sgd<double>([p, p]); }, "Sgd: parameter 1 (w [1]) is the same tensor as parameter 0; list each parameter once." },
+        { () => { var p = NDArray.Parameter([1.0], 1); p.Name = "w"; return new Sgd<double>([p, p]); }, "Sgd: parameter 1 (w [1]) is the same tensor as parameter 0; list each parameter once." },
         { () => Optimizers.Parse("adamx"), "Unknown optimizer \"adamx\": expected one of sgd, adagrad, rmsprop, adam, adamw, lbfgs." },
         { () => Optimizers.Create("sgd", Params(), new OptimizerSettings { Beta1 = 0.9 }), "sgd does not take beta1; its settings are lr, momentum, dampening, weightDecay, nesterov." },
         { () => new CosineAnnealing(new Adam<double>(Params()), 0), "CosineAnnealing: tMax = 0 is invalid: expected an integer >= 1." },
@@ -70,9 +70,9 @@ public class ValidationTests
     [Fact]
     public void A_gradient_of_the_wrong_shape_is_reported()
     {
-        var p = Tensor.Parameter([1.0, 2.0], 2);
+        var p = NDArray.Parameter([1.0, 2.0], 2);
         p.Name = "w";
-        p.Grad = Tensor.FromArray([1.0, 2.0, 3.0], 3);
+        p.Grad = NDArray.FromArray([1.0, 2.0, 3.0], 3);
         var e = Assert.Throws<ShapeException>(() => new Sgd<double>([p]).Step());
         Assert.Equal("Sgd: the gradient of w [2] has shape [3]; it must match the parameter.", e.Message);
     }

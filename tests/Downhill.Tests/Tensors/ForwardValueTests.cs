@@ -5,7 +5,7 @@ namespace Downhill.Tests.Tensors;
 /// <summary>Forward values against numbers worked out by hand.</summary>
 public class ForwardValueTests
 {
-    private static Tensor<double> T(double[] v, params int[] shape) => Tensor.FromArray(v, shape);
+    private static NDArray<double> T(double[] v, params int[] shape) => NDArray.FromArray(v, shape);
 
     [Fact]
     public void BroadcastAddsARowToEveryRow()
@@ -93,7 +93,7 @@ public class ForwardValueTests
         var logits = T([1000, -1000, -1000, 1000], 2, 2);
         var loss = logits.SoftmaxCrossEntropy([0, 0]);
         Assert.Equal(1000, loss.Item(), 9);   // mean of 0 and 2000
-        var f = Tensor.FromArray(new float[] { 1000, -1000, 1000, 1000 }, 2, 2);
+        var f = NDArray.FromArray(new float[] { 1000, -1000, 1000, 1000 }, 2, 2);
         Assert.Equal((0f + (float)Math.Log(2)) / 2, f.SoftmaxCrossEntropy([0, 1]).Item(), 5);
     }
 
@@ -106,10 +106,10 @@ public class ForwardValueTests
         Assert.Equal([5, 6, 1, 2], x.IndexRows([2, 0]).ToArray());
         Assert.Equal([2, 3, 5], x.PickPerRow([1, 0, 0]).ToArray());
         Assert.Equal(new Shape(2, 3), x.Reshape(2, -1).Shape);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], Tensor<double>.Concat([x, T([7, 8], 1, 2)], 0).ToArray());
-        Assert.Equal([1, 2, 9, 3, 4, 9, 5, 6, 9], Tensor<double>.Concat([x, T([9, 9, 9], 3, 1)], 1).ToArray());
-        Assert.Equal([0, 1, 0, 1, 0, 0], Tensor<double>.OneHot([1, 0], 3).ToArray());
-        var r4 = Tensor<double>.Arange(24).Reshape(2, 3, 2, 2);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], NDArray<double>.Concat([x, T([7, 8], 1, 2)], 0).ToArray());
+        Assert.Equal([1, 2, 9, 3, 4, 9, 5, 6, 9], NDArray<double>.Concat([x, T([9, 9, 9], 3, 1)], 1).ToArray());
+        Assert.Equal([0, 1, 0, 1, 0, 0], NDArray<double>.OneHot([1, 0], 3).ToArray());
+        var r4 = NDArray<double>.Arange(24).Reshape(2, 3, 2, 2);
         // element [1,2,0,1] of the original sits at [1,1,0,2] after swapping axes 1 and 3
         Assert.Equal(r4[1, 2, 0, 1], r4.Transpose(1, 3)[1, 1, 0, 2]);
     }

@@ -43,7 +43,7 @@ public class FormulaStepTests
             x[i] = i * 0.25;
             y[i] = 3 * Math.Exp(-0.8 * x[i]) + 1 + 0.05 * (rng.NextDouble() - 0.5);
         }
-        return new(Tensor<double>.Wrap(x, rows, 1), Tensor<double>.Wrap(y, rows, 1), null);
+        return new(NDArray<double>.Wrap(x, rows, 1), NDArray<double>.Wrap(y, rows, 1), null);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public class FormulaStepTests
         var line = Formula.Parse("y = m*x + b");
         double[] x = [0, 1, 2, 3, 4, 5, 6, 7];
         double[] t = loss == Loss.Rmse ? [0, 1, 2, 3, 4, 5, 6, 7] : [0, 0, 3, 3, 1, 5, 6, 8];
-        var data = new TrainingData<double>(Tensor<double>.Wrap(x, 8, 1), Tensor<double>.Wrap(t, 8, 1), null);
+        var data = new TrainingData<double>(NDArray<double>.Wrap(x, 8, 1), NDArray<double>.Wrap(t, 8, 1), null);
         var (tape, fused) = (Model(line, ("m", 1.0), ("b", 0.0)), Model(line, ("m", 1.0), ("b", 0.0)));
 
         var l = Losses.Compute(loss, tape.Forward(data.Features), data.Targets, null);

@@ -20,12 +20,12 @@ public class NetworkStepTests
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Random(seed);
-        var x = Tensor<T>.Normal(rng, 0, 1, rows, inputs);
+        var x = NDArray<T>.Normal(rng, 0, 1, rows, inputs);
         // Some exact zeros, as in image data: the one-row path skips them.
         for (int i = 0; i < x.Size; i += 3) x.Data[i] = T.Zero;
         if (loss.IsClassification())
             return new(x, null, Enumerable.Range(0, rows).Select(_ => rng.Next(loss == Loss.BinaryCrossEntropy ? 2 : outputs)).ToArray());
-        return new(x, Tensor<T>.Normal(rng, 0, 1, rows, outputs), null);
+        return new(x, NDArray<T>.Normal(rng, 0, 1, rows, outputs), null);
     }
 
     [Theory]

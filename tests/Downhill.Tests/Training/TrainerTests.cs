@@ -23,7 +23,7 @@ public class TrainerTests
             y[2 * i] = 2 * a - 3 * b + 1;
             y[2 * i + 1] = -a + 0.5 * b + 4;
         }
-        return new(Tensor.FromArray(x, n, 2), Tensor.FromArray(y, n, 2), null);
+        return new(NDArray.FromArray(x, n, 2), NDArray.FromArray(y, n, 2), null);
     }
 
     [Fact]
@@ -55,14 +55,14 @@ public class TrainerTests
             x[2 * i] = centres[i % 3].Item1 + (float)(rng.NextDouble() - 0.5);
             x[2 * i + 1] = centres[i % 3].Item2 + (float)(rng.NextDouble() - 0.5);
         }
-        var data = new TrainingData<float>(Tensor.FromArray(x, n, 2), null, labels);
+        var data = new TrainingData<float>(NDArray.FromArray(x, n, 2), null, labels);
         var softmax = new Network<float>(ModelKind.Softmax, 2, 3, [], Activation.Identity, 1);
         var sgd = Optimizers.Create("sgd", softmax.Parameters, new OptimizerSettings { LearningRate = 0.1 });
         var trainer = new Trainer<float>(softmax, sgd, new TrainingOptions { Epochs = 20, BatchSize = 10, Loss = Loss.CrossEntropy });
         trainer.Fit(data);
         Assert.Equal(1.0, Metrics.Accuracy(Metrics.PredictedClasses(Loss.CrossEntropy, trainer.Predict(data.Features)), labels));
 
-        var xor = new TrainingData<float>(Tensor.FromArray(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, 4, 2), null, [0, 1, 1, 0]);
+        var xor = new TrainingData<float>(NDArray.FromArray(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, 4, 2), null, [0, 1, 1, 0]);
         var mlp = new Network<float>(ModelKind.Mlp, 2, 2, [8], Activation.Tanh, 2);
         var adam = Optimizers.Create("adam", mlp.Parameters, new OptimizerSettings { LearningRate = 0.05 });
         var xorTrainer = new Trainer<float>(mlp, adam, new TrainingOptions { Epochs = 300, Loss = Loss.CrossEntropy });
@@ -100,7 +100,7 @@ public class TrainerTests
         // validation after the first epochs, so the best validation epoch comes early.
         var shifted = data.Targets!.ToArray();
         for (int i = 0; i < shifted.Length; i += 2) shifted[i] += 5;
-        var validation = new TrainingData<double>(data.Features, Tensor.FromArray(shifted, data.Count, 2), null);
+        var validation = new TrainingData<double>(data.Features, NDArray.FromArray(shifted, data.Count, 2), null);
         var model = new Network<double>(ModelKind.Linear, 2, 2, [], Activation.Identity, seed: 3);
         var sgd = Optimizers.Create("sgd", model.Parameters, new OptimizerSettings { LearningRate = 0.01 });
         var trainer = new Trainer<double>(model, sgd, new TrainingOptions { Epochs = 200, BatchSize = 20, EarlyStoppingPatience = 3 });

@@ -187,8 +187,8 @@ public class CsvFuzzTests
     private static string Describe(object? result) => result switch
     {
         null => "none",
-        Tensor<double> t => $"[{string.Join("x", t.Shape.ToArray())}] {string.Join(" ", t.Data.ToArray().Select(v => BitConverter.DoubleToInt64Bits(v).ToString("x", CultureInfo.InvariantCulture)))}",
-        Tensor<float> t => $"[{string.Join("x", t.Shape.ToArray())}] {string.Join(" ", t.Data.ToArray().Select(v => BitConverter.SingleToInt32Bits(v).ToString("x", CultureInfo.InvariantCulture)))}",
+        NDArray<double> t => $"[{string.Join("x", t.Shape.ToArray())}] {string.Join(" ", t.Data.ToArray().Select(v => BitConverter.DoubleToInt64Bits(v).ToString("x", CultureInfo.InvariantCulture)))}",
+        NDArray<float> t => $"[{string.Join("x", t.Shape.ToArray())}] {string.Join(" ", t.Data.ToArray().Select(v => BitConverter.SingleToInt32Bits(v).ToString("x", CultureInfo.InvariantCulture)))}",
         Dataset d => $"{string.Join("|", d.FeatureNames)} -> {string.Join("|", d.TargetNames)}; classes {string.Join("|", d.ClassNames ?? [])}; ids {string.Join("|", d.Ids ?? [])}; dropped {d.DroppedRows}",
         System.Runtime.CompilerServices.ITuple tuple => string.Join("\n", Enumerable.Range(0, tuple.Length).Select(i => Describe(tuple[i]))),
         _ => result.ToString() ?? "",

@@ -184,7 +184,7 @@ public class FormulaFuzzTests
                 $"interpreted {interpreted:R}, compiled {compiled:R}");
         }
 
-        var leaves = names.ToDictionary(n => n, n => Tensor.Parameter(new[] { byName[n] }));
+        var leaves = names.ToDictionary(n => n, n => NDArray.Parameter(new[] { byName[n] }));
         var loss = formula.Evaluate<double>(leaves);
         double value = loss.Item();
         if (double.IsFinite(value) && loss.RequiresGrad) loss.Backward();

@@ -3,14 +3,14 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill;
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>Softmax over the last axis: exp(x - max) / sum, so large logits never overflow.</summary>
-    public Tensor<T> Softmax()
+    public NDArray<T> Softmax()
     {
         var x = this;
         var (rows, c) = LastAxisRows("Softmax");
-        var y = new Tensor<T>(Shape);
+        var y = new NDArray<T>(Shape);
         // NOTE: TensorPrimitives.SoftMax exponentiates without subtracting the max and returns NaN
         // for logits around 1000; shifting by the row max keeps every exponent <= 0.
         for (int i = 0; i < rows; i++)
@@ -24,7 +24,7 @@ public sealed partial class Tensor<T>
         return Record(y, "Softmax", g =>
         {
             // dx = y * (g - sum(g * y)) per row
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int i = 0; i < rows; i++)
             {
                 var yr = y.Buffer.AsSpan(i * c, c);
@@ -39,11 +39,11 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))).</summary>
-    public Tensor<T> LogSoftmax()
+    public NDArray<T> LogSoftmax()
     {
         var x = this;
         var (rows, c) = LastAxisRows("LogSoftmax");
-        var y = new Tensor<T>(Shape);
+        var y = new NDArray<T>(Shape);
         for (int i = 0; i < rows; i++)
         {
             var xr = Buffer.AsSpan(i * c, c);
@@ -52,7 +52,7 @@ public sealed partial class Tensor<T>
         return Record(y, "LogSoftmax", g =>
         {
             // dx = g - softmax * sum(g) per row, softmax = exp(y)
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int i = 0; i < rows; i++)
             {
                 var gr = g.Buffer.AsSpan(i * c, c);
@@ -71,7 +71,7 @@ public sealed partial class Tensor<T>
     /// logsumexp(x) - x[label], stable for logits of any size (±1000 gives exact answers). The
     /// gradient is (softmax - onehot) / rows.
     /// </summary>
-    public Tensor<T> SoftmaxCrossEntropy(int[] labels)
+    public NDArray<T> SoftmaxCrossEntropy(int[] labels)
     {
         if (Rank != 2) Errors.Shape($"SoftmaxCrossEntropy: logits {Describe()} must be [rows, classes].");
         int rows = Shape[0], c = Shape[1];
@@ -91,7 +91,7 @@ public sealed partial class Tensor<T>
         var r = Scalar(total / T.CreateTruncating(rows));
         return Record(r, "SoftmaxCrossEntropy", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             T scale = g.Buffer[0] / T.CreateTruncating(rows);
             for (int i = 0; i < rows; i++)
                 SoftmaxCrossEntropyRow<T>.Backward(x.Buffer.AsSpan(i * c, c), lse[i], labels[i], scale, gx.Buffer.AsSpan(i * c, c));

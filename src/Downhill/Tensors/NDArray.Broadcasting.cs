@@ -3,16 +3,16 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill;
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>
     /// Sums this (broadcast) tensor down to <paramref name="target"/>: the gradient rule of
     /// broadcasting. No tape record; used inside backward closures.
     /// </summary>
-    internal Tensor<T> SumTo(Shape target)
+    internal NDArray<T> SumTo(Shape target)
     {
         if (Shape == target) return this;
-        var result = new Tensor<T>(target);
+        var result = new NDArray<T>(target);
         if (target.Size == 1)
         {
             // A scalar parameter (a formula's m and b): one vector sum, no stride walk.
@@ -46,10 +46,10 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Copies this tensor broadcast to <paramref name="target"/> (no tape record).</summary>
-    internal Tensor<T> ExpandTo(Shape target)
+    internal NDArray<T> ExpandTo(Shape target)
     {
         if (Shape == target) return this;
-        var result = new Tensor<T>(target);
+        var result = new NDArray<T>(target);
         if (target.Size == 1)
         {
             // A scalar parameter (a formula's m and b): one vector sum, no stride walk.

@@ -3,10 +3,10 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Downhill;
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>Sum of all elements, as a scalar.</summary>
-    public Tensor<T> Sum()
+    public NDArray<T> Sum()
     {
         var x = this;
         var r = Scalar(TP.Sum<T>(Buffer));
@@ -14,7 +14,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Mean of all elements, as a scalar.</summary>
-    public Tensor<T> Mean()
+    public NDArray<T> Mean()
     {
         if (Size == 0) Errors.Shape($"Mean: {Describe()} is empty; the mean of no elements is undefined.");
         // One recorded op instead of Sum then Divide (same values: sum / n forward, g / n
@@ -26,24 +26,24 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Sum along <paramref name="axis"/>; with <paramref name="keepDim"/> the axis stays with size 1.</summary>
-    public Tensor<T> Sum(int axis, bool keepDim = false)
+    public NDArray<T> Sum(int axis, bool keepDim = false)
     {
         var x = this;
         int ax = Shape.NormalizeAxis(axis, "Sum");
         var (outer, n, inner) = Split(ax);
         var kept = KeptShape(ax);
-        var r = new Tensor<T>(kept);
+        var r = new NDArray<T>(kept);
         for (int o = 0; o < outer; o++)
         {
             var dst = r.Buffer.AsSpan(o * inner, inner);
             for (int j = 0; j < n; j++) TP.Add<T>(dst, Buffer.AsSpan((o * n + j) * inner, inner), dst);
         }
-        var result = keepDim ? r : new Tensor<T>(DroppedShape(ax), r.Buffer);
-        return Record(result, "Sum", g => x.AccumulateGrad(new Tensor<T>(kept, g.Buffer).ExpandTo(x.Shape)), x);
+        var result = keepDim ? r : new NDArray<T>(DroppedShape(ax), r.Buffer);
+        return Record(result, "Sum", g => x.AccumulateGrad(new NDArray<T>(kept, g.Buffer).ExpandTo(x.Shape)), x);
     }
 
     /// <summary>Mean along <paramref name="axis"/>.</summary>
-    public Tensor<T> Mean(int axis, bool keepDim = false)
+    public NDArray<T> Mean(int axis, bool keepDim = false)
     {
         int ax = Shape.NormalizeAxis(axis, "Mean");
         if (Shape[ax] == 0) Errors.Shape($"Mean: axis {axis} of {Describe()} is empty; the mean of no elements is undefined.");
@@ -51,7 +51,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>The largest element, as a scalar. The gradient goes to its first occurrence.</summary>
-    public Tensor<T> Max()
+    public NDArray<T> Max()
     {
         if (Size == 0) Errors.Shape($"Max: {Describe()} is empty; the maximum of no elements is undefined.");
         var x = this;
@@ -59,21 +59,21 @@ public sealed partial class Tensor<T>
         var r = Scalar(Buffer[arg]);
         return Record(r, "Max", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             gx.Buffer[arg] = g.Buffer[0];
             x.AccumulateGrad(gx);
         }, x);
     }
 
     /// <summary>Largest value along <paramref name="axis"/>; the gradient goes to the first position holding it.</summary>
-    public Tensor<T> Max(int axis, bool keepDim = false)
+    public NDArray<T> Max(int axis, bool keepDim = false)
     {
         var x = this;
         int ax = Shape.NormalizeAxis(axis, "Max");
         var (outer, n, inner) = Split(ax);
         if (n == 0) Errors.Shape($"Max: axis {axis} of {Describe()} is empty; the maximum of no elements is undefined.");
         var kept = KeptShape(ax);
-        var r = new Tensor<T>(kept);
+        var r = new NDArray<T>(kept);
         var argmax = new int[r.Size];
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
@@ -88,10 +88,10 @@ public sealed partial class Tensor<T>
                 r.Buffer[o * inner + i] = bestValue;
                 argmax[o * inner + i] = best;
             }
-        var result = keepDim ? r : new Tensor<T>(DroppedShape(ax), r.Buffer);
+        var result = keepDim ? r : new NDArray<T>(DroppedShape(ax), r.Buffer);
         return Record(result, "Max", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++)
                     gx.Buffer[(o * n + argmax[o * inner + i]) * inner + i] = g.Buffer[o * inner + i];

@@ -63,7 +63,7 @@ internal readonly struct MaximumKernel<T> : IBinaryKernel<T> where T : unmanaged
 
 /// <summary>
 /// Minimum and maximum for one value, forward and backward: the rules behind
-/// <see cref="Tensor{T}.Minimum"/>, <see cref="Tensor{T}.Maximum"/> and the compiled formula
+/// <see cref="NDArray{T}.Minimum"/>, <see cref="NDArray{T}.Maximum"/> and the compiled formula
 /// gradients' min and max, and the gradient of Huber's min(|d|, 1) in the fused formula step.
 /// </summary>
 internal static class Selection<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,7 +96,7 @@ internal static class Selection<T> where T : unmanaged, IFloatingPointIeee754<T>
 
 /// <summary>
 /// The power rule for one value, forward and backward: the rules behind both
-/// <see cref="Tensor{T}.Pow(T)"/> and <see cref="Tensor{T}.Pow(Tensor{T})"/> and the compiled
+/// <see cref="NDArray{T}.Pow(T)"/> and <see cref="NDArray{T}.Pow(NDArray{T})"/> and the compiled
 /// formula gradients' powers.
 /// </summary>
 internal static class PowRule<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -126,16 +126,16 @@ internal static class PowRule<T> where T : unmanaged, IFloatingPointIeee754<T>
         g * (a == T.Zero && b >= T.Zero ? T.Zero : r * T.Log(a));
 }
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>
     /// The one driver for binary element-wise ops: equal shapes and scalar operands go straight
     /// to the vector kernel; other broadcasts walk the result one innermost run at a time.
     /// </summary>
-    private static Tensor<T> Binary<TKernel>(Tensor<T> a, Tensor<T> b, string op) where TKernel : IBinaryKernel<T>
+    private static NDArray<T> Binary<TKernel>(NDArray<T> a, NDArray<T> b, string op) where TKernel : IBinaryKernel<T>
     {
         var shape = Broadcast.Shapes(a.Shape, b.Shape, op);
-        var r = new Tensor<T>(shape);
+        var r = new NDArray<T>(shape);
         if (a.Shape == b.Shape) TKernel.Run(a.Buffer, b.Buffer, r.Buffer);
         else if (b.Size == 1 && a.Size == r.Size) TKernel.Run(a.Buffer, b.Buffer[0], r.Buffer);
         else if (a.Size == 1 && b.Size == r.Size) TKernel.Run(a.Buffer[0], b.Buffer, r.Buffer);
@@ -143,7 +143,7 @@ public sealed partial class Tensor<T>
         return r;
     }
 
-    private static void BinaryBroadcast<TKernel>(Tensor<T> a, Tensor<T> b, Tensor<T> r) where TKernel : IBinaryKernel<T>
+    private static void BinaryBroadcast<TKernel>(NDArray<T> a, NDArray<T> b, NDArray<T> r) where TKernel : IBinaryKernel<T>
     {
         var shape = r.Shape;
         int rank = shape.Rank, inner = shape[rank - 1];
@@ -174,21 +174,21 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Element-wise sum. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
-    public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b)
+    public static NDArray<T> operator +(NDArray<T> a, NDArray<T> b)
     {
         var r = Binary<AddKernel<T>>(a, b, "Add");
         return Record(r, "Add", g => { a.AccumulateGrad(g); b.AccumulateGrad(g); }, a, b);
     }
 
     /// <summary>Element-wise difference. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
-    public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b)
+    public static NDArray<T> operator -(NDArray<T> a, NDArray<T> b)
     {
         var r = Binary<SubtractKernel<T>>(a, b, "Sub");
         return Record(r, "Sub", g => { a.AccumulateGrad(g); if (b.NeedsGrad) b.AccumulateGrad(-g); }, a, b);
     }
 
     /// <summary>Element-wise (Hadamard) product, not a matrix product. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
-    public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b)
+    public static NDArray<T> operator *(NDArray<T> a, NDArray<T> b)
     {
         var r = Binary<MultiplyKernel<T>>(a, b, "Mul");
         return Record(r, "Mul", g =>
@@ -199,7 +199,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Element-wise quotient. Broadcasting as NumPy does: shapes are aligned from the last axis and a size-1 axis stretches; recorded on the tape.</summary>
-    public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b)
+    public static NDArray<T> operator /(NDArray<T> a, NDArray<T> b)
     {
         var r = Binary<DivideKernel<T>>(a, b, "Div");
         return Record(r, "Div", g =>
@@ -210,27 +210,27 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Element-wise negation, recorded on the tape.</summary>
-    public static Tensor<T> operator -(Tensor<T> a) => a.Unary<NegOp<T>>("Neg");
+    public static NDArray<T> operator -(NDArray<T> a) => a.Unary<NegOp<T>>("Neg");
 
     /// <summary>Adds the number <paramref name="s"/> to every element.</summary>
-    public static Tensor<T> operator +(Tensor<T> a, T s) => a + Scalar(s);
+    public static NDArray<T> operator +(NDArray<T> a, T s) => a + Scalar(s);
     /// <summary>Adds the number <paramref name="s"/> to every element.</summary>
-    public static Tensor<T> operator +(T s, Tensor<T> a) => Scalar(s) + a;
+    public static NDArray<T> operator +(T s, NDArray<T> a) => Scalar(s) + a;
     /// <summary>Subtracts the number <paramref name="s"/> from every element.</summary>
-    public static Tensor<T> operator -(Tensor<T> a, T s) => a - Scalar(s);
+    public static NDArray<T> operator -(NDArray<T> a, T s) => a - Scalar(s);
     /// <summary>The number <paramref name="s"/> minus each element.</summary>
-    public static Tensor<T> operator -(T s, Tensor<T> a) => Scalar(s) - a;
+    public static NDArray<T> operator -(T s, NDArray<T> a) => Scalar(s) - a;
     /// <summary>Multiplies every element by the number <paramref name="s"/>.</summary>
-    public static Tensor<T> operator *(Tensor<T> a, T s) => a * Scalar(s);
+    public static NDArray<T> operator *(NDArray<T> a, T s) => a * Scalar(s);
     /// <summary>Multiplies every element by the number <paramref name="s"/>.</summary>
-    public static Tensor<T> operator *(T s, Tensor<T> a) => Scalar(s) * a;
+    public static NDArray<T> operator *(T s, NDArray<T> a) => Scalar(s) * a;
     /// <summary>Divides every element by the number <paramref name="s"/>.</summary>
-    public static Tensor<T> operator /(Tensor<T> a, T s) => a / Scalar(s);
+    public static NDArray<T> operator /(NDArray<T> a, T s) => a / Scalar(s);
     /// <summary>The number <paramref name="s"/> divided by each element.</summary>
-    public static Tensor<T> operator /(T s, Tensor<T> a) => Scalar(s) / a;
+    public static NDArray<T> operator /(T s, NDArray<T> a) => Scalar(s) / a;
 
     /// <summary>Element-wise power with a tensor exponent (broadcast).</summary>
-    public Tensor<T> Pow(Tensor<T> exponent)
+    public NDArray<T> Pow(NDArray<T> exponent)
     {
         var a = this;
         var r = Binary<PowKernel<T>>(a, exponent, "Pow");
@@ -240,13 +240,13 @@ public sealed partial class Tensor<T>
             var bx = exponent.ExpandTo(r.Shape);
             if (a.NeedsGrad)
             {
-                var d = new Tensor<T>(r.Shape);
+                var d = new NDArray<T>(r.Shape);
                 for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardBase(ax.Buffer[i], bx.Buffer[i], g.Buffer[i]);
                 a.AccumulateGrad(d);
             }
             if (exponent.NeedsGrad)
             {
-                var d = new Tensor<T>(r.Shape);
+                var d = new NDArray<T>(r.Shape);
                 for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardExponent(ax.Buffer[i], bx.Buffer[i], r.Buffer[i], g.Buffer[i]);
                 exponent.AccumulateGrad(d);
             }
@@ -254,36 +254,36 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Element-wise power with a constant exponent.</summary>
-    public Tensor<T> Pow(T exponent)
+    public NDArray<T> Pow(T exponent)
     {
         var a = this;
-        var r = new Tensor<T>(Shape);
+        var r = new NDArray<T>(Shape);
         if (exponent == T.CreateTruncating(2)) TP.Multiply(Buffer, Buffer, r.Buffer);
         else TP.Pow(Buffer, exponent, r.Buffer);
         return Record(r, "Pow", g =>
         {
             if (exponent == T.Zero) return;
-            var d = new Tensor<T>(a.Shape);
+            var d = new NDArray<T>(a.Shape);
             for (int i = 0; i < d.Size; i++) d.Buffer[i] = PowRule<T>.BackwardConstant(a.Buffer[i], exponent, g.Buffer[i]);
             a.AccumulateOwnedGrad(d);
         }, a);
     }
 
     /// <summary>Element-wise minimum; where both are equal each gets half the gradient.</summary>
-    public static Tensor<T> Minimum(Tensor<T> a, Tensor<T> b) => Select<MinimumKernel<T>>(a, b, "Minimum");
+    public static NDArray<T> Minimum(NDArray<T> a, NDArray<T> b) => Select<MinimumKernel<T>>(a, b, "Minimum");
 
     /// <summary>Element-wise maximum; where both are equal each gets half the gradient.</summary>
-    public static Tensor<T> Maximum(Tensor<T> a, Tensor<T> b) => Select<MaximumKernel<T>>(a, b, "Maximum");
+    public static NDArray<T> Maximum(NDArray<T> a, NDArray<T> b) => Select<MaximumKernel<T>>(a, b, "Maximum");
 
-    private static Tensor<T> Select<TKernel>(Tensor<T> a, Tensor<T> b, string op) where TKernel : IBinaryKernel<T>
+    private static NDArray<T> Select<TKernel>(NDArray<T> a, NDArray<T> b, string op) where TKernel : IBinaryKernel<T>
     {
         var r = Binary<TKernel>(a, b, op);
         return Record(r, op, g =>
         {
             var ax = a.ExpandTo(r.Shape);
             var bx = b.ExpandTo(r.Shape);
-            var ga = new Tensor<T>(r.Shape);
-            var gb = new Tensor<T>(r.Shape);
+            var ga = new NDArray<T>(r.Shape);
+            var gb = new NDArray<T>(r.Shape);
             for (int i = 0; i < r.Size; i++)
             {
                 ga.Buffer[i] = Selection<T>.Share(ax.Buffer[i], bx.Buffer[i], r.Buffer[i], g.Buffer[i]);

@@ -7,7 +7,7 @@ namespace Downhill;
 /// <summary>
 /// A unary element-wise op, the one place its maths is written: the forward for one value and
 /// vectorized, and the backward rule dL/dx from the input x, the output y and the upstream
-/// g = dL/dy (written through x or y, whichever is cheaper). The tape (<see cref="Tensor{T}"/>),
+/// g = dL/dy (written through x or y, whichever is cheaper). The tape (<see cref="NDArray{T}"/>),
 /// the compiled formula gradients (<c>Expr.CompileGradient</c>) and the fused dense layers
 /// (<c>Dense</c>, <c>NetworkStep</c>) all call these structs, so every path gives the same bits
 /// from the same x, y and g.
@@ -221,16 +221,16 @@ internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloat
     public static T Backward(T x, T y, T g) => g * (T.One / (T.One + Scalar<T>.Exp(-x)));
 }
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
-    internal Tensor<T> Unary<TOp>(string op) where TOp : IUnaryOp<T>
+    internal NDArray<T> Unary<TOp>(string op) where TOp : IUnaryOp<T>
     {
         var x = this;
-        var y = new Tensor<T>(Shape);
+        var y = new NDArray<T>(Shape);
         TOp.Forward(Buffer, y.Buffer);
         return Record(y, op, g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             var xb = x.Buffer; var yb = y.Buffer; var gb = g.Buffer; var d = gx.Buffer;
             for (int i = 0; i < d.Length; i++) d[i] = TOp.Backward(xb[i], yb[i], gb[i]);
             x.AccumulateGrad(gx);
@@ -238,39 +238,39 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Element-wise −x; recorded on the tape.</summary>
-    public Tensor<T> Neg() => Unary<NegOp<T>>("Neg");
+    public NDArray<T> Neg() => Unary<NegOp<T>>("Neg");
     /// <summary>Element-wise eˣ; recorded on the tape.</summary>
-    public Tensor<T> Exp() => Unary<ExpOp<T>>("Exp");
+    public NDArray<T> Exp() => Unary<ExpOp<T>>("Exp");
     /// <summary>Element-wise the natural logarithm (NaN below 0, −∞ at 0); recorded on the tape.</summary>
-    public Tensor<T> Log() => Unary<LogOp<T>>("Log");
+    public NDArray<T> Log() => Unary<LogOp<T>>("Log");
     /// <summary>Element-wise the base-10 logarithm; recorded on the tape.</summary>
-    public Tensor<T> Log10() => Unary<Log10Op<T>>("Log10");
+    public NDArray<T> Log10() => Unary<Log10Op<T>>("Log10");
     /// <summary>Element-wise the square root (NaN below 0); recorded on the tape.</summary>
-    public Tensor<T> Sqrt() => Unary<SqrtOp<T>>("Sqrt");
+    public NDArray<T> Sqrt() => Unary<SqrtOp<T>>("Sqrt");
     /// <summary>Element-wise |x|; its gradient at 0 is 0; recorded on the tape.</summary>
-    public Tensor<T> Abs() => Unary<AbsOp<T>>("Abs");
+    public NDArray<T> Abs() => Unary<AbsOp<T>>("Abs");
     /// <summary>Element-wise sin x, radians; recorded on the tape.</summary>
-    public Tensor<T> Sin() => Unary<SinOp<T>>("Sin");
+    public NDArray<T> Sin() => Unary<SinOp<T>>("Sin");
     /// <summary>Element-wise cos x, radians; recorded on the tape.</summary>
-    public Tensor<T> Cos() => Unary<CosOp<T>>("Cos");
+    public NDArray<T> Cos() => Unary<CosOp<T>>("Cos");
     /// <summary>Element-wise tan x, radians; recorded on the tape.</summary>
-    public Tensor<T> Tan() => Unary<TanOp<T>>("Tan");
+    public NDArray<T> Tan() => Unary<TanOp<T>>("Tan");
     /// <summary>Element-wise atan x, in radians; recorded on the tape.</summary>
-    public Tensor<T> Atan() => Unary<AtanOp<T>>("Atan");
+    public NDArray<T> Atan() => Unary<AtanOp<T>>("Atan");
     /// <summary>Element-wise asin x, in radians (NaN outside [−1, 1]); recorded on the tape.</summary>
-    public Tensor<T> Asin() => Unary<AsinOp<T>>("Asin");
+    public NDArray<T> Asin() => Unary<AsinOp<T>>("Asin");
     /// <summary>Element-wise acos x, in radians (NaN outside [−1, 1]); recorded on the tape.</summary>
-    public Tensor<T> Acos() => Unary<AcosOp<T>>("Acos");
+    public NDArray<T> Acos() => Unary<AcosOp<T>>("Acos");
     /// <summary>Element-wise sinh x; recorded on the tape.</summary>
-    public Tensor<T> Sinh() => Unary<SinhOp<T>>("Sinh");
+    public NDArray<T> Sinh() => Unary<SinhOp<T>>("Sinh");
     /// <summary>Element-wise cosh x; recorded on the tape.</summary>
-    public Tensor<T> Cosh() => Unary<CoshOp<T>>("Cosh");
+    public NDArray<T> Cosh() => Unary<CoshOp<T>>("Cosh");
     /// <summary>Element-wise tanh x, between −1 and 1; recorded on the tape.</summary>
-    public Tensor<T> Tanh() => Unary<TanhOp<T>>("Tanh");
+    public NDArray<T> Tanh() => Unary<TanhOp<T>>("Tanh");
     /// <summary>Element-wise 1 / (1 + e⁻ˣ), between 0 and 1; recorded on the tape.</summary>
-    public Tensor<T> Sigmoid() => Unary<SigmoidOp<T>>("Sigmoid");
+    public NDArray<T> Sigmoid() => Unary<SigmoidOp<T>>("Sigmoid");
     /// <summary>Element-wise max(0, x); NOTE: its gradient at 0 is 0, as in PyTorch; recorded on the tape.</summary>
-    public Tensor<T> Relu() => Unary<ReluOp<T>>("Relu");
+    public NDArray<T> Relu() => Unary<ReluOp<T>>("Relu");
     /// <summary>Element-wise log(1 + eˣ), a smooth relu; recorded on the tape.</summary>
-    public Tensor<T> Softplus() => Unary<SoftplusOp<T>>("Softplus");
+    public NDArray<T> Softplus() => Unary<SoftplusOp<T>>("Softplus");
 }

@@ -7,7 +7,7 @@ namespace Downhill;
 /// <summary>
 /// A loss of one output against its target, written once as a function of the difference
 /// d = y - t: the term for one value, its derivative d(term)/dd times the upstream g, and the
-/// same over spans for the fused network step. The tape (<see cref="Tensor{T}.MeanLoss{TLoss}"/>),
+/// same over spans for the fused network step. The tape (<see cref="NDArray{T}.MeanLoss{TLoss}"/>),
 /// the compiled formula step and the fused network step all call these structs.
 /// </summary>
 /// <remarks>
@@ -142,14 +142,14 @@ internal static class SoftmaxCrossEntropyRow<T> where T : unmanaged, IFloatingPo
     }
 }
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>
     /// The mean of a point loss over the differences in this tensor, as one recorded op: the
     /// terms summed by TP.Sum and divided by their count, as Mean; the backward spreads g / n
     /// through the loss's rule.
     /// </summary>
-    internal Tensor<T> MeanLoss<TLoss>(string op) where TLoss : IPointLoss<T>
+    internal NDArray<T> MeanLoss<TLoss>(string op) where TLoss : IPointLoss<T>
     {
         if (Size == 0) Errors.Shape($"{op}: {Describe()} is empty; the mean of no elements is undefined.");
         var d = this;
@@ -159,7 +159,7 @@ public sealed partial class Tensor<T>
         var r = Scalar(TP.Sum<T>(terms) / n);
         return Record(r, op, g =>
         {
-            var gx = new Tensor<T>(d.Shape);
+            var gx = new NDArray<T>(d.Shape);
             T mean = g.Buffer[0] / n;
             for (int i = 0; i < gx.Buffer.Length; i++) gx.Buffer[i] = TLoss.Backward(d.Buffer[i], mean);
             d.AccumulateOwnedGrad(gx);
@@ -170,7 +170,7 @@ public sealed partial class Tensor<T>
     /// Mean binary cross-entropy of sigmoid(logits) against labels 0/1, fused: logits one per
     /// row [rows, 1]. The gradient is (sigmoid - label) / rows, through <see cref="SigmoidCrossEntropy{T}"/>.
     /// </summary>
-    public Tensor<T> SigmoidBinaryCrossEntropy(int[] labels)
+    public NDArray<T> SigmoidBinaryCrossEntropy(int[] labels)
     {
         if (Rank != 2 || Shape[1] != 1)
             Errors.Shape($"binary-cross-entropy: outputs {Shape} must be one logit per row [rows,1].");
@@ -190,7 +190,7 @@ public sealed partial class Tensor<T>
         var r = Scalar(TP.Sum<T>(terms) / n);
         return Record(r, "SigmoidBinaryCrossEntropy", g =>
         {
-            var gz = new Tensor<T>(z.Shape);
+            var gz = new NDArray<T>(z.Shape);
             T mean = g.Buffer[0] / n;
             for (int i = 0; i < rows; i++) gz.Buffer[i] = SigmoidCrossEntropy<T>.Backward(z.Buffer[i], y[i], mean);
             z.AccumulateOwnedGrad(gz);

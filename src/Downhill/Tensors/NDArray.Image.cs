@@ -9,19 +9,19 @@ namespace Downhill;
 /// its backward rule beside its forward. They compute as PyTorch's <c>max_pool2d</c>,
 /// <c>avg_pool2d</c>, <c>dropout</c> and <c>batch_norm</c> do (tests/reference/conv_reference.py).
 /// </summary>
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>
     /// Max pooling over size×size windows moved by <paramref name="stride"/> (the window size when
     /// 0, as PyTorch's default), no padding: [N,C,H,W] to [N,C,(H-size)/stride+1,(W-size)/stride+1].
     /// The gradient goes to the first largest element of each window (PyTorch's choice on ties).
     /// </summary>
-    public Tensor<T> MaxPool2d(int size, int stride = 0) => Pool2d(size, stride, max: true);
+    public NDArray<T> MaxPool2d(int size, int stride = 0) => Pool2d(size, stride, max: true);
 
     /// <summary>Average pooling over size×size windows, stride as <see cref="MaxPool2d"/>; the gradient is shared equally by the window.</summary>
-    public Tensor<T> AvgPool2d(int size, int stride = 0) => Pool2d(size, stride, max: false);
+    public NDArray<T> AvgPool2d(int size, int stride = 0) => Pool2d(size, stride, max: false);
 
-    private Tensor<T> Pool2d(int size, int stride, bool max)
+    private NDArray<T> Pool2d(int size, int stride, bool max)
     {
         string op = max ? "MaxPool2d" : "AvgPool2d";
         if (stride == 0) stride = size;
@@ -33,7 +33,7 @@ public sealed partial class Tensor<T>
             Errors.Shape($"{op}: a {size}x{size} window does not fit in the {h}x{w} image of {Describe()}; use a smaller window or fewer pooling layers.");
         int oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
         var x = this;
-        var y = new Tensor<T>(new Shape(n, c, oh, ow));
+        var y = new NDArray<T>(new Shape(n, c, oh, ow));
         // Max: the flat input index of each output's winner, for the backward.
         var winners = max ? new int[y.Size] : null;
         T area = T.CreateTruncating(size * size);
@@ -62,7 +62,7 @@ public sealed partial class Tensor<T>
         }
         return Record(y, op, g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             if (max)
             {
                 for (int k = 0; k < winners!.Length; k++) gx.Buffer[winners[k]] += g.Buffer[k];
@@ -90,18 +90,18 @@ public sealed partial class Tensor<T>
     /// needs no rescaling. The draws come from <paramref name="rng"/> (one NextDouble per element),
     /// so a seeded generator gives the same mask every run. The gradient passes through the same mask.
     /// </summary>
-    public Tensor<T> Dropout(double rate, Random rng)
+    public NDArray<T> Dropout(double rate, Random rng)
     {
         if (!(rate >= 0 && rate < 1)) Errors.OutOfRange(nameof(rate), rate, "a dropout rate in [0, 1), e.g. 0.25");
         var x = this;
         var mask = new T[Size];
         T keep = T.One / T.CreateTruncating(1 - rate);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < rate ? T.Zero : keep;
-        var y = new Tensor<T>(Shape);
+        var y = new NDArray<T>(Shape);
         TP.Multiply<T>(Buffer, mask, y.Buffer);
         return Record(y, "Dropout", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             TP.Multiply<T>(g.Buffer, mask, gx.Buffer);
             x.AccumulateOwnedGrad(gx);
         }, x);
@@ -115,7 +115,7 @@ public sealed partial class Tensor<T>
     /// running statistics are used and left alone. Training backward (the batch statistics depend
     /// on x): dx = γ/(m·sqrt(σ²+ε)) · (m·g - Σg - x̂·Σ(g·x̂)), dγ = Σ g·x̂, dβ = Σ g.
     /// </summary>
-    public Tensor<T> BatchNorm(Tensor<T> gamma, Tensor<T> beta, Tensor<T> runningMean, Tensor<T> runningVar,
+    public NDArray<T> BatchNorm(NDArray<T> gamma, NDArray<T> beta, NDArray<T> runningMean, NDArray<T> runningVar,
         bool training, double momentum = 0.1, double epsilon = 1e-5)
     {
         if (Rank is not (2 or 4)) Errors.Shape($"BatchNorm: input {Describe()} has rank {Rank}; expected [batch, features] or [batch, channels, height, width].");
@@ -127,7 +127,7 @@ public sealed partial class Tensor<T>
         if (training && m < 2)
             Errors.Shape($"BatchNorm: a training batch of {Describe()} has {m} value per channel; the batch variance needs at least 2 (use a larger batch).");
         var x = this;
-        var y = new Tensor<T>(Shape);
+        var y = new NDArray<T>(Shape);
         var xhat = new T[Size];
         var invStd = new T[c];
         T eps = T.CreateTruncating(epsilon), mom = T.CreateTruncating(momentum), count = T.CreateTruncating(m);
@@ -165,9 +165,9 @@ public sealed partial class Tensor<T>
         }
         return Record(y, "BatchNorm", g =>
         {
-            var gg = new Tensor<T>(gamma.Shape);
-            var gb = new Tensor<T>(beta.Shape);
-            var gx = new Tensor<T>(x.Shape);
+            var gg = new NDArray<T>(gamma.Shape);
+            var gb = new NDArray<T>(beta.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int ch = 0; ch < c; ch++)
             {
                 T sumG = T.Zero, sumGx = T.Zero;

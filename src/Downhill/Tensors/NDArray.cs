@@ -9,20 +9,20 @@ namespace Downhill;
 /// themselves on a dynamic tape (see <see cref="Backward"/>); there is one autodiff engine for
 /// both element types.
 /// </summary>
-public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class NDArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // Exactly Shape.Size long: kernels may hand out Data without slicing.
     internal readonly T[] Buffer;
     private bool requiresGrad;
 
-    internal Tensor(Shape shape, T[] buffer)
+    internal NDArray(Shape shape, T[] buffer)
     {
         System.Diagnostics.Debug.Assert(buffer.Length == shape.Size);
         Shape = shape;
         Buffer = buffer;
     }
 
-    internal Tensor(Shape shape) : this(shape, new T[shape.Size]) { }
+    internal NDArray(Shape shape) : this(shape, new T[shape.Size]) { }
 
     /// <summary>The size of each axis; fixed for the tensor's life.</summary>
     public Shape Shape { get; }
@@ -38,7 +38,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     public string? Name { get; set; }
 
     /// <summary>The gradient accumulated by <see cref="Backward"/>; null until the first backward pass.</summary>
-    public Tensor<T>? Grad { get; set; }
+    public NDArray<T>? Grad { get; set; }
 
     /// <summary>
     /// Whether the tape tracks this tensor. Set it on leaves (parameters); a parameter with
@@ -95,10 +95,10 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     public T[] ToArray() => (T[])Buffer.Clone();
 
     /// <summary>A copy with the same values and no history or gradient.</summary>
-    public Tensor<T> Detach() => new(Shape, (T[])Buffer.Clone()) { Name = Name };
+    public NDArray<T> Detach() => new(Shape, (T[])Buffer.Clone()) { Name = Name };
 
     /// <summary>Same values, new storage, no history. Alias of <see cref="Detach"/> for readability.</summary>
-    public Tensor<T> Clone() => Detach();
+    public NDArray<T> Clone() => Detach();
 
     /// <summary>Drops the accumulated gradient, so the next Backward starts from zero (gradients add up otherwise).</summary>
     public void ZeroGrad() => Grad = null;
@@ -109,44 +109,44 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     // ---- Factories -------------------------------------------------------------------------
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 0.</summary>
-    public static Tensor<T> Zeros(params int[] shape) => new(new Shape(shape));
+    public static NDArray<T> Zeros(params int[] shape) => new(new Shape(shape));
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
-    public static Tensor<T> Ones(params int[] shape) => Full(T.One, shape);
+    public static NDArray<T> Ones(params int[] shape) => Full(T.One, shape);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
-    public static Tensor<T> Full(T value, params int[] shape)
+    public static NDArray<T> Full(T value, params int[] shape)
     {
-        var t = new Tensor<T>(new Shape(shape));
+        var t = new NDArray<T>(new Shape(shape));
         Array.Fill(t.Buffer, value);
         return t;
     }
 
     /// <summary>A rank-0 tensor holding <paramref name="value"/>; it broadcasts against any shape.</summary>
-    public static Tensor<T> Scalar(T value) => new(Shape.Scalar, [value]);
+    public static NDArray<T> Scalar(T value) => new(Shape.Scalar, [value]);
 
     /// <summary>Copies <paramref name="data"/> into a tensor of the given shape (a vector if none given).</summary>
-    public static Tensor<T> FromArray(T[] data, params int[] shape)
+    public static NDArray<T> FromArray(T[] data, params int[] shape)
     {
         var s = shape.Length == 0 ? new Shape(data.Length) : new Shape(shape);
         if (s.Size != data.Length)
             Errors.Shape($"FromArray: {data.Length} values do not fill shape {s} ({s.Size} elements).");
-        return new Tensor<T>(s, (T[])data.Clone());
+        return new NDArray<T>(s, (T[])data.Clone());
     }
 
     /// <summary>Uses <paramref name="data"/> as storage without copying; the caller gives up ownership.</summary>
-    public static Tensor<T> Wrap(T[] data, params int[] shape)
+    public static NDArray<T> Wrap(T[] data, params int[] shape)
     {
         var s = new Shape(shape);
         if (s.Size != data.Length)
             Errors.Shape($"Wrap: {data.Length} values do not fill shape {s} ({s.Size} elements).");
-        return new Tensor<T>(s, data);
+        return new NDArray<T>(s, data);
     }
 
     /// <summary>Normal(mean, std) samples from a seeded generator (Box-Muller), reproducible bit for bit.</summary>
-    public static Tensor<T> Normal(Random rng, double mean, double std, params int[] shape)
+    public static NDArray<T> Normal(Random rng, double mean, double std, params int[] shape)
     {
-        var t = new Tensor<T>(new Shape(shape));
+        var t = new NDArray<T>(new Shape(shape));
         var b = t.Buffer;
         for (int i = 0; i < b.Length; i += 2)
         {
@@ -159,25 +159,25 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Uniform samples in [low, high) from a seeded generator.</summary>
-    public static Tensor<T> Uniform(Random rng, double low, double high, params int[] shape)
+    public static NDArray<T> Uniform(Random rng, double low, double high, params int[] shape)
     {
-        var t = new Tensor<T>(new Shape(shape));
+        var t = new NDArray<T>(new Shape(shape));
         for (int i = 0; i < t.Buffer.Length; i++) t.Buffer[i] = T.CreateChecked(low + (high - low) * rng.NextDouble());
         return t;
     }
 
     /// <summary>0, 1, ..., n-1.</summary>
-    public static Tensor<T> Arange(int n)
+    public static NDArray<T> Arange(int n)
     {
-        var t = new Tensor<T>(new Shape(n));
+        var t = new NDArray<T>(new Shape(n));
         for (int i = 0; i < n; i++) t.Buffer[i] = T.CreateChecked(i);
         return t;
     }
 
     /// <summary>Converts to the other precision (no history: a conversion is a new leaf).</summary>
-    public Tensor<TOut> Cast<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
+    public NDArray<TOut> Cast<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
-        var r = new Tensor<TOut>(Shape);
+        var r = new NDArray<TOut>(Shape);
         for (int i = 0; i < Buffer.Length; i++) r.Buffer[i] = TOut.CreateTruncating(Buffer[i]);
         return r;
     }
@@ -190,11 +190,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
                 Errors.Argument($"{what}: element {i} of {Describe()} is {Buffer[i]}; every value must be a finite number.");
     }
 
-    /// <summary>The element type, shape and up to 20 values, for debugging: <c>Tensor&lt;Double&gt;[3] [1, 2, 3]</c>.</summary>
+    /// <summary>The element type, shape and up to 20 values, for debugging: <c>NDArray&lt;Double&gt;[3] [1, 2, 3]</c>.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append("Tensor<").Append(typeof(T).Name).Append('>').Append(Shape).Append(' ');
+        sb.Append("NDArray<").Append(typeof(T).Name).Append('>').Append(Shape).Append(' ');
         int limit = 20;
         if (Rank == 0) sb.Append(Buffer[0]);
         else
@@ -219,19 +219,19 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 }
 
 /// <summary>Convenience factories that infer the element type from the array.</summary>
-public static class Tensor
+public static class NDArray
 {
-    /// <inheritdoc cref="Tensor{T}.FromArray(T[], int[])"/>
-    public static Tensor<T> FromArray<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Tensor<T>.FromArray(data, shape);
+    /// <inheritdoc cref="NDArray{T}.FromArray(T[], int[])"/>
+    public static NDArray<T> FromArray<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        NDArray<T>.FromArray(data, shape);
 
-    /// <inheritdoc cref="Tensor{T}.Scalar(T)"/>
-    public static Tensor<T> Scalar<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Scalar(value);
+    /// <inheritdoc cref="NDArray{T}.Scalar(T)"/>
+    public static NDArray<T> Scalar<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => NDArray<T>.Scalar(value);
 
     /// <summary>A trainable leaf: a copy of <paramref name="data"/> with RequiresGrad set.</summary>
-    public static Tensor<T> Parameter<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    public static NDArray<T> Parameter<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var t = Tensor<T>.FromArray(data, shape);
+        var t = NDArray<T>.FromArray(data, shape);
         t.RequiresGrad = true;
         return t;
     }

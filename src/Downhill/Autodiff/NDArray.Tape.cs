@@ -7,7 +7,7 @@ namespace Downhill;
 /// <see cref="Backward"/>, which runs the recorded closures in reverse topological order. Each
 /// op's own backward rule sits beside its forward in the Tensors folder (micrograd's layout).
 /// </summary>
-public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class NDArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // TopologicalOrder's marks: a node carries the stamp of the last pass that visited it.
     private int visitStamp;
@@ -18,7 +18,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// some input needs a gradient. The closure receives the output's gradient and adds into the
     /// inputs' gradients through <see cref="AccumulateGrad"/>.
     /// </summary>
-    internal static Tensor<T> Record(Tensor<T> result, string op, Action<Tensor<T>> backward, params Tensor<T>[] inputs)
+    internal static NDArray<T> Record(NDArray<T> result, string op, Action<NDArray<T>> backward, params NDArray<T>[] inputs)
     {
         if (!Autograd.IsEnabled) return result;
         bool any = false;
@@ -30,7 +30,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Like <see cref="AccumulateGrad"/> for a gradient of this tensor's shape that nobody else holds: it is kept without a copy.</summary>
-    internal void AccumulateOwnedGrad(Tensor<T> g)
+    internal void AccumulateOwnedGrad(NDArray<T> g)
     {
         System.Diagnostics.Debug.Assert(g.Shape == Shape && g.Creator is null);
         if (!NeedsGrad) return;
@@ -39,7 +39,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Adds <paramref name="g"/> (summed down to this tensor's shape if it was broadcast) into Grad.</summary>
-    internal void AccumulateGrad(Tensor<T> g)
+    internal void AccumulateGrad(NDArray<T> g)
     {
         if (!NeedsGrad) return;
         var reduced = g.Shape == Shape ? g : g.SumTo(Shape);
@@ -82,14 +82,14 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         }
     }
 
-    private List<Tensor<T>> TopologicalOrder()
+    private List<NDArray<T>> TopologicalOrder()
     {
         // Iterative DFS so long chains (thousands of ops) do not overflow the stack.
         // Visited nodes carry this pass's stamp instead of sitting in a HashSet: the set's
         // allocation and hashing are a sizeable share of a tiny formula's step.
         int stamp = Interlocked.Increment(ref visitCounter);
-        var order = new List<Tensor<T>>();
-        var stack = new Stack<(Tensor<T> t, int next)>();
+        var order = new List<NDArray<T>>();
+        var stack = new Stack<(NDArray<T> t, int next)>();
         stack.Push((this, 0));
         visitStamp = stamp;
         while (stack.Count > 0)
@@ -113,10 +113,10 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 }
 
 /// <summary>One recorded op: its inputs and the closure that sends the output's gradient back to them.</summary>
-internal sealed class Node<T>(string op, Tensor<T>[] inputs, Action<Tensor<T>> backward)
+internal sealed class Node<T>(string op, NDArray<T>[] inputs, Action<NDArray<T>> backward)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public string Op { get; } = op;
-    public Tensor<T>[] Inputs { get; } = inputs;
-    public Action<Tensor<T>> Backward { get; } = backward;
+    public NDArray<T>[] Inputs { get; } = inputs;
+    public Action<NDArray<T>> Backward { get; } = backward;
 }

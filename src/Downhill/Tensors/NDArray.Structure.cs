@@ -2,10 +2,10 @@ using System.Numerics;
 
 namespace Downhill;
 
-public sealed partial class Tensor<T>
+public sealed partial class NDArray<T>
 {
     /// <summary>Same elements, new shape; one dimension may be -1 (inferred). Shares storage.</summary>
-    public Tensor<T> Reshape(params int[] shape)
+    public NDArray<T> Reshape(params int[] shape)
     {
         var dims = (int[])shape.Clone();
         int infer = -1, known = 1;
@@ -28,23 +28,23 @@ public sealed partial class Tensor<T>
         if (s.Size != Size)
             Errors.Shape($"Reshape: cannot reshape {Describe()} ({Size} elements) to {s} ({s.Size} elements).");
         var x = this;
-        return Record(new Tensor<T>(s, Buffer), "Reshape", g => x.AccumulateGrad(new Tensor<T>(x.Shape, g.Buffer)), x);
+        return Record(new NDArray<T>(s, Buffer), "Reshape", g => x.AccumulateGrad(new NDArray<T>(x.Shape, g.Buffer)), x);
     }
 
     /// <summary>Transpose of a matrix ([m,n] to [n,m]).</summary>
-    public Tensor<T> Transpose()
+    public NDArray<T> Transpose()
     {
         if (Rank != 2) Errors.Shape($"Transpose: {Describe()} has rank {Rank}; Transpose() without axes needs a matrix. Use Transpose(axis0, axis1).");
         return Transpose(0, 1);
     }
 
     /// <summary>Swaps two axes (copies).</summary>
-    public Tensor<T> Transpose(int axis0, int axis1)
+    public NDArray<T> Transpose(int axis0, int axis1)
     {
         int a0 = Shape.NormalizeAxis(axis0, "Transpose"), a1 = Shape.NormalizeAxis(axis1, "Transpose");
         var x = this;
-        var r = new Tensor<T>(Shape.Wrap(SwappedDims(Shape, a0, a1)), SwapAxes(Buffer, Shape, a0, a1));
-        return Record(r, "Transpose", g => x.AccumulateGrad(new Tensor<T>(x.Shape, SwapAxes(g.Buffer, g.Shape, a0, a1))), x);
+        var r = new NDArray<T>(Shape.Wrap(SwappedDims(Shape, a0, a1)), SwapAxes(Buffer, Shape, a0, a1));
+        return Record(r, "Transpose", g => x.AccumulateGrad(new NDArray<T>(x.Shape, SwapAxes(g.Buffer, g.Shape, a0, a1))), x);
     }
 
     private static int[] SwappedDims(Shape s, int a0, int a1)
@@ -79,7 +79,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Rows start..start+count-1 along axis 0 (a mini-batch), copied.</summary>
-    public Tensor<T> SliceRows(int start, int count)
+    public NDArray<T> SliceRows(int start, int count)
     {
         if (Rank == 0) Errors.Shape("SliceRows: a scalar has no rows.");
         int rows = Shape[0];
@@ -87,25 +87,25 @@ public sealed partial class Tensor<T>
             Errors.Shape($"SliceRows: rows {start}..{start + count - 1} are out of range for {Describe()} (rows 0..{rows - 1}).");
         int rowSize = rows == 0 ? 0 : Size / rows;
         var dims = Shape.ToArray(); dims[0] = count;
-        var r = new Tensor<T>(Shape.Wrap(dims));
+        var r = new NDArray<T>(Shape.Wrap(dims));
         Buffer.AsSpan(start * rowSize, count * rowSize).CopyTo(r.Buffer);
         var x = this;
         return Record(r, "SliceRows", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             g.Buffer.CopyTo(gx.Buffer.AsSpan(start * rowSize, count * rowSize));
             x.AccumulateGrad(gx);
         }, x);
     }
 
     /// <summary>The rows named by <paramref name="rows"/> along axis 0, in that order (repeats allowed).</summary>
-    public Tensor<T> IndexRows(int[] rows)
+    public NDArray<T> IndexRows(int[] rows)
     {
         if (Rank == 0) Errors.Shape("IndexRows: a scalar has no rows.");
         int n = Shape[0];
         int rowSize = n == 0 ? 0 : Size / n;
         var dims = Shape.ToArray(); dims[0] = rows.Length;
-        var r = new Tensor<T>(Shape.Wrap(dims));
+        var r = new NDArray<T>(Shape.Wrap(dims));
         for (int i = 0; i < rows.Length; i++)
         {
             if ((uint)rows[i] >= (uint)n) Errors.Shape($"IndexRows: row {rows[i]} (position {i}) is out of range for {Describe()} (rows 0..{n - 1}).");
@@ -114,7 +114,7 @@ public sealed partial class Tensor<T>
         var x = this;
         return Record(r, "IndexRows", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int i = 0; i < rows.Length; i++)
             {
                 var dst = gx.Buffer.AsSpan(rows[i] * rowSize, rowSize);
@@ -125,12 +125,12 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>For a matrix [n,c]: element [i, columns[i]] of each row, as a vector [n] (gathering class scores).</summary>
-    public Tensor<T> PickPerRow(int[] columns)
+    public NDArray<T> PickPerRow(int[] columns)
     {
         if (Rank != 2) Errors.Shape($"PickPerRow: {Describe()} must be a matrix [rows, columns].");
         int n = Shape[0], c = Shape[1];
         if (columns.Length != n) Errors.Shape($"PickPerRow: {columns.Length} column indices for {n} rows of {Describe()}; give one per row.");
-        var r = new Tensor<T>(new Shape(n));
+        var r = new NDArray<T>(new Shape(n));
         for (int i = 0; i < n; i++)
         {
             if ((uint)columns[i] >= (uint)c) Errors.Shape($"PickPerRow: column {columns[i]} at row {i} is out of range for {Describe()} (0..{c - 1}).");
@@ -139,14 +139,14 @@ public sealed partial class Tensor<T>
         var x = this;
         return Record(r, "PickPerRow", g =>
         {
-            var gx = new Tensor<T>(x.Shape);
+            var gx = new NDArray<T>(x.Shape);
             for (int i = 0; i < n; i++) gx.Buffer[i * c + columns[i]] = g.Buffer[i];
             x.AccumulateGrad(gx);
         }, x);
     }
 
     /// <summary>Joins tensors along <paramref name="axis"/>; all other dimensions must agree.</summary>
-    public static Tensor<T> Concat(IReadOnlyList<Tensor<T>> parts, int axis = 0)
+    public static NDArray<T> Concat(IReadOnlyList<NDArray<T>> parts, int axis = 0)
     {
         if (parts.Count == 0) Errors.Argument("Concat: no tensors given; pass at least one.");
         var first = parts[0];
@@ -161,7 +161,7 @@ public sealed partial class Tensor<T>
             total += p.Shape[ax];
         }
         dims[ax] = total;
-        var r = new Tensor<T>(Shape.Wrap(dims));
+        var r = new NDArray<T>(Shape.Wrap(dims));
         int outer = 1, inner = 1;
         for (int d = 0; d < ax; d++) outer *= dims[d];
         for (int d = ax + 1; d < dims.Length; d++) inner *= dims[d];
@@ -183,7 +183,7 @@ public sealed partial class Tensor<T>
                 var p = parts[k];
                 if (!p.NeedsGrad) continue;
                 int run = p.Shape[ax] * inner;
-                var gp = new Tensor<T>(p.Shape);
+                var gp = new NDArray<T>(p.Shape);
                 for (int o = 0; o < outer; o++)
                     g.Buffer.AsSpan(o * total * inner + offsets[k], run).CopyTo(gp.Buffer.AsSpan(o * run, run));
                 p.AccumulateGrad(gp);
@@ -192,10 +192,10 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>Rows of the identity: [labels.Length, classes] with a 1 at each label.</summary>
-    public static Tensor<T> OneHot(int[] labels, int classes)
+    public static NDArray<T> OneHot(int[] labels, int classes)
     {
         if (classes < 1) Errors.OutOfRange(nameof(classes), classes, "at least 1");
-        var r = new Tensor<T>(new Shape(labels.Length, classes));
+        var r = new NDArray<T>(new Shape(labels.Length, classes));
         for (int i = 0; i < labels.Length; i++)
         {
             if ((uint)labels[i] >= (uint)classes) Errors.Shape($"OneHot: label {labels[i]} at position {i} is out of range for {classes} classes (0..{classes - 1}).");
