@@ -23,7 +23,7 @@ internal sealed class OnnxGraph
     public const long IrVersion = 8;
     public const long Opset = 17;
 
-    private sealed record NodeProto(string Op, string[] Inputs, string[] Outputs, (string Name, long Value)[] Attributes);
+    private sealed record NodeProto(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes);
     private sealed record Initializer(string Name, OnnxType Type, long[] Dims, byte[] Raw, string[]? Strings);
     /// <summary>A graph input or output; a dimension is a number or, for the row count, a name.</summary>
     private sealed record ValueInfo(string Name, OnnxType Type, object[] Dims, string Doc);
@@ -43,10 +43,11 @@ internal sealed class OnnxGraph
     public string Add(string op, params string[] inputs) => Node(op, inputs, null);
 
     /// <summary>
-    /// Adds a node with its integer attributes (<c>Cast</c>'s to, <c>Concat</c>'s axis) and returns
-    /// the name of its one output: <paramref name="output"/> if given (a graph output), else a fresh one.
+    /// Adds a node with its attributes and returns the name of its one output: <paramref name="output"/>
+    /// if given (a graph output), else a fresh one. An attribute's value is an integer (<c>Cast</c>'s to,
+    /// <c>Concat</c>'s axis), a float (<c>BatchNormalization</c>'s epsilon) or a long[] (<c>Conv</c>'s pads).
     /// </summary>
-    public string Node(string op, string[] inputs, string? output, params (string Name, long Value)[] attributes)
+    public string Node(string op, string[] inputs, string? output, params (string Name, object Value)[] attributes)
     {
         output = output is null ? Fresh(op.ToLowerInvariant()) : Claim(output);
         nodes.Add(new NodeProto(op, inputs, [output], attributes));
@@ -139,8 +140,23 @@ internal sealed class OnnxGraph
             n.Message(5, w =>                                    // attribute
             {
                 w.String(1, a.Name);                             // name
-                w.Int(3, a.Value);                               // i
-                w.Int(20, 2);                                    // type: INT
+                switch (a.Value)
+                {
+                    case int or long:
+                        w.Int(3, Convert.ToInt64(a.Value, CultureInfo.InvariantCulture)); // i
+                        w.Int(20, 2);                            // type: INT
+                        break;
+                    case float f:
+                        w.Float(2, f);                           // f
+                        w.Int(20, 1);                            // type: FLOAT
+                        break;
+                    case long[] list:
+                        w.PackedInts(8, list);                   // ints
+                        w.Int(20, 7);                            // type: INTS
+                        break;
+                    default:
+                        throw new System.Diagnostics.UnreachableException($"ONNX attribute {a.Name} of {node.Op} has a value of type {a.Value.GetType().Name}; expected int, long, float or long[]");
+                }
             });
     }
 

@@ -5,12 +5,13 @@ namespace Downhill.Onnx;
 
 /// <summary>
 /// The protocol buffers wire format, as much of it as an ONNX file needs: varints (wire type 0),
-/// length-delimited bytes, strings and nested messages (wire type 2), written field by field.
+/// length-delimited bytes, strings and nested messages (wire type 2), 32-bit floats (wire type 5),
+/// written field by field.
 /// A nested message is written to its own writer first, because its length comes before it.
 /// </summary>
 internal sealed class ProtoWriter
 {
-    private const int Varint = 0, LengthDelimited = 2;
+    private const int Varint = 0, LengthDelimited = 2, Fixed32 = 5;
 
     private readonly MemoryStream bytes = new();
 
@@ -21,6 +22,15 @@ internal sealed class ProtoWriter
     {
         Tag(field, Varint);
         WriteVarint((ulong)value);
+    }
+
+    /// <summary>A float field: four little-endian IEEE 754 bytes.</summary>
+    public void Float(int field, float value)
+    {
+        Tag(field, Fixed32);
+        Span<byte> four = stackalloc byte[4];
+        BinaryPrimitives.WriteSingleLittleEndian(four, value);
+        bytes.Write(four);
     }
 
     public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
