@@ -14,9 +14,9 @@ internal static class ExportCommand
             Required = true,
             HelpName = "FILE.onnx",
         };
-        var command = new Command("export", "Write a saved model in another format, to predict without Downhill.\n" +
+        var command = new Command("export", "Write a saved model in another format, to predict without Downhill. Every kind exports: linear, logistic, softmax, mlp, conv, formula.\n" +
             $"ONNX: input \"{OnnxExport.InputName}\" [rows, features] in the model's precision (float32, or float64 for formulas), in the data's own units " +
-            "(the stored scaler is in the graph). Regression and formula models output " +
+            "(the stored scaler is in the graph; a conv model reshapes each row to its image). Regression and formula models output " +
             $"\"{OnnxExport.PredictionName}\" [rows, targets]; classifiers output \"{OnnxExport.ProbabilitiesName}\" [rows, classes], " +
             $"\"{OnnxExport.LabelName}\" [rows] (int64 class index) and \"{OnnxExport.ClassName}\" [rows] (class name). " +
             "Feature, target and class names are in the file's metadata.\n" +

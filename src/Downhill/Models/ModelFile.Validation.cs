@@ -67,8 +67,14 @@ public sealed partial record ModelFile
         CheckParameters(at);
         CheckScaler(at);
         if (kind == ModelKind.Formula) CheckFormula(at);
-        else CheckNetwork(at, kind, classification ? (loss == Nn.Loss.BinaryCrossEntropy ? 1 : Classes!.Length) : Targets.Length);
+        else CheckNetwork(at, kind, OutputCount);
     }
+
+    /// <summary>
+    /// The width of a network's last layer: one output per target, per class, or a single logit for a
+    /// classifier trained with binary cross-entropy. Read once <see cref="Validate(string)"/> has checked the loss and classes.
+    /// </summary>
+    internal int OutputCount => Classes is null ? Targets.Length : Losses.Parse(Loss) == Nn.Loss.BinaryCrossEntropy ? 1 : Classes.Length;
 
     /// <summary>Each parameter: a name of its own, a shape of positive sizes whose product is the number of values stored, finite values.</summary>
     private void CheckParameters(Where at)

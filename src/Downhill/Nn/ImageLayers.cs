@@ -88,6 +88,9 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     /// <inheritdoc/>
     public override IReadOnlyList<NDArray<T>> State => [RunningMean, RunningVariance];
 
+    /// <summary>ε added to the variance before its square root; an exported model must use the same.</summary>
+    internal const double Epsilon = 1e-5;
+
     /// <inheritdoc/>
-    public override NDArray<T> Forward(NDArray<T> x, bool training) => x.BatchNorm(Gamma, Beta, RunningMean, RunningVariance, training);
+    public override NDArray<T> Forward(NDArray<T> x, bool training) => x.BatchNorm(Gamma, Beta, RunningMean, RunningVariance, training, epsilon: Epsilon);
 }

@@ -7,8 +7,10 @@ namespace Downhill.Onnx;
 /// <summary>
 /// Writes a model file as an ONNX model (IR version 8, opset 17 of the default domain), so any
 /// ONNX runtime can predict with it. Linear, logistic, softmax and MLP models are dense layers
-/// (<c>MatMul</c>, <c>Add</c>, then <c>Relu</c>, <c>Sigmoid</c> or <c>Tanh</c>); a formula model
-/// is its formula as a graph of element-wise operators.
+/// (<c>MatMul</c>, <c>Add</c>, then <c>Relu</c>, <c>Sigmoid</c> or <c>Tanh</c>); a conv model
+/// reshapes each row to its image, then <c>Conv</c>, pooling, <c>BatchNormalization</c> and
+/// <c>Flatten</c> before its dense layers; a formula model is its
+/// formula as a graph of element-wise operators.
 /// <para>Input: <see cref="InputName"/>, shape [rows, features] with the features in the order
 /// of <see cref="ModelFile.Features"/>, in the model's precision (float32 or float64; formulas
 /// are float64). The stored scaler is part of the graph: give the data in its own units.</para>
@@ -70,7 +72,12 @@ public static partial class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(model);
         model.Validate();
-        var graph = model.Kind == "formula" ? FormulaGraph(model) : NetworkGraph(model);
+        var graph = model.Kind switch
+        {
+            "formula" => FormulaGraph(model),
+            "conv" => ConvGraph(model),
+            _ => NetworkGraph(model),
+        };
         var version = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0";
         string doc = $"A Downhill {model.Kind} model ({model.Task}, {model.Precision}). Input \"{InputName}\": [rows, {model.Features.Length}] " +
             $"({string.Join(", ", model.Features)}), in the data's units. " +
@@ -100,30 +107,50 @@ public static partial class OnnxExport
     /// </summary>
     private static OnnxGraph NetworkGraph(ModelFile model)
     {
-        var type = TypeOf(model);
-        var g = new OnnxGraph(type);
-        g.Input(InputName, type, [Rows, model.Features.Length], $"[rows, features]: {string.Join(", ", model.Features)}");
-        string x = Prepared(g, model, scale: true);
-        var activation = model.Activation is null ? Activation.Relu : ActivationNames.Parse(model.Activation);
+        var g = NetworkInput(model, out string x);
+        var activation = HiddenActivation(model);
         int layers = model.Parameters.Length / 2;
         for (int i = 0; i < layers; i++)
-        {
-            var (w, b) = (model.Parameters[2 * i], model.Parameters[2 * i + 1]);
-            x = g.Add("MatMul", x, g.NDArray(w.Name, w.Values, [.. w.Shape.Select(d => (long)d)]));
-            x = g.Add("Add", x, g.NDArray(b.Name, b.Values, [.. b.Shape.Select(d => (long)d)]));
-            if (i < layers - 1 && activation != Activation.Identity)
-                x = g.Add(activation switch
-                {
-                    Activation.Relu => "Relu",
-                    Activation.Sigmoid => "Sigmoid",
-                    Activation.Tanh => "Tanh",
-                    _ => throw new System.Diagnostics.UnreachableException($"activation {activation} has no ONNX operator here"),
-                }, x);
-        }
-        if (model.Classes is not null) ClassifierOutputs(g, model, x);
+            x = DenseLayer(g, x, model.Parameters[2 * i], model.Parameters[2 * i + 1], i < layers - 1 ? activation : Activation.Identity);
+        if (model.Classes is not null) ClassifierOutputs(g, model, x, model.OutputCount);
         else PredictionOutput(g, model, x);
         return g;
     }
+
+    /// <summary>A network's graph with its input declared; <paramref name="x"/> is that input filled and scaled (<see cref="Prepared"/>).</summary>
+    private static OnnxGraph NetworkInput(ModelFile model, out string x)
+    {
+        var type = TypeOf(model);
+        var g = new OnnxGraph(type);
+        g.Input(InputName, type, [Rows, model.Features.Length], $"[rows, features]: {string.Join(", ", model.Features)}");
+        x = Prepared(g, model, scale: true);
+        return g;
+    }
+
+    /// <summary>The activation of hidden layers (and convolutions) as stored; relu when the file names none, as Downhill reads it.</summary>
+    private static Activation HiddenActivation(ModelFile model) =>
+        model.Activation is null ? Activation.Relu : ActivationNames.Parse(model.Activation);
+
+    /// <summary>x·W + b for a weight [in, out] and bias [out], then <paramref name="activation"/>.</summary>
+    private static string DenseLayer(OnnxGraph g, string x, ParameterRecord weight, ParameterRecord bias, Activation activation)
+    {
+        x = g.Add("MatMul", x, Parameter(g, weight));
+        x = g.Add("Add", x, Parameter(g, bias));
+        return Activate(g, x, activation);
+    }
+
+    /// <summary>A stored parameter (or kept state) as an initializer of its name and shape.</summary>
+    private static string Parameter(OnnxGraph g, ParameterRecord p) => g.NDArray(p.Name, p.Values, [.. p.Shape.Select(d => (long)d)]);
+
+    /// <summary>The element-wise operator of <paramref name="activation"/> on <paramref name="x"/>; no node for the identity.</summary>
+    private static string Activate(OnnxGraph g, string x, Activation activation) => activation switch
+    {
+        Activation.Identity => x,
+        Activation.Relu => g.Add("Relu", x),
+        Activation.Sigmoid => g.Add("Sigmoid", x),
+        Activation.Tanh => g.Add("Tanh", x),
+        _ => throw new System.Diagnostics.UnreachableException($"activation {activation} has no ONNX operator here"),
+    };
 
     /// <summary>
     /// The input as the model reads it, computed in float64 as Downhill computes it (see the class
@@ -158,13 +185,13 @@ public static partial class OnnxExport
     /// does: one output is the logit of the second class (p = sigmoid, the first class 1 - p), several
     /// are softmax scores. In float64, then rounded to the model's type.
     /// </summary>
-    private static void ClassifierOutputs(OnnxGraph g, ModelFile model, string scores)
+    private static void ClassifierOutputs(OnnxGraph g, ModelFile model, string scores, int width)
     {
         var type = TypeOf(model);
         var wide = g.Cast(scores, type, OnnxType.Double);
         int classes = model.Classes!.Length;
         string probabilities;
-        if (model.Parameters[^1].Shape[^1] == 1)
+        if (width == 1)
         {
             var second = g.Add("Sigmoid", wide);
             var first = g.Add("Sub", g.NDArray(null, [1.0], [], OnnxType.Double), second);

@@ -22,10 +22,10 @@ public sealed class OnnxExportTests
     /// MLAS kernels, Downhill's GEMM), each rounding at 2^-24 ≈ 6e-8 per step; a few steps of a small
     /// network stay below 1e-6 of the value.
     /// </summary>
-    private const double Float32Tolerance = 1e-6;
+    internal const double Float32Tolerance = 1e-6;
 
     /// <summary>float64 formulas: the same operators in the same order; library functions may differ by a few ulps (2.2e-16 each).</summary>
-    private const double Float64Tolerance = 1e-12;
+    internal const double Float64Tolerance = 1e-12;
 
     private static ModelFile Fit(Dataset data, string model, Activation activation = Activation.Relu, Precision? precision = null) =>
         Fitting.Fit(data, new FitSettings
@@ -92,7 +92,7 @@ public sealed class OnnxExportTests
     }
 
     /// <summary>Exports, runs in ONNX Runtime, and compares with Predictor.Predict on the same rows.</summary>
-    private static void AssertOnnxMatches(ModelFile model, Dataset data, double tolerance)
+    internal static void AssertOnnxMatches(ModelFile model, Dataset data, double tolerance)
     {
         var stream = new MemoryStream();
         OnnxExport.Save(model, stream);
