@@ -104,7 +104,7 @@ public sealed record FitPlan
             $"data: {Data.Source}, {Data.Count} rows: {TrainRows.Count} to train" + (ValidationRows is { } v ? $", {v.Count} held out for validation (seed {Settings.Training.Seed})" : ""),
             $"task: {Task.ToString().ToLowerInvariant()} ({TaskReason})",
             $"model: {Model}" + (Model.Kind is ModelKind.Mlp or ModelKind.Conv ? $", activation {Settings.Activation.Name()}" : ""),
-            $"loss: {Loss.Name()}" + (Settings.Loss is null ? " (the default for this model and task)" : ""),
+            $"loss: {Loss.Name()}" + (Settings.Loss is null && Settings.Training.Loss is Nn.Loss.Mse ? " (the default for this model and task)" : ""),
             $"precision: {(Precision == Precision.Float32 ? "float32" : "float64")}",
             $"scaling: {Scale.ToString().ToLowerInvariant()}" + (Scaler?.TargetOffset is not null ? " (features and target)" : Scaler is not null ? " (features)" : ""),
             Solver == Solver.LeastSquares

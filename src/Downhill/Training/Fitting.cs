@@ -189,7 +189,13 @@ public static class Fitting
             Errors.Setting("FitSettings.Precision", "formula models compute in double precision; leave FitSettings.Precision out or give FitSettings.Precision = Precision.Float64.");
         bool classification = data.IsClassification;
         FitChecks.CheckClasses(data);
-        var loss = settings.Loss ?? DefaultLoss(spec.Kind, classification);
+        // Trainer reads TrainingOptions.Loss, Fitting chooses FitSettings.Loss and passes it on; a loss given only in
+        // FitSettings.Training used to be replaced without a word. It is taken when FitSettings.Loss is absent, and a
+        // disagreement is refused (mse, TrainingOptions' default, cannot be told from "not given", so it defers).
+        var trainingLoss = settings.Training.Loss is not Nn.Loss.Mse ? settings.Training.Loss : (Loss?)null;
+        if (settings.Loss is { } given && trainingLoss is { } other && other != given)
+            Errors.Setting("FitSettings.Loss", $"FitSettings.Loss = {given.Name()} but FitSettings.Training.Loss = {other.Name()}; Fitting trains one loss: give it once, in FitSettings.Loss.");
+        var loss = settings.Loss ?? trainingLoss ?? DefaultLoss(spec.Kind, classification);
         CheckModelFitsTask(spec, loss, data);
         if (settings.Init is { Count: > 0 } && spec.Kind != ModelKind.Formula)
             Errors.Setting("FitSettings.Init", $"FitSettings.Init sets the start values of a formula's parameters; a {spec} model starts from seeded random weights (change TrainingOptions.Seed instead).");

@@ -42,6 +42,24 @@ public class FitPlanTests
         Assert.Equal(Precision.Float64, lm.Precision);
     }
 
+    /// <summary>A loss given only in FitSettings.Training was replaced by the default without a word (found with conv nets).</summary>
+    [Fact]
+    public void ALossGivenInTheTrainingOptionsIsTrainedOrAConflictIsRefused()
+    {
+        var settings = Settings("linear", validation: 0) with { Training = new TrainingOptions { Epochs = 2, BatchSize = 4, Loss = Loss.Mae } };
+        var plan = Fitting.Plan(Line(), settings);
+        Assert.Equal(Loss.Mae, plan.Loss);
+        Assert.Contains("loss: mae", string.Join("\n", plan.Describe()));
+        Assert.DoesNotContain("the default for this model", string.Join("\n", plan.Describe()));
+        var viaTraining = Fitting.Fit(plan).Result.History.Select(e => e.TrainLoss);
+        var viaSettings = Fitting.Fit(Fitting.Plan(Line(), settings with { Loss = Loss.Mae, Training = settings.Training with { Loss = Loss.Mse } })).Result.History.Select(e => e.TrainLoss);
+        Assert.Equal(viaSettings, viaTraining);
+
+        var both = Assert.Throws<SettingException>(() => Fitting.Plan(Line(), settings with { Loss = Loss.Huber }));
+        Assert.Contains("FitSettings.Loss = huber but FitSettings.Training.Loss = mae", both.Message);
+        Assert.Equal(Loss.Huber, Fitting.Plan(Line(), settings with { Loss = Loss.Huber, Training = settings.Training with { Loss = Loss.Mse } }).Loss);
+    }
+
     /// <summary>Issue 13: epoch losses were in standardized units and the summary in the data's, neither labelled.</summary>
     [Fact]
     public void EpochLossesConvertToTheDataUnitsOfTheSummary()
