@@ -43,7 +43,15 @@ internal static class LabCommand
             Console.Error.WriteLine($"warning: --host {host} lets other machines reach the lab, which has no login: anyone who can reach this port can train models here. Use it on networks you trust.");
         var app = Start(host, port);
         string url = LabServer.Url(app);
-        Console.WriteLine($"Downhill lab: {url}");
+        var listening = new Uri(url);
+        if (IPAddress.TryParse(listening.Host.Trim('[', ']'), out var wildcard) && (wildcard.Equals(IPAddress.Any) || wildcard.Equals(IPAddress.IPv6Any)))
+        {
+            // 0.0.0.0 is where the server listens, not an address a browser opens: give this machine's
+            // loopback address and its name, which other machines use.
+            url = $"http://127.0.0.1:{listening.Port}/";
+            Console.WriteLine($"Downhill lab: {url} (this machine), http://{Dns.GetHostName()}:{listening.Port}/ (other machines)");
+        }
+        else Console.WriteLine($"Downhill lab: {url}");
         Console.WriteLine("Press Ctrl+C to stop.");
         if (openBrowser) TryOpen(url);
         app.WaitForShutdownAsync().GetAwaiter().GetResult();

@@ -16,6 +16,26 @@ public class LabCommandTests
         Assert.Equal($"error: {message}", stderr.Trim());
     }
 
+    /// <summary>With --host 0.0.0.0 the lab printed http://0.0.0.0:PORT, which browsers do not open.</summary>
+    [Fact]
+    public async Task AWildcardHostPrintsAddressesABrowserOpens()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = CliProcess.TempFolder() };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "downhill.dll"), "lab", "--host", "0.0.0.0", "--port", "0", "--no-browser" }) info.ArgumentList.Add(a);
+        using var lab = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            string line = await lab.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? "(the lab ended without printing)";
+            Assert.Matches(@"^Downhill lab: http://127\.0\.0\.1:\d+/ \(this machine\), http://[^/:]+:\d+/ \(other machines\)$", line);
+            Assert.DoesNotContain("0.0.0.0", line);
+            // The printed address answers.
+            using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var page = await http.GetAsync(line.Split(' ')[2]);
+            Assert.True(page.IsSuccessStatusCode, $"{line.Split(' ')[2]} answered {page.StatusCode}");
+        }
+        finally { lab.Kill(true); }
+    }
+
     [Fact]
     public void APortInUseIsNamedWithTheWayOut()
     {
