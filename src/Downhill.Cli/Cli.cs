@@ -74,17 +74,37 @@ internal static class Cli
     /// Until disposed, the first Ctrl-C cancels <paramref name="cancel"/> (training stops after
     /// the batch under way) and prints <paramref name="note"/>; a second one ends the process.
     /// </summary>
-    public static IDisposable CancelOnCtrlC(CancellationTokenSource cancel, string note)
+    /// <remarks>
+    /// With <paramref name="onTerminate"/>, SIGTERM means the same (after calling it) instead of ending the
+    /// process: how mpirun passes Ctrl-C on to its ranks.
+    /// </remarks>
+    public static IDisposable CancelOnCtrlC(CancellationTokenSource cancel, string note, Action? onTerminate = null)
     {
+        void Stop()
+        {
+            if (cancel.IsCancellationRequested) return;
+            cancel.Cancel();
+            Console.Error.WriteLine(note);
+        }
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
             e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine(note);
+            Stop();
         };
         Console.CancelKeyPress += onCancel;
-        return new Unsubscribe(() => Console.CancelKeyPress -= onCancel);
+        var terminate = onTerminate is null ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                onTerminate();
+                Stop();
+            });
+        return new Unsubscribe(() =>
+        {
+            Console.CancelKeyPress -= onCancel;
+            terminate?.Dispose();
+        });
     }
 
     private sealed class Unsubscribe(Action undo) : IDisposable

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace Downhill.Cli.Commands;
@@ -125,20 +124,12 @@ internal static class FitCommand
                     (units == "standardized units" ? " (the summary below gives the final model's loss in the data's units)" : ""));
 
             using var cancel = new CancellationTokenSource();
-            const string stopNote = "stopping after the current batch; the model and checkpoint will be saved...";
-            var ctrlC = Cli.CancelOnCtrlC(cancel, stopNote);
-            // Ctrl-C reaches mpirun, not the ranks (each has its own process group); mpirun passes it on
-            // as SIGTERM, which here means the same: every rank stops after the same batch, rank 0 saves.
-            // mpirun sends SIGTERM odls_base_sigkill_timeout seconds after Ctrl-C and SIGKILL as long again later
-            // (1 s by default: too short to save; the README says to raise it).
-            using var terminate = mpi is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                Ranks.Terminated = true;
-                if (cancel.IsCancellationRequested) return;
-                cancel.Cancel();
-                Console.Error.WriteLine(stopNote);
-            });
+            // Under mpirun Ctrl-C reaches mpirun, not the ranks (each has its own process group); mpirun passes it on as
+            // SIGTERM, which here means the same: every rank stops after the same batch and rank 0 saves. mpirun sends
+            // SIGTERM odls_base_sigkill_timeout seconds after Ctrl-C and SIGKILL as long again later (1 s by default:
+            // too short to save; the README says to raise it).
+            var ctrlC = Cli.CancelOnCtrlC(cancel, "stopping after the current batch; the model and checkpoint will be saved...",
+                onTerminate: mpi is null ? null : () => Ranks.Terminated = true);
             FitOutcome outcome;
             try
             {
